@@ -1,0 +1,313 @@
+"""Small, program-agnostic helpers for running our Anchor programs in LiteSVM (solders.litesvm).
+
+Used by the pytest suites (tests/) and the compute-unit benchmarks (gridtokenx_cli/bench/); keep a
+single definition of each helper here.
+
+* locating / building ``target/deploy/<name>.so``       -> :func:`program_so`
+* a LiteSVM with programs loaded                        -> :func:`new_svm`, :func:`funded_keypair`
+* sending a transaction and getting its metadata back   -> :func:`send`, :func:`is_ok`
+* Anchor conventions: discriminators, events in logs    -> :func:`sighash`, :func:`decode_events`
+* failures: the custom error code of a failed tx        -> :func:`custom_error_code`
+* account snapshots for "state unchanged" assertions    -> :func:`snapshot`
+* a tiny borsh codec for fixed-size structs             -> :class:`Borsh`
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import os
+import struct
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from solders.account import Account
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.pubkey import Pubkey
+from solders.transaction import Transaction
+from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
+from solders.transaction_status import InstructionErrorCustom, TransactionErrorInstructionError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEPLOY_DIR = REPO_ROOT / "target" / "deploy"
+BUILD_MODULE = "gridtokenx_cli.toolchain.build"
+
+TxResult = TransactionMetadata | FailedTransactionMetadata
+
+
+class ProgramBuildError(RuntimeError):
+    """The program binary is missing and could not be built."""
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _newest_source_mtime(name: str) -> float:
+    root = REPO_ROOT / "programs" / name
+    mtimes = [p.stat().st_mtime for p in root.rglob("*") if p.is_file() and "target" not in p.parts]
+    return max(mtimes, default=0.0)
+
+
+def program_so(name: str, *, rebuild_stale: bool = True) -> Path:
+    """Path of ``target/deploy/<name>.so``; builds it if missing (or older than its sources).
+
+    Building goes through ``python -m gridtokenx_cli.toolchain.build <name>``. Raises
+    :class:`ProgramBuildError` if the binary is missing and cannot be built; a stale binary is
+    rebuilt when the build driver exists, and a failed rebuild raises as well.
+    """
+    so = DEPLOY_DIR / f"{name}.so"
+    stale = so.exists() and rebuild_stale and _newest_source_mtime(name) > so.stat().st_mtime
+    if so.exists() and not stale:
+        return so
+    if importlib.util.find_spec(BUILD_MODULE) is None:
+        if so.exists():  # stale but no way to rebuild: use what we have
+            return so
+        raise ProgramBuildError(f"{so} is missing and the build driver `{BUILD_MODULE}` does not exist")
+    proc = subprocess.run(
+        [sys.executable, "-m", BUILD_MODULE, name, "--no-idl"],  # tests need only the .so
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": "/usr/bin:/bin:" + os.environ.get("PATH", "")},
+    )
+    if proc.returncode != 0 or not so.exists():
+        raise ProgramBuildError(
+            f"`python -m {BUILD_MODULE} {name} --no-idl` failed (exit {proc.returncode})\n"
+            f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-8000:]}"
+        )
+    return so
+
+
+# ----------------------------------------------------------------------------- LiteSVM setup
+
+
+def new_svm(programs: Mapping[Pubkey, Path | bytes], *, compute_budget: Any = None) -> LiteSVM:
+    """A fresh LiteSVM with the given ``{program_id: .so path or bytes}`` loaded."""
+    svm = LiteSVM()
+    if compute_budget is not None:
+        svm = svm.with_compute_budget(compute_budget)
+    for program_id, prog in programs.items():
+        if isinstance(prog, (bytes, bytearray)):
+            svm.add_program(program_id, bytes(prog))
+        else:
+            svm.add_program_from_file(program_id, Path(prog))
+    return svm
+
+
+def funded_keypair(svm: LiteSVM, lamports: int = 10_000_000_000) -> Keypair:
+    kp = Keypair()
+    res = svm.airdrop(kp.pubkey(), lamports)
+    if not isinstance(res, TransactionMetadata):
+        raise RuntimeError(f"airdrop failed: {res}")
+    return kp
+
+
+def send(
+    svm: LiteSVM,
+    instructions: Instruction | Sequence[Instruction],
+    payer: Keypair,
+    signers: Iterable[Keypair] = (),
+) -> TxResult:
+    """Sign (payer first) and process one transaction; returns its (Failed)TransactionMetadata.
+
+    The blockhash is expired afterwards, so sending the same instructions again yields a new
+    signature instead of LiteSVM's ``AlreadyProcessed``.
+    """
+    ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
+    keys: dict[Pubkey, Keypair] = {payer.pubkey(): payer}
+    for kp in signers:
+        keys.setdefault(kp.pubkey(), kp)
+    tx = Transaction.new_signed_with_payer(ixs, payer.pubkey(), list(keys.values()), svm.latest_blockhash())
+    res = svm.send_transaction(tx)
+    svm.expire_blockhash()
+    return res
+
+
+def is_ok(res: TxResult) -> bool:
+    return isinstance(res, TransactionMetadata)
+
+
+def meta(res: TxResult) -> TransactionMetadata:
+    return res if isinstance(res, TransactionMetadata) else res.meta()
+
+
+def logs(res: TxResult) -> list[str]:
+    return list(meta(res).logs())
+
+
+def compute_units(res: TxResult) -> int:
+    return meta(res).compute_units_consumed()
+
+
+def expect_ok(res: TxResult) -> TransactionMetadata:
+    """Return the metadata of a successful transaction or raise with its error and logs."""
+    if isinstance(res, TransactionMetadata):
+        return res
+    raise AssertionError(f"transaction failed: {res.err()}\n" + "\n".join(res.meta().logs()))
+
+
+# ----------------------------------------------------------------------------- failures
+
+
+def instruction_error(res: TxResult) -> tuple[int, Any] | None:
+    """``(instruction index, InstructionError)`` of a failed transaction, None otherwise."""
+    if isinstance(res, TransactionMetadata):
+        return None
+    err = res.err()
+    if isinstance(err, TransactionErrorInstructionError):
+        return err.index, err.err
+    return None
+
+
+def custom_error_code(res: TxResult) -> int | None:
+    """The ``Custom(code)`` of a failed instruction (Anchor: 100.., 2000.., 3000.., user 6000..)."""
+    ie = instruction_error(res)
+    if ie is not None and isinstance(ie[1], InstructionErrorCustom):
+        return ie[1].code
+    return None
+
+
+# ----------------------------------------------------------------------------- Anchor conventions
+
+
+def sighash(namespace: str, name: str) -> bytes:
+    """Anchor discriminator: ``sha256(f"{namespace}:{name}")[:8]``.
+
+    namespace ``global`` + snake_case instruction name, ``account`` / ``event`` + CamelCase type.
+    """
+    return hashlib.sha256(f"{namespace}:{name}".encode()).digest()[:8]
+
+
+def anchor_instruction(
+    program_id: Pubkey, name: str, args: bytes, accounts: Sequence[Any]
+) -> Instruction:
+    """Instruction with data ``sighash("global", name) + args`` (args already borsh-encoded)."""
+    return Instruction(program_id, sighash("global", name) + args, list(accounts))
+
+
+def program_data(log_lines: Iterable[str]) -> list[bytes]:
+    """Payloads of all ``Program data: <base64>...`` lines (sol_log_data, Anchor ``emit!``)."""
+    out = []
+    for line in log_lines:
+        if line.startswith("Program data: "):
+            out.append(b"".join(base64.b64decode(part) for part in line[len("Program data: "):].split()))
+    return out
+
+
+def decode_events(res_or_logs: TxResult | Iterable[str], layouts: Mapping[str, "Borsh"]) -> list[tuple[str, dict]]:
+    """``[(EventName, fields)]`` for every Anchor event in the logs whose name is in ``layouts``.
+
+    Raises on an event with an unknown discriminator, so a test never silently skips one.
+    """
+    lines = logs(res_or_logs) if isinstance(res_or_logs, (TransactionMetadata, FailedTransactionMetadata)) else res_or_logs
+    by_disc = {sighash("event", name): (name, layout) for name, layout in layouts.items()}
+    events = []
+    for payload in program_data(lines):
+        disc = payload[:8]
+        if disc not in by_disc:
+            raise ValueError(f"unknown event discriminator {disc.hex()} in {payload.hex()}")
+        name, layout = by_disc[disc]
+        events.append((name, layout.decode(payload[8:])))
+    return events
+
+
+# ----------------------------------------------------------------------------- accounts
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    lamports: int
+    data: bytes
+    owner: Pubkey | None
+
+    @property
+    def exists(self) -> bool:
+        return self.owner is not None
+
+
+def snapshot(svm: LiteSVM, address: Pubkey) -> Snapshot:
+    acc = svm.get_account(address)
+    if acc is None:
+        return Snapshot(0, b"", None)
+    return Snapshot(acc.lamports, bytes(acc.data), acc.owner)
+
+
+def set_account(svm: LiteSVM, address: Pubkey, data: bytes, owner: Pubkey, lamports: int | None = None) -> None:
+    """Write an arbitrary account (rent-exempt by default), bypassing the runtime."""
+    if lamports is None:
+        lamports = svm.minimum_balance_for_rent_exemption(len(data))
+    svm.set_account(address, Account(lamports, bytes(data), owner, False, 0))
+
+
+# ----------------------------------------------------------------------------- borsh (fixed-size)
+
+_SCALARS = {"u8": "B", "u16": "H", "u32": "I", "u64": "Q", "i8": "b", "i16": "h", "i32": "i", "i64": "q", "bool": "?"}
+
+
+class Borsh:
+    """Borsh codec for fixed-size structs: fields are ``(name, type)`` with type one of
+    ``u8..u64``, ``i8..i64``, ``bool``, ``pubkey``, ``[u8;N]`` (-> bytes) or ``[<scalar>;N]`` (-> list).
+    """
+
+    def __init__(self, fields: Sequence[tuple[str, str]]):
+        self.fields = list(fields)
+        fmt = "<"
+        for _, ty in self.fields:
+            fmt += self._fmt(ty)
+        self._struct = struct.Struct(fmt)
+
+    @staticmethod
+    def _fmt(ty: str) -> str:
+        if ty in _SCALARS:
+            return _SCALARS[ty]
+        if ty == "pubkey":
+            return "32s"
+        if ty.startswith("[") and ty.endswith("]"):
+            inner, n = ty[1:-1].split(";")
+            inner, n = inner.strip(), int(n)
+            return f"{n}s" if inner == "u8" else _SCALARS[inner] * n
+        raise ValueError(f"unsupported borsh type {ty!r}")
+
+    @property
+    def size(self) -> int:
+        return self._struct.size
+
+    def encode(self, *values: Any, **named: Any) -> bytes:
+        if named:
+            values = tuple(named[name] for name, _ in self.fields)
+        flat: list[Any] = []
+        for (_, ty), v in zip(self.fields, values, strict=True):
+            if ty == "pubkey":
+                flat.append(bytes(v))
+            elif ty.startswith("[") and not ty.startswith("[u8"):
+                flat.extend(v)
+            else:
+                flat.append(v)
+        return self._struct.pack(*flat)
+
+    def decode(self, data: bytes) -> dict[str, Any]:
+        if len(data) != self.size:
+            raise ValueError(f"expected {self.size} bytes, got {len(data)}")
+        flat = list(self._struct.unpack(data))
+        out: dict[str, Any] = {}
+        for name, ty in self.fields:
+            if ty.startswith("[") and not ty.startswith("[u8"):
+                n = int(ty[1:-1].split(";")[1])
+                out[name], flat = flat[:n], flat[n:]
+            else:
+                v = flat.pop(0)
+                out[name] = Pubkey.from_bytes(v) if ty == "pubkey" else v
+        return out
+
+
+def decode_account(data: bytes, name: str, layout: Borsh) -> dict[str, Any]:
+    """Check the 8-byte ``account:<Name>`` discriminator and borsh-decode the rest."""
+    disc = sighash("account", name)
+    if data[:8] != disc:
+        raise ValueError(f"account discriminator {data[:8].hex()} != {disc.hex()} ({name})")
+    return layout.decode(data[8 : 8 + layout.size])

@@ -1,0 +1,80 @@
+//! One module per instruction: the `#[derive(Accounts)]` struct and its `handler`.
+//! Also the two deterministic helpers shared by the benchmarks (mirrored in Python by
+//! `gridtokenx_cli.svm_lite` so tests can recompute every checksum).
+// Every module exports `handler`; lib.rs calls them by path, the glob re-exports are for
+// the Accounts structs (and the client modules Anchor generates next to them).
+#![allow(ambiguous_glob_reexports)]
+
+pub mod cpu_heavy;
+pub mod do_nothing;
+pub mod fund_store;
+pub mod init_store;
+pub mod io_mixed;
+pub mod io_read;
+pub mod io_write;
+
+pub use cpu_heavy::*;
+pub use do_nothing::*;
+pub use fund_store::*;
+pub use init_store::*;
+pub use io_mixed::*;
+pub use io_read::*;
+pub use io_write::*;
+
+use core::ops::Range;
+
+use anchor_lang::prelude::*;
+
+use crate::{error::BlockbenchError, state::SLOTS};
+
+/// Replaces a zero seed (xorshift's fixed point).
+pub const XORSHIFT_ZERO_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+/// FNV-1a 64-bit offset basis / prime, applied per u64 word.
+pub const CHECKSUM_INIT: u64 = 0xcbf2_9ce4_8422_2325;
+pub const CHECKSUM_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Marsaglia xorshift64 (13, 7, 17).
+pub struct XorShift64(u64);
+
+impl XorShift64 {
+    pub fn new(seed: u64) -> Self {
+        Self(if seed == 0 { XORSHIFT_ZERO_SEED } else { seed })
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}
+
+/// FNV-1a over u64 words (modular arithmetic is intended here, hence `wrapping_mul`).
+pub fn checksum(values: &[u64]) -> u64 {
+    values
+        .iter()
+        .fold(CHECKSUM_INIT, |acc, &v| (acc ^ v).wrapping_mul(CHECKSUM_PRIME))
+}
+
+/// Validates `count > 0` and `start + count <= SLOTS` (checked) and returns the slot range.
+pub fn slot_range(start: u32, count: u32) -> Result<Range<usize>> {
+    require!(count > 0, BlockbenchError::ZeroCount);
+    let end = start
+        .checked_add(count)
+        .ok_or(BlockbenchError::RangeOutOfBounds)?;
+    let end = usize::try_from(end).map_err(|_| BlockbenchError::RangeOutOfBounds)?;
+    require!(end <= SLOTS, BlockbenchError::RangeOutOfBounds);
+    // start < end <= SLOTS, so the conversion cannot fail.
+    let start = usize::try_from(start).map_err(|_| BlockbenchError::RangeOutOfBounds)?;
+    Ok(start..end)
+}
+
+/// `writes + count`, checked.
+pub fn add_writes(writes: u64, count: u32) -> Result<u64> {
+    writes
+        .checked_add(u64::from(count))
+        .ok_or_else(|| error!(BlockbenchError::ArithmeticOverflow))
+}
