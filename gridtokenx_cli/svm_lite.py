@@ -115,13 +115,17 @@ def send(
 ) -> TxResult:
     """Sign (payer first) and process one transaction; returns its (Failed)TransactionMetadata.
 
+    ``signers`` may hold more keypairs than the instructions need; only the required ones sign.
+
     The blockhash is expired afterwards, so sending the same instructions again yields a new
     signature instead of LiteSVM's ``AlreadyProcessed``.
     """
     ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
+    required = {m.pubkey for ix in ixs for m in ix.accounts if m.is_signer}
     keys: dict[Pubkey, Keypair] = {payer.pubkey(): payer}
-    for kp in signers:
-        keys.setdefault(kp.pubkey(), kp)
+    for kp in signers:  # keypairs the message does not ask for are ignored (solders would panic)
+        if kp.pubkey() in required:
+            keys.setdefault(kp.pubkey(), kp)
     tx = Transaction.new_signed_with_payer(ixs, payer.pubkey(), list(keys.values()), svm.latest_blockhash())
     res = svm.send_transaction(tx)
     svm.expire_blockhash()

@@ -346,7 +346,7 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
         if idl:
             from . import idl as idl_mod
             new_path, _legacy = idl_mod.write_idls(root, name)
-            r.idl_path = str(new_path)
+            r.idl_path = str(new_path.relative_to(root))
         results.append(r)
     return results
 

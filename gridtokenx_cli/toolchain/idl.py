@@ -710,7 +710,26 @@ class _LegacyConverter:
 
     @staticmethod
     def _has_generic(ty: Any) -> bool:
-        return "\"generic\"" in _compact(ty)
+        """Does a (list of) new-format type(s) / generic arg(s) still mention a generic param?"""
+        if isinstance(ty, list):
+            return any(_LegacyConverter._has_generic(t) for t in ty)
+        if not isinstance(ty, dict):
+            return False
+        if "generic" in ty and len(ty) == 1:
+            return True
+        if ty.get("kind") == "type" and "type" in ty:  # generic arg
+            return _LegacyConverter._has_generic(ty["type"])
+        if ty.get("kind") == "const":  # a const arg naming an outer const param, e.g. `N`
+            value = str(ty.get("value", ""))
+            return value.isidentifier() and value not in ("true", "false")
+        (k, v), = ty.items() if len(ty) == 1 else ((None, None),)
+        if k in ("option", "vec"):
+            return _LegacyConverter._has_generic(v)
+        if k == "array":
+            return _LegacyConverter._has_generic(v[0]) or isinstance(v[1], dict)
+        if k == "defined" and isinstance(v, dict):
+            return _LegacyConverter._has_generic(v.get("generics", []))
+        return False
 
     @staticmethod
     def _render(ty: Any) -> str:
@@ -749,6 +768,8 @@ class _LegacyConverter:
             inner, n = val
             if isinstance(n, int):
                 return {"array": [self.type(inner, where), n]}
+            if isinstance(n, str):
+                raise IdlConversionError(f"{where}: array length {n!r} is not an integer")
             if isinstance(n, dict) and "generic" in n:
                 return {"genericLenArray": [self.type(inner, where), n["generic"]]}
             raise IdlConversionError(f"{where}: malformed array length {n!r}")
@@ -770,6 +791,8 @@ class _LegacyConverter:
                         args.append({"generic": t["generic"]})
                     else:
                         args.append({"type": self.type(t, where)})
+                elif self._has_generic(g):  # const arg naming an outer const param
+                    args.append({"generic": str(g["value"])})
                 else:
                     args.append({"value": str(g["value"])})
             return {"definedWithTypeArgs": {"name": name, "args": args}}
@@ -794,11 +817,11 @@ class _LegacyConverter:
                     raise IdlConversionError(f"{where}: {inst}: generic {p['name']} needs a type")
                 subst[p["name"]] = a["type"]
             else:
+                value = str(a.get("value", ""))
                 try:
-                    subst[p["name"]] = int(str(a.get("value", a.get("type"))).replace("_", ""))
-                except ValueError:
-                    raise IdlConversionError(f"{where}: {inst}: const generic {p['name']} = "
-                                             f"{a!r} is not an integer") from None
+                    subst[p["name"]] = int(value.replace("_", ""))
+                except ValueError:  # bool/char const generics: only usable outside array lengths
+                    subst[p["name"]] = value
         self._mono_busy.add(inst)
         td = copy.deepcopy(base)
         td.pop("generics", None)

@@ -54,9 +54,9 @@ impl XorShift64 {
 
 /// FNV-1a over u64 words (modular arithmetic is intended here, hence `wrapping_mul`).
 pub fn checksum(values: &[u64]) -> u64 {
-    values
-        .iter()
-        .fold(CHECKSUM_INIT, |acc, &v| (acc ^ v).wrapping_mul(CHECKSUM_PRIME))
+    values.iter().fold(CHECKSUM_INIT, |acc, &v| {
+        (acc ^ v).wrapping_mul(CHECKSUM_PRIME)
+    })
 }
 
 /// Validates `count > 0` and `start + count <= SLOTS` (checked) and returns the slot range.
@@ -77,4 +77,46 @@ pub fn add_writes(writes: u64, count: u32) -> Result<u64> {
     writes
         .checked_add(u64::from(count))
         .ok_or_else(|| error!(BlockbenchError::ArithmeticOverflow))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Same vectors as gridtokenx_cli.bench.blockbench_cu (the Python mirror used by the tests).
+    #[test]
+    fn xorshift_vectors() {
+        let mut rng = XorShift64::new(1);
+        assert_eq!(
+            [rng.next(), rng.next(), rng.next()],
+            [0x4082_2041, 0x1000_4106_0c01_1441, 0x9b1e_842f_6e86_2629]
+        );
+        assert_eq!(XorShift64::new(0).next(), 0xdc1b_77ae_0bf3_4dad);
+    }
+
+    #[test]
+    fn checksum_vectors() {
+        assert_eq!(checksum(&[]), CHECKSUM_INIT);
+        assert_eq!(checksum(&[1, 2, 3]), 0xd0aa_6218_672c_f5ab);
+    }
+
+    #[test]
+    fn slot_range_bounds() {
+        assert_eq!(slot_range(0, 64).unwrap(), 0..64);
+        assert_eq!(slot_range(63, 1).unwrap(), 63..64);
+        for (start, count) in [(0, 65), (64, 1), (60, 5), (u32::MAX, 1), (1, u32::MAX)] {
+            assert_eq!(
+                slot_range(start, count).unwrap_err(),
+                BlockbenchError::RangeOutOfBounds.into()
+            );
+        }
+        assert_eq!(
+            slot_range(0, 0).unwrap_err(),
+            BlockbenchError::ZeroCount.into()
+        );
+        assert_eq!(
+            add_writes(u64::MAX, 1).unwrap_err(),
+            BlockbenchError::ArithmeticOverflow.into()
+        );
+    }
 }

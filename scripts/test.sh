@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test suite from a fresh machine: set up, build every program offline (cached under ~/.cache/gridtokenx),
+# check that generated files are up to date, run pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+start=$(date +%s)
+.venv/bin/gtx build
+echo "gtx build: $(( $(date +%s) - start )) s"
+# the IDL in idl/ is generated from the Rust source; a stale committed copy fails CI
+if ! git diff --exit-code --stat -- idl/; then
+  echo "error: idl/ is stale; run 'gtx build' and commit idl/" >&2
+  exit 1
+fi
+.venv/bin/python -m pytest -q "$@"
