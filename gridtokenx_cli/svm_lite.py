@@ -99,8 +99,9 @@ def new_svm(programs: Mapping[Pubkey, Path | bytes], *, compute_budget: Any = No
     return svm
 
 
-def funded_keypair(svm: LiteSVM, lamports: int = 10_000_000_000) -> Keypair:
-    kp = Keypair()
+def funded_keypair(svm: LiteSVM, lamports: int = 10_000_000_000, keypair: Keypair | None = None) -> Keypair:
+    """Airdrop ``lamports`` to ``keypair`` (default: a new random one) and return it."""
+    kp = keypair or Keypair()
     res = svm.airdrop(kp.pubkey(), lamports)
     if not isinstance(res, TransactionMetadata):
         raise RuntimeError(f"airdrop failed: {res}")

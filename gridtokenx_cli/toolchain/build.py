@@ -168,6 +168,7 @@ class Toolchain:
         env["RUSTFLAGS"] = " ".join([
             f"--remap-path-prefix={cargo_home}/registry/src=/crates",
             f"--remap-path-prefix={self.std_dir}=/rustc/library",
+            f"--remap-path-prefix={self.target_dir}=/target",
             f"--remap-path-prefix={workspace}=.",
         ])
         env.pop("CARGO_BUILD_TARGET", None)

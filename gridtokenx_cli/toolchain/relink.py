@@ -53,6 +53,7 @@ RW_PREFIXES = (".data", ".bss", ".sdata", ".sbss")
 
 
 MAX_FRAME = 4096  # SBPF v0 gives every call frame 4 KiB
+JA_0 = bytes([0x05]) + bytes(7)  # `ja +0`: a no-op
 
 
 class RelinkError(Exception):
@@ -118,9 +119,13 @@ def symbols_in(secs, syms, sec_index):
 def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relative", bss_heap=None,
            allow_writable=False, max_frame=MAX_FRAME, log=print):
     """Relink one BPF ET_REL object into an SBPF v0 shared object. Returns a summary dict; raises RelinkError."""
-    a = argparse.Namespace(input=input_path, output=output_path, entry=entry_name, lddw_reloc=lddw_reloc,
-                           bss_heap=bss_heap, allow_writable=allow_writable)
-    f = open(a.input, "rb")
+    with open(input_path, "rb") as f:
+        return _relink(f, argparse.Namespace(input=input_path, output=output_path, entry=entry_name,
+                                             lddw_reloc=lddw_reloc, bss_heap=bss_heap,
+                                             allow_writable=allow_writable), max_frame, log)
+
+
+def _relink(f, a, max_frame, log):
     elf = ELFFile(f)
     if elf["e_machine"] not in ("EM_BPF", EM_BPF):
         raise RelinkError(f"{a.input}: not a BPF object (e_machine {elf['e_machine']})")
@@ -129,6 +134,8 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
 
     # ---- 1. lay out allocatable input sections into .text and .rodata (file offsets == vaddrs) ----
     secs = list(elf.iter_sections())
+    # a section some relocation writes into is not zero-initialised, whatever its bytes say
+    relocated = {rs["sh_info"] for rs in secs if isinstance(rs, RelocationSection)}
     text_in, ro_in, heap_in, writable = [], [], [], []
     for i, s in enumerate(secs):
         if not (s["sh_flags"] & 0x2) or s["sh_size"] == 0:  # SHF_ALLOC
@@ -138,7 +145,7 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
             text_in.append(i)
         elif n.startswith(RO_PREFIXES):
             ro_in.append(i)
-        elif n.startswith(RW_PREFIXES) and a.bss_heap and (
+        elif n.startswith(RW_PREFIXES) and a.bss_heap and i not in relocated and (
                 s["sh_type"] == "SHT_NOBITS" or not any(s.data())):
             heap_in.append(i)
         elif n.startswith(RW_PREFIXES):
@@ -153,11 +160,18 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
 
     symtab = next(s for s in secs if isinstance(s, SymbolTableSection))
     syms = list(symtab.iter_symbols())
+    common = sorted(s.name for s in syms if s["st_shndx"] == "SHN_COMMON")
+    if common:
+        raise RelinkError(f"common symbol(s) {', '.join(common)}: define them in a section (no -fcommon)")
     if writable:
         names = sorted({nm for i in writable for nm in symbols_in(secs, syms, i)})
         pretty = demangle(names)
         detail = ", ".join(f"{pretty[nm]} ({nm})" if pretty[nm] != nm else nm for nm in names) or \
             ", ".join(secs[i].name for i in writable)
+        zeroed = all(i not in relocated and (secs[i]["sh_type"] == "SHT_NOBITS" or not any(secs[i].data()))
+                     for i in writable)
+        if zeroed:  # only reachable without --bss-heap
+            raise RelinkError(f"zero-initialised writable static(s) {detail} need a heap reservation (--bss-heap)")
         raise RelinkError(f"writable static(s) with a non-zero initial value: {detail}. SBPF v0 maps no writable "
                           f"program data; make it a const, zero-initialise it, or keep it in an account")
     too_big = [(nm, sz) for nm, sz in stack_frames(elf, secs, syms) if sz > max_frame]
@@ -176,7 +190,7 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
     for i in text_in:
         s = secs[i]
         pad = align(len(text), max(8, s["sh_addralign"])) - len(text)
-        text += b"\0" * pad
+        text += JA_0 * (pad // 8)  # padding must decode: the loader rejects invalid opcodes
         sec_base[i] = text_start + len(text)
         text += s.data()
     text_end = text_start + len(text)
@@ -211,6 +225,8 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
         shn = sym["st_shndx"]
         if shn == "SHN_UNDEF":
             return None
+        if shn == "SHN_COMMON":
+            raise RelinkError(f"common symbol {sym.name}")
         if shn == "SHN_ABS":
             return sym["st_value"]
         if shn not in sec_base:
@@ -301,7 +317,8 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
                     # target = S + (imm+1)*8 when relocation is against a section symbol
                     T = S + (imm + 1) * 8 if imm != -1 else S
                     rel = (T - (P + 8)) // 8
-                    assert (T - text_start) % 8 == 0
+                    if (T - text_start) % 8:
+                        raise RelinkError(f"call to {name} at {P:#x} targets a misaligned address {T:#x}")
                     struct.pack_into("<i", buf, bo + 4, rel)
                     buf[bo + 1] = 0
             elif rtype in (R_BPF_64_ABS32, R_BPF_64_NODYLD32):
@@ -336,6 +353,8 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
             if imm == 0 and reg:
                 struct.pack_into("<i", text, i * 8 + 4, reg)
             text[i * 8 + 1] = 0
+        elif opc == 0x0d or opc == 0x06:
+            bad.append((i, f"gotox / gotol {opc:#x}"))
         elif cls == 6:
             bad.append((i, f"JMP32 opcode {opc:#x}"))
         elif opc in (0xdb, 0xc3):
@@ -343,8 +362,6 @@ def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relativ
         elif opc == 0xd7 or (opc in (0x3f, 0x37, 0x9f, 0x97, 0x3c, 0x34, 0x9c, 0x94, 0xbf, 0xbc)
                              and struct.unpack_from("<h", text, i * 8 + 2)[0] != 0):
             bad.append((i, f"cpu v4 opcode {opc:#x} (sdiv/smod/movsx/bswap)"))
-        elif opc == 0x0d or opc == 0x06:
-            bad.append((i, f"gotox / gotol {opc:#x}"))
         elif cls in (0, 1) and (opc >> 5) == 4:  # BPF_MEMSX
             bad.append((i, f"ldsx {opc:#x}"))
         i += 1
