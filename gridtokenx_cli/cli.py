@@ -58,10 +58,14 @@ def bench_blockbench(as_json: bool = typer.Option(False, "--json", help="machine
         print(json.dumps(rows, indent=2))
         return
     table = Table(title="BLOCKBENCH compute units (LiteSVM)")
+    def numeric(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
     for col in rows[0]:
-        table.add_column(str(col), justify="right" if isinstance(rows[0][col], int) else "left")
+        table.add_column(str(col), justify="right" if numeric(rows[0][col]) else "left")
     for row in rows:
-        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row.values()))
+        table.add_row(*(f"{v:,}" if numeric(v) else ("yes" if v is True else "no" if v is False else str(v))
+                        for v in row.values()))
     console.print(table)
 
 

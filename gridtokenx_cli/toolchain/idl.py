@@ -78,6 +78,12 @@ __all__ = [
 IDL_SPEC = "0.1.0"
 TEST_FILTER = "__anchor_private_print_idl"
 DEFAULT_TARGET_DIR = Path.home() / ".cache" / "gridtokenx" / "host-target"
+
+
+def _default_target_dir(env) -> Path:
+    """Host IDL builds share the SBF build's cache root ($GTX_CACHE_DIR)."""
+    root = env.get("GTX_CACHE_DIR")
+    return Path(root) / "host-target" if root else DEFAULT_TARGET_DIR
 ANCHOR_RUSTFLAGS = "--cfg procmacro2_semver_exempt -A warnings"  # what anchor-lang-idl 0.1.2 sets
 STDERR_TAIL_LINES = 60
 
@@ -220,7 +226,7 @@ def idl_build_command(program_dir: Path, *, resolution: bool = True, skip_lint: 
         "ANCHOR_IDL_BUILD_PROGRAM_PATH": str(Path(program_dir).resolve()),
         # see module docstring for why the semver_exempt cfg is dropped on stable
         "RUSTFLAGS": ANCHOR_RUSTFLAGS if nightly else "-A warnings",
-        "CARGO_TARGET_DIR": str(target_dir or env.get("CARGO_TARGET_DIR") or DEFAULT_TARGET_DIR),
+        "CARGO_TARGET_DIR": str(target_dir or env.get("CARGO_TARGET_DIR") or _default_target_dir(env)),
     }
     env.pop("CARGO_ENCODED_RUSTFLAGS", None)  # would take precedence over RUSTFLAGS
     env.update(overrides)
@@ -1096,24 +1102,16 @@ def verify_legacy_with_anchorpy(idl: dict, legacy: dict) -> None:
         raise IdlConversionError(f"AnchorPy cannot parse the legacy IDL: {e}") from e
     if not isinstance(parsed.metadata, dict) or parsed.metadata.get("address") != idl["address"]:
         raise IdlConversionError("legacy IDL metadata.address does not match the program address")
-    ixc = InstructionCoder(parsed)
-    got = {name: list(sh) for name, sh in ixc.sighashes.items()}
-    want = {ix["name"]: list(ix["discriminator"]) for ix in idl.get("instructions", [])}
-    if got != want:
-        raise IdlConversionError(f"AnchorPy instruction discriminators differ:\n"
-                                 f"anchorpy={got}\nprogram ={want}")
-    acc = AccountsCoder(parsed)
-    got = {n: list(d) for n, d in acc.acc_name_to_discriminator.items()}
-    want = {a["name"]: list(a["discriminator"]) for a in idl.get("accounts", [])}
-    if got != want:
-        raise IdlConversionError(f"AnchorPy account discriminators differ:\n"
-                                 f"anchorpy={got}\nprogram ={want}")
-    evc = EventCoder(parsed)
-    got = {n: list(d) for d, n in evc.discriminators.items()}
-    want = {e["name"]: list(e["discriminator"]) for e in idl.get("events", [])}
-    if got != want:
-        raise IdlConversionError(f"AnchorPy event discriminators differ:\n"
-                                 f"anchorpy={got}\nprogram ={want}")
+    def same(kind: str, got: dict, want: dict) -> None:
+        if got != want:
+            raise IdlConversionError(f"AnchorPy {kind} discriminators differ:\nanchorpy={got}\nprogram ={want}")
+
+    same("instruction", {n: list(d) for n, d in InstructionCoder(parsed).sighashes.items()},
+         {ix["name"]: list(ix["discriminator"]) for ix in idl.get("instructions", [])})
+    same("account", {n: list(d) for n, d in AccountsCoder(parsed).acc_name_to_discriminator.items()},
+         {a["name"]: list(a["discriminator"]) for a in idl.get("accounts", [])})
+    same("event", {n: list(d) for d, n in EventCoder(parsed).discriminators.items()},
+         {e["name"]: list(e["discriminator"]) for e in idl.get("events", [])})
 
 
 # --------------------------------------------------------------------------------------------
