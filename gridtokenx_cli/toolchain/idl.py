@@ -975,6 +975,19 @@ class _LegacyConverter:
         return out
 
     # ---- whole IDL -----------------------------------------------------------------------------
+
+    def _checked_typedef(self, kind: str, item: dict) -> dict:
+        """The type definition of an account or event whose discriminator AnchorPy 0.21 recomputes by name."""
+        name = item["name"]
+        if list(item["discriminator"]) != _disc(kind, name):
+            raise IdlConversionError(
+                f"{kind} `{name}`: discriminator {list(item['discriminator'])} != "
+                f"sha256(\"{kind}:{name}\")[:8] = {_disc(kind, name)} which AnchorPy 0.21 uses; "
+                f"custom {kind} discriminators cannot be expressed in the legacy IDL")
+        td = self.typedefs.get(name)
+        if td is None:
+            raise IdlConversionError(f"{kind} `{name}` has no type definition in `types`")
+        return td
     def convert(self) -> dict:
         idl = self.idl
         meta = idl.get("metadata", {})
@@ -988,14 +1001,7 @@ class _LegacyConverter:
         accounts = []
         for acc in idl.get("accounts", []):
             name = acc["name"]
-            if list(acc["discriminator"]) != _disc("account", name):
-                raise IdlConversionError(
-                    f"account `{name}`: discriminator {list(acc['discriminator'])} != "
-                    f"sha256(\"account:{name}\")[:8] = {_disc('account', name)} which AnchorPy 0.21 "
-                    "uses; custom account discriminators cannot be expressed in the legacy IDL")
-            td = self.typedefs.get(name)
-            if td is None:
-                raise IdlConversionError(f"account `{name}` has no type definition in `types`")
+            td = self._checked_typedef("account", acc)
             if td.get("generics"):
                 raise IdlConversionError(f"account `{name}` is generic")
             accounts.append(self.typedef(td, f"account {name}"))
@@ -1003,14 +1009,7 @@ class _LegacyConverter:
         events = []
         for ev in idl.get("events", []):
             name = ev["name"]
-            if list(ev["discriminator"]) != _disc("event", name):
-                raise IdlConversionError(
-                    f"event `{name}`: discriminator {list(ev['discriminator'])} != "
-                    f"sha256(\"event:{name}\")[:8] = {_disc('event', name)} which AnchorPy 0.21 uses;"
-                    " custom event discriminators cannot be expressed in the legacy IDL")
-            td = self.typedefs.get(name)
-            if td is None:
-                raise IdlConversionError(f"event `{name}` has no type definition in `types`")
+            td = self._checked_typedef("event", ev)
             if td["type"]["kind"] != "struct" or td.get("generics"):
                 raise IdlConversionError(f"event `{name}` must be a non-generic struct")
             fields = self.fields(td["type"].get("fields"), f"event {name}")
