@@ -9,8 +9,8 @@ start=$(date +%s)
 .venv/bin/gtx build
 echo "gtx build: $(( $(date +%s) - start )) s"
 # the IDL in idl/ is generated from the Rust source; a stale committed copy fails CI
-if ! git diff --exit-code --stat -- idl/; then
-  echo "error: idl/ is stale; run 'gtx build' and commit idl/" >&2
+if ! git diff --exit-code --stat -- idl/ gridtokenx_cli/generated/; then
+  echo "error: idl/ or gridtokenx_cli/generated/ is stale; run gtx build and commit them" >&2
   exit 1
 fi
 .venv/bin/python -m pytest -q "$@"

@@ -172,6 +172,8 @@ class Toolchain:
             f"--remap-path-prefix={workspace}=.",
         ])
         env.pop("CARGO_BUILD_TARGET", None)
+        # dependencies that also declare a cdylib would otherwise need `bpf-linker`
+        env[f"CARGO_TARGET_{TARGET_NAME.upper().replace('-', '_')}_LINKER"] = str(TOOLCHAIN_DIR / "bin" / "no-link")
         return env
 
     def cargo_build(self, workspace: Path, package: str, features: list[str]) -> tuple[Path, Path, bool]:
@@ -345,9 +347,13 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
         if keypair.exists():  # where Anchor users look for it
             shutil.copyfile(keypair, deploy / keypair.name)
         if idl:
-            from . import idl as idl_mod
+            from . import clientgen, idl as idl_mod
             new_path, _legacy = idl_mod.write_idls(root, name)
             r.idl_path = str(new_path.relative_to(root))
+            try:
+                clientgen.generate(name, root)
+            except clientgen.ClientGenError as e:
+                raise BuildError(str(e)) from None
         results.append(r)
     return results
 

@@ -1,0 +1,1 @@
+from .kv_store import KvStore, KvStoreJSON
