@@ -1,0 +1,145 @@
+"""RPC backend: solana-py AsyncClient against solana-test-validator or any cluster URL.
+
+The calls are synchronous (the CLI is), run on a private event loop. Sending re-signs with a fresh blockhash and
+resends when the blockhash expires (up to `max_attempts`), can add a priority fee, and confirms by block height:
+a transaction whose blockhash's last valid block height has passed without a status is known to be dropped.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from solana.rpc.async_api import AsyncClient
+from solana.rpc.commitment import Confirmed
+from solana.rpc.types import TxOpts
+from solders.account import Account
+from solders.compute_budget import set_compute_unit_price
+from solders.hash import Hash
+from solders.pubkey import Pubkey
+from solders.signature import Signature
+from solders.transaction import Transaction
+
+from .base import Chain, ChainError, ClockView, TxOutcome
+
+MONIKERS = {
+    "localnet": "http://127.0.0.1:8899",
+    "localhost": "http://127.0.0.1:8899",
+    "devnet": "https://api.devnet.solana.com",
+    "testnet": "https://api.testnet.solana.com",
+    "mainnet-beta": "https://api.mainnet-beta.solana.com",
+}
+
+
+def resolve_url(url: str) -> str:
+    return MONIKERS.get(url, url)
+
+
+class RpcChain(Chain):
+    name = "rpc"
+
+    def __init__(self, url: str = "localnet", *, max_attempts: int = 5, priority_fee_micro_lamports: int = 0,
+                 poll_interval: float = 0.4):
+        self.url = resolve_url(url)
+        self.max_attempts = max_attempts
+        self.priority_fee = priority_fee_micro_lamports
+        self.poll_interval = poll_interval
+        self._loop = asyncio.new_event_loop()
+        self.client = AsyncClient(self.url, commitment=Confirmed)
+        self._last_valid_height: dict[Hash, int] = {}
+
+    def _run(self, coro):
+        try:
+            return self._loop.run_until_complete(coro)
+        except (OSError, asyncio.TimeoutError) as e:
+            raise ChainError(f"RPC {self.url} unreachable: {e}") from e
+        except Exception as e:  # httpx errors
+            if type(e).__module__.startswith("httpx"):
+                raise ChainError(f"RPC {self.url}: {e}") from e
+            raise
+
+    def close(self) -> None:
+        if not self._loop.is_closed():
+            self._loop.run_until_complete(self.client.close())
+            self._loop.close()
+
+    def is_healthy(self) -> bool:
+        try:
+            return bool(self._run(self.client.is_connected()))
+        except ChainError:
+            return False
+
+    def latest_blockhash(self) -> Hash:
+        resp = self._run(self.client.get_latest_blockhash(Confirmed))
+        self._last_valid_height[resp.value.blockhash] = resp.value.last_valid_block_height
+        return resp.value.blockhash
+
+    def send(self, instructions, payer, signers=(), *, check=False):
+        if self.priority_fee:
+            ixs = [instructions] if not isinstance(instructions, (list, tuple)) else list(instructions)
+            instructions = [set_compute_unit_price(self.priority_fee), *ixs]
+        return super().send(instructions, payer, signers, check=check)
+
+    def _submit(self, tx: Transaction, message_builder) -> TxOutcome:
+        for attempt in range(1, self.max_attempts + 1):
+            blockhash = tx.message.recent_blockhash
+            last_valid = self._last_valid_height.get(blockhash)
+            try:
+                sig = self._run(self.client.send_raw_transaction(
+                    bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed))).value
+            except ChainError:
+                if attempt == self.max_attempts:
+                    raise
+                time.sleep(min(2.0 * attempt, 5.0))
+                tx = message_builder(self.latest_blockhash())
+                continue
+            if self._await(sig, last_valid):
+                return self._fetch_outcome(sig)
+            tx = message_builder(self.latest_blockhash())  # expired: re-sign with a fresh blockhash
+        raise ChainError(f"transaction not confirmed after {self.max_attempts} attempts (blockhash expiry)")
+
+    def _await(self, sig: Signature, last_valid: int | None) -> bool:
+        """True once confirmed; False when the blockhash expired first (block height passed last_valid)."""
+        while True:
+            status = self._run(self.client.get_signature_statuses([sig])).value[0]
+            if status is not None and status.confirmation_status is not None:
+                return True
+            if last_valid is not None:
+                height = self._run(self.client.get_block_height(Confirmed)).value
+                if height > last_valid:
+                    return False
+            time.sleep(self.poll_interval)
+
+    def _fetch_outcome(self, sig: Signature) -> TxOutcome:
+        for _ in range(50):
+            resp = self._run(self.client.get_transaction(sig, commitment=Confirmed, max_supported_transaction_version=0))
+            if resp.value is not None:
+                meta = resp.value.transaction.meta
+                logs = list(meta.log_messages or [])
+                cu = meta.compute_units_consumed or 0
+                return self._outcome(sig, meta.err is None, logs, cu, meta.err)
+            time.sleep(self.poll_interval)
+        raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
+
+    def get_account(self, address: Pubkey) -> Account | None:
+        return self._run(self.client.get_account_info(address)).value
+
+    def get_clock(self) -> ClockView:
+        from solders.sysvar import CLOCK
+        from solders.clock import Clock
+        acc = self.get_account(CLOCK)
+        if acc is None:
+            raise ChainError("clock sysvar not readable")
+        c = Clock.from_bytes(bytes(acc.data)) if hasattr(Clock, "from_bytes") else None
+        if c is None:
+            import struct
+            slot, _epoch_start, epoch, _leader, ts = struct.unpack("<QqQQq", bytes(acc.data)[:40])
+            return ClockView(slot, ts, epoch)
+        return ClockView(c.slot, c.unix_timestamp, c.epoch)
+
+    def get_balance(self, address: Pubkey) -> int:
+        return self._run(self.client.get_balance(address)).value
+
+    def airdrop(self, address: Pubkey, lamports: int) -> None:
+        sig = self._run(self.client.request_airdrop(address, lamports)).value
+        if not self._await(sig, None):
+            raise ChainError("airdrop not confirmed")
