@@ -1,0 +1,37 @@
+"""`gtx`: the GridTokenX operator CLI (Typer + Rich). Global options may stand anywhere on the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import bench, build, keys
+from .common import Settings, run, settings_from
+
+app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    url: str = typer.Option(None, "--url", "-u", help="RPC URL or moniker (localnet, devnet); default from the "
+                                                       "Solana CLI config, else localnet"),
+    keypair: Path = typer.Option(None, "--keypair", "-k", help="signer keypair file; default from the Solana CLI "
+                                                               "config, else ~/.config/solana/id.json"),
+    backend: str = typer.Option("embedded", "--backend", help="embedded (LiteSVM in-process) or rpc"),
+    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+) -> None:
+    ctx.obj = settings_from(url, keypair, backend, as_json)
+
+
+app.command("build")(build.build)
+app.add_typer(bench.app, name="bench")
+app.add_typer(keys.app, name="keys")
+
+
+def main() -> None:
+    run(app)
+
+
+__all__ = ["app", "main", "Settings"]

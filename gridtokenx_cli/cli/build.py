@@ -1,0 +1,38 @@
+"""`gtx build`: the offline SBF build (gridtokenx_cli.toolchain.build) with a Rich report."""
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from dataclasses import asdict
+
+import typer
+from rich.table import Table
+
+from .common import Settings, console, err_console, fail
+
+
+def build(
+    ctx: typer.Context,
+    programs: list[str] = typer.Argument(None, help="program crates under programs/ (default: all)"),
+    no_idl: bool = typer.Option(False, "--no-idl", help="skip IDL generation"),
+) -> None:
+    """Build programs/* offline into target/deploy/<name>.so and write idl/<name>.json."""
+    from gridtokenx_cli.toolchain.build import BuildError, build_programs
+
+    as_json = isinstance(ctx.obj, Settings) and ctx.obj.json
+    try:
+        with console.status("building SBF programs (cold: several minutes)", spinner="dots") if not as_json else nullcontext():
+            results = build_programs(programs or None, idl=not no_idl, log=lambda m: err_console.print(f"[dim]{m}[/dim]"))
+    except BuildError as e:
+        fail(str(e))
+    if as_json:
+        print(json.dumps([asdict(r) | {"cache_hit": r.cache_hit} for r in results], indent=2))
+        return
+    table = Table(title="gtx build")
+    for col, justify in [("program", "left"), (".so bytes", "right"), ("instructions", "right"),
+                         ("seconds", "right"), ("cache", "left"), ("IDL", "left")]:
+        table.add_column(col, justify=justify)
+    for r in results:
+        cache = "hit" if r.cache_hit else ("cargo fresh, relinked" if r.cargo_fresh else "miss")
+        table.add_row(r.name, f"{r.size:,}", f"{r.insns:,}", f"{r.seconds:.1f}", cache, r.idl_path or "-")
+    console.print(table)
