@@ -1,0 +1,83 @@
+"""`gtx` through Typer's runner: --json output parsed, usage errors name the field and exit 2."""
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from typer.testing import CliRunner
+
+from gridtokenx_cli.cli import app
+from gridtokenx_cli.cli.common import hoist_global_options
+
+runner = CliRunner()
+
+
+def gtx(*args: str):
+    return runner.invoke(app, hoist_global_options(list(args)))
+
+
+def test_global_options_may_follow_the_subcommand():
+    assert hoist_global_options(["keys", "show", "x.json", "--json", "-u", "devnet"]) == \
+        ["--json", "-u", "devnet", "keys", "show", "x.json"]
+    assert hoist_global_options(["keys", "show", "--", "--json"]) == ["keys", "show", "--", "--json"]
+
+
+def test_keys_new_writes_a_private_keypair_and_show_reads_it(tmp_path):
+    path = tmp_path / "k.json"
+    created = gtx("keys", "new", str(path), "--json")
+    assert created.exit_code == 0, created.output
+    pubkey = json.loads(created.stdout)["pubkey"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    shown = gtx("keys", "show", str(path), "--json")
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout) == {"path": str(path), "pubkey": pubkey, "mode": "0o600", "private": True}
+
+
+def test_keys_new_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "k.json"
+    assert gtx("keys", "new", str(path)).exit_code == 0
+    before = path.read_bytes()
+    again = gtx("keys", "new", str(path))
+    assert again.exit_code == 2
+    assert "--force" in again.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content,problem", [(None, "does not exist"), ("not json", "not a Solana keypair file")])
+def test_bad_keypair_file_is_a_one_line_usage_error(tmp_path, content, problem):
+    path = tmp_path / "k.json"
+    if content is not None:
+        path.write_text(content)
+    result = gtx("keys", "show", str(path))
+    assert result.exit_code == 2
+    assert problem in result.stderr and "PATH" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_backend_is_a_usage_error(tmp_path):
+    result = gtx("--backend", "warp", "keys", "show", str(tmp_path / "k.json"))
+    assert result.exit_code == 2
+    assert "--backend" in result.stderr
+
+
+def test_build_json_reports_each_program():
+    result = gtx("build", "blockbench", "--no-idl", "--json")
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.stdout)
+    assert report["name"] == "blockbench" and report["size"] > 0 and report["so_path"].endswith("blockbench.so")
+
+
+def test_build_unknown_program_fails_with_the_list():
+    result = gtx("build", "nope", "--no-idl")
+    assert result.exit_code == 1
+    assert "unknown program(s) nope" in result.stderr
+
+
+def test_bench_blockbench_json_lists_compute_units():
+    result = gtx("bench", "blockbench", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    by_name = {(r["instruction"], r["params"]): r for r in rows}
+    assert by_name[("do_nothing", "")]["cu"] > 0
+    assert all(r["ok"] for r in rows)
