@@ -5,21 +5,25 @@ from solders.instruction import Instruction, AccountMeta
 from ..program_id import PROGRAM_ID
 
 
-class PlaceholderAccounts(typing.TypedDict):
+class CancelAuthorityTransferAccounts(typing.TypedDict):
     signer: Pubkey
+    registry_config: Pubkey
 
 
-def placeholder(
-    accounts: PlaceholderAccounts,
+def cancel_authority_transfer(
+    accounts: CancelAuthorityTransferAccounts,
     program_id: Pubkey = PROGRAM_ID,
     remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
 ) -> Instruction:
     keys: list[AccountMeta] = [
-        AccountMeta(pubkey=accounts["signer"], is_signer=True, is_writable=False)
+        AccountMeta(pubkey=accounts["signer"], is_signer=True, is_writable=False),
+        AccountMeta(
+            pubkey=accounts["registry_config"], is_signer=False, is_writable=True
+        ),
     ]
     if remaining_accounts is not None:
         keys += remaining_accounts
-    identifier = b"\xdf\xd9d\xde\r\xfe\xfb\xf7"
+    identifier = b"^\x83}\xb8\xb7\x18}\xe5"
     encoded_args = b""
     data = identifier + encoded_args
     return Instruction(program_id, data, keys)

@@ -1,0 +1,1 @@
+"""Program-specific Python helpers: PDA derivation, canonical encodings and LiteSVM test fixtures."""

@@ -1,0 +1,178 @@
+"""Helpers for the governance program: PDA derivation (one function per seed scheme), the bootstrap key,
+and LiteSVM fixtures other programs' tests use to create / pause / unpause the shared ``GovernanceConfig``.
+
+Instructions are built with the generated AnchorPy client ``gridtokenx_cli.generated.governance``.
+"""
+from __future__ import annotations
+
+import json
+from enum import IntEnum
+from pathlib import Path
+
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.pubkey import Pubkey
+
+from gridtokenx_cli import svm_lite
+from gridtokenx_cli.generated.governance import instructions as gix
+from gridtokenx_cli.generated.governance.accounts import ErcCertificate, GovernanceConfig
+from gridtokenx_cli.generated.governance.program_id import PROGRAM_ID
+
+PROGRAM_NAME = "governance"
+BOOTSTRAP_KEYPAIR_PATH = svm_lite.REPO_ROOT / "keys" / "bootstrap-authority-keypair.json"
+
+# Seeds (crates/gridtokenx-common/src/seeds.rs)
+GOVERNANCE_CONFIG_SEED = b"poa_config"
+ERC_CERTIFICATE_SEED = b"erc_certificate"
+GOVERNANCE_AUTHORITY_SEED = b"governance_authority"
+
+ERC_VALIDITY_SECONDS = 365 * 24 * 60 * 60
+AUTHORITY_TRANSFER_TTL_SECONDS = 48 * 60 * 60
+
+
+class CommonError(IntEnum):
+    """``gridtokenx_common::CommonError`` codes (shared by every program; governance raises all of them)."""
+
+    SystemPaused = 7000
+    NotAuthority = 7001
+    NotPendingAuthority = 7002
+    NoPendingTransfer = 7003
+    TransferExpired = 7004
+    InvalidNewAuthority = 7005
+    NotBootstrapAuthority = 7006
+
+
+# ErcStatus discriminants (borsh u8), fixed by docs/programs.md
+ERC_STATUS_ISSUED, ERC_STATUS_VALIDATED, ERC_STATUS_REVOKED = 0, 1, 2
+
+# Borsh layouts of governance's events (programs/governance/src/events.rs), for svm_lite.decode_events.
+# Unit enums (ErcStatus) are their u8 discriminant.
+EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
+    "GovernanceInitialized": svm_lite.Borsh([("admin", "pubkey"), ("rec_authority", "pubkey"), ("timestamp", "i64")]),
+    "EmergencyPaused": svm_lite.Borsh([("authority", "pubkey"), ("timestamp", "i64"), ("pause_count", "u64")]),
+    "EmergencyUnpaused": svm_lite.Borsh([("authority", "pubkey"), ("timestamp", "i64"), ("paused_for", "i64")]),
+    "AuthorityTransferProposed": svm_lite.Borsh(
+        [("authority", "pubkey"), ("pending_authority", "pubkey"), ("expires_at", "i64")]),
+    "AuthorityTransferAccepted": svm_lite.Borsh([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
+    "AuthorityTransferCancelled": svm_lite.Borsh([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
+    "RecAuthorityChanged": svm_lite.Borsh(
+        [("admin", "pubkey"), ("previous_rec_authority", "pubkey"), ("new_rec_authority", "pubkey")]),
+    "ErcIssued": svm_lite.Borsh([
+        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("owner", "pubkey"), ("meter", "pubkey"),
+        ("meter_id", "[u8;32]"), ("energy_amount", "u64"), ("issued_at", "i64"), ("expires_at", "i64"),
+        ("claimed_erc_generation", "u64"), ("erc_issued", "u64")]),
+    "ErcValidated": svm_lite.Borsh(
+        [("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("validator", "pubkey"), ("timestamp", "i64")]),
+    "ErcTransferred": svm_lite.Borsh([
+        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("from", "pubkey"), ("to", "pubkey"),
+        ("timestamp", "i64")]),
+    "ErcRevoked": svm_lite.Borsh([
+        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("revoked_by", "pubkey"), ("previous_status", "u8"),
+        ("timestamp", "i64"), ("erc_revoked", "u64")]),
+}
+
+
+# ----------------------------------------------------------------------------- PDAs
+
+
+def governance_config_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"poa_config"]`` -> GovernanceConfig."""
+    return Pubkey.find_program_address([GOVERNANCE_CONFIG_SEED], program_id)
+
+
+def erc_certificate_pda(certificate_id: bytes, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"erc_certificate", certificate_id (32 bytes)]`` -> ErcCertificate."""
+    if len(certificate_id) != 32:
+        raise ValueError(f"certificate_id must be 32 bytes, got {len(certificate_id)}")
+    return Pubkey.find_program_address([ERC_CERTIFICATE_SEED, bytes(certificate_id)], program_id)
+
+
+def governance_authority_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"governance_authority"]`` -> governance's signer PDA for its CPI into the registry."""
+    return Pubkey.find_program_address([GOVERNANCE_AUTHORITY_SEED], program_id)
+
+
+def certificate_id(text: str | bytes) -> bytes:
+    """Canonical 32-byte certificate id: UTF-8 bytes zero-padded (longer than 32 is an error)."""
+    raw = text.encode() if isinstance(text, str) else bytes(text)
+    if len(raw) > 32:
+        raise ValueError(f"certificate id longer than 32 bytes: {raw!r}")
+    return raw.ljust(32, b"\0")
+
+
+# ----------------------------------------------------------------------------- keys / decoding
+
+
+def bootstrap_keypair(path: Path = BOOTSTRAP_KEYPAIR_PATH) -> Keypair:
+    """The localnet BOOTSTRAP_AUTHORITY (signs every ``initialize_*``; governance's initial admin)."""
+    return Keypair.from_bytes(bytes(json.loads(Path(path).read_text())))
+
+
+def decode_governance_config(data: bytes) -> GovernanceConfig:
+    return GovernanceConfig.decode(bytes(data))
+
+
+def fetch_governance_config(svm: LiteSVM) -> GovernanceConfig | None:
+    acc = svm.get_account(governance_config_pda()[0])
+    return None if acc is None else decode_governance_config(bytes(acc.data))
+
+
+def decode_erc_certificate(data: bytes) -> ErcCertificate:
+    return ErcCertificate.decode(bytes(data))
+
+
+def encode_governance_config(config: GovernanceConfig) -> bytes:
+    """Account bytes (discriminator + borsh) of a GovernanceConfig, e.g. to forge copies in tests."""
+    return GovernanceConfig.discriminator + GovernanceConfig.layout.build({
+        "admin": config.admin.to_encodable(), "rec_authority": config.rec_authority, "paused": config.paused,
+        "paused_at": config.paused_at, "pause_count": config.pause_count, "erc_issued": config.erc_issued,
+        "erc_revoked": config.erc_revoked, "bump": config.bump})
+
+
+# ----------------------------------------------------------------------------- LiteSVM fixtures
+
+
+def ensure_program_loaded(svm: LiteSVM) -> None:
+    """Load target/deploy/governance.so into ``svm`` unless it is already there (builds it if needed)."""
+    acc = svm.get_account(PROGRAM_ID)
+    if acc is None or not acc.executable:
+        svm.add_program_from_file(PROGRAM_ID, svm_lite.program_so(PROGRAM_NAME))
+
+
+def _funded_bootstrap(svm: LiteSVM) -> Keypair:
+    kp = bootstrap_keypair()
+    acc = svm.get_account(kp.pubkey())
+    if acc is None or acc.lamports < 1_000_000_000:
+        svm_lite.funded_keypair(svm, 10_000_000_000, kp)
+    return kp
+
+
+def initialize_governance_for_tests(svm: LiteSVM, rec_authority: Pubkey) -> Pubkey:
+    """Run the real ``initialize_governance(rec_authority)`` (bootstrap signs and pays, becomes admin).
+
+    Loads the governance program into ``svm`` if missing. Returns the GovernanceConfig PDA.
+    """
+    ensure_program_loaded(svm)
+    admin = _funded_bootstrap(svm)
+    config = governance_config_pda()[0]
+    ix = gix.initialize_governance({"rec_authority": rec_authority},
+                                   {"authority": admin.pubkey(), "governance_config": config})
+    svm_lite.expect_ok(svm_lite.send(svm, ix, admin))
+    return config
+
+
+def _control(svm: LiteSVM, which: str, admin: Keypair | None) -> None:
+    admin = admin or _funded_bootstrap(svm)
+    build = gix.emergency_pause if which == "pause" else gix.emergency_unpause
+    ix = build({"authority": admin.pubkey(), "governance_config": governance_config_pda()[0]})
+    svm_lite.expect_ok(svm_lite.send(svm, ix, admin))
+
+
+def pause_for_tests(svm: LiteSVM, admin: Keypair | None = None) -> None:
+    """``emergency_pause()`` signed by ``admin`` (default: the bootstrap key, the initial admin)."""
+    _control(svm, "pause", admin)
+
+
+def unpause_for_tests(svm: LiteSVM, admin: Keypair | None = None) -> None:
+    """``emergency_unpause()`` signed by ``admin`` (default: the bootstrap key, the initial admin)."""
+    _control(svm, "unpause", admin)

@@ -1,0 +1,295 @@
+"""Helpers for the registry program: PDA derivation (one function per seed scheme), canonical meter ids,
+instruction builders on top of the generated AnchorPy client, event layouts, MeterAccount encoding and
+LiteSVM fixtures.
+
+Instructions are built with ``gridtokenx_cli.generated.registry`` (``token_program`` is rewritten to
+Token-2022 for ``settle_and_mint_tokens``, see ``energy_token.use_token_2022``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from enum import IntEnum
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.message import Message
+from solders.pubkey import Pubkey
+from solders.signature import Signature
+from solders.transaction import Transaction
+
+from gridtokenx_cli import svm_lite
+from gridtokenx_cli.clients import energy_token as et
+from gridtokenx_cli.clients import governance as gov
+from gridtokenx_cli.generated.registry import instructions as rix
+from gridtokenx_cli.generated.registry import types as rtypes
+from gridtokenx_cli.generated.registry.accounts import MeterAccount, RegistryConfig, UserAccount
+from gridtokenx_cli.generated.registry.program_id import PROGRAM_ID
+
+PROGRAM_NAME = "registry"
+
+# Seeds (crates/gridtokenx-common/src/seeds.rs)
+REGISTRY_CONFIG_SEED = b"registry"
+USER_SEED = b"user"
+METER_SEED = b"meter"
+REGISTRY_AUTHORITY_SEED = b"registry_authority"
+ORACLE_AUTHORITY_SEED = b"oracle_authority"
+GOVERNANCE_AUTHORITY_SEED = b"governance_authority"
+
+#: crates/gridtokenx-common ids::ORACLE
+ORACLE_PROGRAM_ID = Pubkey.from_string("6DPPRAgHsCJxcJrDMKKXcTGQnwfigEFAHXD8H6bEuB4V")
+
+MAX_FUTURE_SKEW_SECONDS = 60
+MAX_READING_GAP_SECONDS = 24 * 60 * 60
+
+# Borsh discriminants of the unit enums (state.rs)
+USER_TYPES = {"Prosumer": rtypes.user_type.Prosumer(), "Consumer": rtypes.user_type.Consumer()}
+METER_TYPES = {"Solar": rtypes.meter_type.Solar(), "Wind": rtypes.meter_type.Wind(),
+               "Battery": rtypes.meter_type.Battery(), "Grid": rtypes.meter_type.Grid()}
+
+
+class RegistryError(IntEnum):
+    """programs/registry/src/error.rs (6000 + declaration order)."""
+
+    InvalidMeterId = 6000
+    InvalidMeterPubkey = 6001
+    MeterInactive = 6002
+    MeterAlreadyActive = 6003
+    UnauthorizedMeterAuthority = 6004
+    OutdatedReading = 6005
+    FutureReading = 6006
+    StaleReading = 6007
+    ArithmeticOverflow = 6008
+    NothingToSettle = 6009
+    ZeroClaimAmount = 6010
+    ClaimExceedsGeneration = 6011
+
+
+B = svm_lite.Borsh
+#: Borsh layouts of programs/registry/src/events.rs (unit enums as their u8 discriminant).
+EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
+    "RegistryInitialized": B([("config", "pubkey"), ("admin", "pubkey")]),
+    "UserRegistered": B([("user", "pubkey"), ("owner", "pubkey"), ("user_type", "u8"), ("user_count", "u64"),
+                         ("registered_at", "i64")]),
+    "MeterRegistered": B([("meter", "pubkey"), ("meter_id", "[u8;32]"), ("owner", "pubkey"), ("meter_type", "u8"),
+                          ("meter_pubkey", "pubkey"), ("meter_count", "u64"), ("registered_at", "i64")]),
+    "MeterReadingUpdated": B([("meter_id", "[u8;32]"), ("energy_produced", "u64"), ("energy_consumed", "u64"),
+                              ("reading_timestamp", "i64"), ("total_generation", "u64"),
+                              ("total_consumption", "u64"), ("reading_count", "u64")]),
+    "MeterSettled": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("energy_settled", "u64"),
+                       ("tokens_minted", "u64"), ("settled_net_generation", "u64"), ("timestamp", "i64")]),
+    "ErcGenerationClaimed": B([("meter_id", "[u8;32]"), ("amount", "u64"), ("claimed_erc_generation", "u64"),
+                               ("total_generation", "u64")]),
+    "MeterStatusChanged": B([("meter_id", "[u8;32]"), ("active", "bool"), ("changed_by", "pubkey"),
+                             ("timestamp", "i64")]),
+    "AuthorityTransferProposed": B([("current_authority", "pubkey"), ("pending_authority", "pubkey"),
+                                    ("expires_at", "i64")]),
+    "AuthorityTransferAccepted": B([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
+    "AuthorityTransferCancelled": B([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
+}
+#: Registry + energy_token events (settlement logs both: MeterSettled and the CPI's TokensMinted).
+ALL_EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {**et.EVENT_LAYOUTS, **EVENT_LAYOUTS}
+
+
+# ----------------------------------------------------------------------------- ids / PDAs
+
+
+def meter_id(text: str | bytes) -> bytes:
+    """Canonical 32-byte meter id: UTF-8 bytes zero-padded (longer than 32 bytes is an error)."""
+    raw = text.encode() if isinstance(text, str) else bytes(text)
+    if len(raw) > 32:
+        raise ValueError(f"meter id longer than 32 bytes: {raw!r}")
+    return raw.ljust(32, b"\0")
+
+
+def registry_config_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"registry"]`` -> RegistryConfig."""
+    return Pubkey.find_program_address([REGISTRY_CONFIG_SEED], program_id)
+
+
+def user_pda(owner: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"user", owner]`` -> UserAccount."""
+    return Pubkey.find_program_address([USER_SEED, bytes(owner)], program_id)
+
+
+def meter_pda(mid: bytes, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"meter", meter_id (32 bytes)]`` -> MeterAccount."""
+    if len(mid) != 32:
+        raise ValueError(f"meter_id must be 32 bytes, got {len(mid)}")
+    return Pubkey.find_program_address([METER_SEED, bytes(mid)], program_id)
+
+
+def registry_authority_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"registry_authority"]`` -> the registry's signer PDA for its CPI into energy_token."""
+    return Pubkey.find_program_address([REGISTRY_AUTHORITY_SEED], program_id)
+
+
+def oracle_authority_pda(oracle_program_id: Pubkey = ORACLE_PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"oracle_authority"]`` under the oracle: the only signer ``update_meter_reading`` accepts."""
+    return Pubkey.find_program_address([ORACLE_AUTHORITY_SEED], oracle_program_id)
+
+
+def governance_authority_pda(governance_program_id: Pubkey = gov.PROGRAM_ID) -> tuple[Pubkey, int]:
+    """``[b"governance_authority"]`` under governance: the only signer ``update_claimed_erc_generation`` accepts."""
+    return Pubkey.find_program_address([GOVERNANCE_AUTHORITY_SEED], governance_program_id)
+
+
+def _gc(governance_config: Pubkey | None) -> Pubkey:
+    return governance_config or gov.governance_config_pda()[0]
+
+
+# ----------------------------------------------------------------------------- instructions
+
+
+def ix_initialize_registry(authority: Pubkey) -> Instruction:
+    return rix.initialize_registry({"authority": authority, "registry_config": registry_config_pda()[0]})
+
+
+def ix_register_user(owner: Pubkey, user_type: str = "Prosumer", *,
+                     governance_config: Pubkey | None = None) -> Instruction:
+    return rix.register_user({"user_type": USER_TYPES[user_type]}, {
+        "owner": owner, "user": user_pda(owner)[0], "registry_config": registry_config_pda()[0],
+        "governance_config": _gc(governance_config)})
+
+
+def ix_register_meter(owner: Pubkey, mid: bytes, meter_type: str, meter_pubkey: Pubkey, *,
+                      governance_config: Pubkey | None = None, meter: Pubkey | None = None) -> Instruction:
+    return rix.register_meter(
+        {"meter_id": list(mid), "meter_type": METER_TYPES[meter_type], "meter_pubkey": meter_pubkey},
+        {"owner": owner, "user": user_pda(owner)[0], "meter": meter or meter_pda(mid)[0],
+         "registry_config": registry_config_pda()[0], "governance_config": _gc(governance_config)})
+
+
+def ix_update_meter_reading(oracle_authority: Pubkey, meter: Pubkey, energy_produced: int, energy_consumed: int,
+                            reading_timestamp: int, *, governance_config: Pubkey | None = None) -> Instruction:
+    return rix.update_meter_reading(
+        {"energy_produced": energy_produced, "energy_consumed": energy_consumed,
+         "reading_timestamp": reading_timestamp},
+        {"oracle_authority": oracle_authority, "meter": meter, "governance_config": _gc(governance_config)})
+
+
+def ix_settle_and_mint_tokens(owner: Pubkey, meter: Pubkey, *, destination: Pubkey | None = None,
+                              governance_config: Pubkey | None = None,
+                              registry_authority: Pubkey | None = None, token_info: Pubkey | None = None,
+                              mint: Pubkey | None = None) -> Instruction:
+    return et.use_token_2022(rix.settle_and_mint_tokens({
+        "owner": owner, "meter": meter, "registry_authority": registry_authority or registry_authority_pda()[0],
+        "token_info": token_info or et.token_info_pda()[0], "mint": mint or et.grx_mint_pda()[0],
+        "destination": destination or et.grx_ata(owner), "governance_config": _gc(governance_config),
+        "energy_token_program": et.PROGRAM_ID}))
+
+
+def ix_update_claimed_erc_generation(governance_authority: Pubkey, meter: Pubkey, amount: int) -> Instruction:
+    return rix.update_claimed_erc_generation({"amount": amount},
+                                             {"governance_authority": governance_authority, "meter": meter})
+
+
+def _set_active_accounts(authority: Pubkey, meter: Pubkey, governance_config: Pubkey | None) -> dict:
+    return {"authority": authority, "meter": meter, "registry_config": registry_config_pda()[0],
+            "governance_config": _gc(governance_config)}
+
+
+def ix_deactivate_meter(authority: Pubkey, meter: Pubkey, *, governance_config: Pubkey | None = None) -> Instruction:
+    return rix.deactivate_meter(_set_active_accounts(authority, meter, governance_config))
+
+
+def ix_reactivate_meter(authority: Pubkey, meter: Pubkey, *, governance_config: Pubkey | None = None) -> Instruction:
+    return rix.reactivate_meter(_set_active_accounts(authority, meter, governance_config))
+
+
+def ix_propose_authority_transfer(signer: Pubkey, new_authority: Pubkey) -> Instruction:
+    return rix.propose_authority_transfer({"new_authority": new_authority},
+                                          {"signer": signer, "registry_config": registry_config_pda()[0]})
+
+
+def ix_accept_authority_transfer(signer: Pubkey) -> Instruction:
+    return rix.accept_authority_transfer({"signer": signer, "registry_config": registry_config_pda()[0]})
+
+
+def ix_cancel_authority_transfer(signer: Pubkey) -> Instruction:
+    return rix.cancel_authority_transfer({"signer": signer, "registry_config": registry_config_pda()[0]})
+
+
+# ----------------------------------------------------------------------------- decoding / encoding
+
+
+def decode_registry_config(data: bytes) -> RegistryConfig:
+    return RegistryConfig.decode(bytes(data))
+
+
+def decode_user(data: bytes) -> UserAccount:
+    return UserAccount.decode(bytes(data))
+
+
+def decode_meter(data: bytes) -> MeterAccount:
+    return MeterAccount.decode(bytes(data))
+
+
+def fetch_meter(svm: LiteSVM, meter: Pubkey) -> MeterAccount:
+    return decode_meter(bytes(svm.get_account(meter).data))
+
+
+def encode_meter(m: MeterAccount) -> bytes:
+    """Account bytes (discriminator + borsh) of a MeterAccount (the layout is fixed by docs/programs.md)."""
+    return MeterAccount.discriminator + MeterAccount.layout.build({
+        "meter_id": list(m.meter_id), "owner": m.owner, "meter_type": m.meter_type.to_encodable(),
+        "meter_pubkey": m.meter_pubkey, "active": m.active, "total_generation": m.total_generation,
+        "total_consumption": m.total_consumption, "settled_net_generation": m.settled_net_generation,
+        "claimed_erc_generation": m.claimed_erc_generation, "last_reading_at": m.last_reading_at,
+        "reading_count": m.reading_count, "registered_at": m.registered_at, "bump": m.bump})
+
+
+def set_meter_fields(svm: LiteSVM, meter: Pubkey, **fields) -> MeterAccount:
+    """Rewrite a registered meter's account with some fields changed (test setup: e.g. the totals that only
+    oracle readings can produce). Uses the real account's bytes and lamports as the base."""
+    acc = svm.get_account(meter)
+    updated = dataclasses.replace(decode_meter(bytes(acc.data)), **fields)
+    data = encode_meter(updated)
+    assert len(data) == len(acc.data)
+    svm_lite.set_account(svm, meter, data, acc.owner, acc.lamports)
+    return updated
+
+
+# ----------------------------------------------------------------------------- LiteSVM fixtures
+
+
+def ensure_program_loaded(svm: LiteSVM) -> None:
+    """Load target/deploy/registry.so into ``svm`` unless it is already there (builds it if needed)."""
+    acc = svm.get_account(PROGRAM_ID)
+    if acc is None or not acc.executable:
+        svm.add_program_from_file(PROGRAM_ID, svm_lite.program_so(PROGRAM_NAME))
+
+
+def initialize_registry_for_tests(svm: LiteSVM) -> Keypair:
+    """Load the program and run the real ``initialize_registry()`` signed by the bootstrap key (the admin)."""
+    ensure_program_loaded(svm)
+    admin = et.funded_bootstrap(svm)
+    svm_lite.expect_ok(svm_lite.send(svm, ix_initialize_registry(admin.pubkey()), admin))
+    return admin
+
+
+def register_user_and_meter(svm: LiteSVM, owner: Keypair, text_id: str, meter_type: str = "Solar",
+                            meter_pubkey: Pubkey | None = None, user_type: str = "Prosumer") -> Pubkey:
+    """Register ``owner`` (if not yet registered) and a meter; returns the MeterAccount address."""
+    if svm.get_account(user_pda(owner.pubkey())[0]) is None:
+        svm_lite.expect_ok(svm_lite.send(svm, ix_register_user(owner.pubkey(), user_type), owner))
+    mid = meter_id(text_id)
+    ix = ix_register_meter(owner.pubkey(), mid, meter_type, meter_pubkey or Keypair().pubkey())
+    svm_lite.expect_ok(svm_lite.send(svm, ix, owner))
+    return meter_pda(mid)[0]
+
+
+def send_as(svm: LiteSVM, ixs: Instruction | list[Instruction], payer: Keypair,
+            signers: tuple[Keypair, ...] = ()) -> svm_lite.TxResult:
+    """Send a transaction in which every required signer that is not among ``payer``/``signers`` (e.g. a PDA)
+    gets a dummy signature. Only meaningful on a LiteSVM built with ``with_sigverify(False)``: it simulates
+    the signature a program would give its PDA through ``invoke_signed``."""
+    ixs = [ixs] if isinstance(ixs, Instruction) else list(ixs)
+    msg = Message.new_with_blockhash(ixs, payer.pubkey(), svm.latest_blockhash())
+    keys = {kp.pubkey(): kp for kp in (payer, *signers)}
+    n = msg.header.num_required_signatures
+    sigs = [keys[k].sign_message(bytes(msg)) if k in keys else Signature.default() for k in msg.account_keys[:n]]
+    res = svm.send_transaction(Transaction.populate(msg, sigs))
+    svm.expire_blockhash()
+    return res
+

@@ -1,0 +1,1 @@
+from .token_info import TokenInfo, TokenInfoJSON

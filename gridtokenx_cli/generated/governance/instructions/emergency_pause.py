@@ -1,0 +1,29 @@
+from __future__ import annotations
+import typing
+from solders.pubkey import Pubkey
+from solders.instruction import Instruction, AccountMeta
+from ..program_id import PROGRAM_ID
+
+
+class EmergencyPauseAccounts(typing.TypedDict):
+    authority: Pubkey
+    governance_config: Pubkey
+
+
+def emergency_pause(
+    accounts: EmergencyPauseAccounts,
+    program_id: Pubkey = PROGRAM_ID,
+    remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
+) -> Instruction:
+    keys: list[AccountMeta] = [
+        AccountMeta(pubkey=accounts["authority"], is_signer=True, is_writable=False),
+        AccountMeta(
+            pubkey=accounts["governance_config"], is_signer=False, is_writable=True
+        ),
+    ]
+    if remaining_accounts is not None:
+        keys += remaining_accounts
+    identifier = b"\x15\x8f\x1b\x8e\xc8\xb5\xd2\xff"
+    encoded_args = b""
+    data = identifier + encoded_args
+    return Instruction(program_id, data, keys)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+import typing
+from solders.pubkey import Pubkey
+from solders.instruction import Instruction, AccountMeta
+from ..program_id import PROGRAM_ID
+
+
+class TriggerMarketClearingAccounts(typing.TypedDict):
+    authority: Pubkey
+    oracle_config: Pubkey
+    governance_config: Pubkey
+
+
+def trigger_market_clearing(
+    accounts: TriggerMarketClearingAccounts,
+    program_id: Pubkey = PROGRAM_ID,
+    remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
+) -> Instruction:
+    keys: list[AccountMeta] = [
+        AccountMeta(pubkey=accounts["authority"], is_signer=True, is_writable=False),
+        AccountMeta(
+            pubkey=accounts["oracle_config"], is_signer=False, is_writable=True
+        ),
+        AccountMeta(
+            pubkey=accounts["governance_config"], is_signer=False, is_writable=False
+        ),
+    ]
+    if remaining_accounts is not None:
+        keys += remaining_accounts
+    identifier = b"\xb4t\xa2\xa7%\x1cN\x9f"
+    encoded_args = b""
+    data = identifier + encoded_args
+    return Instruction(program_id, data, keys)

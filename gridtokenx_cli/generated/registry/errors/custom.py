@@ -1,0 +1,149 @@
+import typing
+from anchorpy.error import ProgramError
+
+
+class InvalidMeterId(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6000, "Meter id must not be all zero bytes")
+
+    code = 6000
+    name = "InvalidMeterId"
+    msg = "Meter id must not be all zero bytes"
+
+
+class InvalidMeterPubkey(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6001, "Meter public key must not be the default key")
+
+    code = 6001
+    name = "InvalidMeterPubkey"
+    msg = "Meter public key must not be the default key"
+
+
+class MeterInactive(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6002, "Meter is not active")
+
+    code = 6002
+    name = "MeterInactive"
+    msg = "Meter is not active"
+
+
+class MeterAlreadyActive(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6003, "Meter is already active")
+
+    code = 6003
+    name = "MeterAlreadyActive"
+    msg = "Meter is already active"
+
+
+class UnauthorizedMeterAuthority(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6004, "Only the meter owner or the registry admin may do this")
+
+    code = 6004
+    name = "UnauthorizedMeterAuthority"
+    msg = "Only the meter owner or the registry admin may do this"
+
+
+class OutdatedReading(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6005, "Reading timestamp must be after the meter's last reading"
+        )
+
+    code = 6005
+    name = "OutdatedReading"
+    msg = "Reading timestamp must be after the meter's last reading"
+
+
+class FutureReading(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6006, "Reading timestamp is more than 60 s in the future")
+
+    code = 6006
+    name = "FutureReading"
+    msg = "Reading timestamp is more than 60 s in the future"
+
+
+class StaleReading(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6007, "More than 24 h since the meter's previous reading")
+
+    code = 6007
+    name = "StaleReading"
+    msg = "More than 24 h since the meter's previous reading"
+
+
+class ArithmeticOverflow(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6008, "Arithmetic overflow")
+
+    code = 6008
+    name = "ArithmeticOverflow"
+    msg = "Arithmetic overflow"
+
+
+class NothingToSettle(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6009, "No unsettled net generation")
+
+    code = 6009
+    name = "NothingToSettle"
+    msg = "No unsettled net generation"
+
+
+class ZeroClaimAmount(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6010, "Claim amount must be greater than zero")
+
+    code = 6010
+    name = "ZeroClaimAmount"
+    msg = "Claim amount must be greater than zero"
+
+
+class ClaimExceedsGeneration(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6011, "Claimed ERC generation would exceed total generation")
+
+    code = 6011
+    name = "ClaimExceedsGeneration"
+    msg = "Claimed ERC generation would exceed total generation"
+
+
+CustomError = typing.Union[
+    InvalidMeterId,
+    InvalidMeterPubkey,
+    MeterInactive,
+    MeterAlreadyActive,
+    UnauthorizedMeterAuthority,
+    OutdatedReading,
+    FutureReading,
+    StaleReading,
+    ArithmeticOverflow,
+    NothingToSettle,
+    ZeroClaimAmount,
+    ClaimExceedsGeneration,
+]
+CUSTOM_ERROR_MAP: dict[int, CustomError] = {
+    6000: InvalidMeterId(),
+    6001: InvalidMeterPubkey(),
+    6002: MeterInactive(),
+    6003: MeterAlreadyActive(),
+    6004: UnauthorizedMeterAuthority(),
+    6005: OutdatedReading(),
+    6006: FutureReading(),
+    6007: StaleReading(),
+    6008: ArithmeticOverflow(),
+    6009: NothingToSettle(),
+    6010: ZeroClaimAmount(),
+    6011: ClaimExceedsGeneration(),
+}
+
+
+def from_code(code: int) -> typing.Optional[CustomError]:
+    maybe_err = CUSTOM_ERROR_MAP.get(code)
+    if maybe_err is None:
+        return None
+    return maybe_err

@@ -1,0 +1,47 @@
+use anchor_lang::prelude::*;
+use anchor_spl::{token_2022::Token2022, token_interface::Mint};
+use gridtokenx_common::{require_bootstrap, seeds, AuthorityState};
+
+use crate::{
+    events::TokenInitialized,
+    state::{TokenInfo, GRX_DECIMALS},
+};
+
+/// Creates TokenInfo and the GRX Token-2022 mint (9 decimals, mint authority = TokenInfo, no freeze authority).
+/// Unlike the illustration in platform-algorithms §3.3 there is no `registry_program` argument: the registry id
+/// is fixed (`gridtokenx_common::ids::REGISTRY`), so nobody can point minting rights elsewhere.
+#[derive(Accounts)]
+pub struct InitializeToken<'info> {
+    /// Must be `BOOTSTRAP_AUTHORITY` (checked in the handler); becomes the admin.
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(init, payer = authority, space = TokenInfo::SPACE, seeds = [seeds::TOKEN_INFO], bump)]
+    pub token_info: Box<Account<'info, TokenInfo>>,
+    #[account(
+        init,
+        payer = authority,
+        seeds = [seeds::GRX_MINT],
+        bump,
+        mint::decimals = GRX_DECIMALS,
+        mint::authority = token_info,
+        mint::token_program = token_program,
+    )]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub token_program: Program<'info, Token2022>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<InitializeToken>) -> Result<()> {
+    let admin = ctx.accounts.authority.key();
+    require_bootstrap(&admin)?;
+    let mint = ctx.accounts.mint.key();
+    let token_info = &mut ctx.accounts.token_info;
+    token_info.admin = AuthorityState::new(admin);
+    token_info.mint = mint;
+    token_info.total_minted = 0;
+    token_info.total_burned = 0;
+    token_info.total_supply = 0;
+    token_info.bump = ctx.bumps.token_info;
+    emit!(TokenInitialized { token_info: token_info.key(), mint, admin, decimals: GRX_DECIMALS });
+    Ok(())
+}

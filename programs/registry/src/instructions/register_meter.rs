@@ -1,0 +1,69 @@
+use anchor_lang::prelude::*;
+use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+
+use crate::{
+    error::RegistryError,
+    events::MeterRegistered,
+    state::{MeterAccount, MeterType, RegistryConfig, UserAccount},
+};
+
+#[derive(Accounts)]
+#[instruction(meter_id: [u8; 32])]
+pub struct RegisterMeter<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    /// The owner must be a registered user (a missing account fails with AccountNotInitialized).
+    #[account(mut, seeds = [seeds::USER, owner.key().as_ref()], bump = user.bump, has_one = owner)]
+    pub user: Box<Account<'info, UserAccount>>,
+    #[account(init, payer = owner, space = MeterAccount::SPACE, seeds = [seeds::METER, meter_id.as_ref()], bump)]
+    pub meter: Box<Account<'info, MeterAccount>>,
+    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    pub registry_config: Box<Account<'info, RegistryConfig>>,
+    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    pub governance_config: Box<Account<'info, GovernanceConfig>>,
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(
+    ctx: Context<RegisterMeter>,
+    meter_id: [u8; 32],
+    meter_type: MeterType,
+    meter_pubkey: Pubkey,
+) -> Result<()> {
+    require_not_paused(&ctx.accounts.governance_config)?;
+    require!(meter_id != [0u8; 32], RegistryError::InvalidMeterId);
+    require!(meter_pubkey != Pubkey::default(), RegistryError::InvalidMeterPubkey);
+    let now = Clock::get()?.unix_timestamp;
+
+    let config = &mut ctx.accounts.registry_config;
+    config.meter_count = config.meter_count.checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
+    let user = &mut ctx.accounts.user;
+    user.meter_count = user.meter_count.checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
+
+    let owner = ctx.accounts.owner.key();
+    let meter = &mut ctx.accounts.meter;
+    meter.meter_id = meter_id;
+    meter.owner = owner;
+    meter.meter_type = meter_type;
+    meter.meter_pubkey = meter_pubkey;
+    meter.active = true;
+    meter.total_generation = 0;
+    meter.total_consumption = 0;
+    meter.settled_net_generation = 0;
+    meter.claimed_erc_generation = 0;
+    meter.last_reading_at = 0;
+    meter.reading_count = 0;
+    meter.registered_at = now;
+    meter.bump = ctx.bumps.meter;
+
+    emit!(MeterRegistered {
+        meter: meter.key(),
+        meter_id,
+        owner,
+        meter_type,
+        meter_pubkey,
+        meter_count: config.meter_count,
+        registered_at: now,
+    });
+    Ok(())
+}
