@@ -519,3 +519,14 @@ def test_nested_generics_keep_definition_and_monomorphize_instances():
     assert by_name["Inner<u8, 3>"]["type"]["fields"][0]["type"] == {"array": ["u8", 3]}
     data = InstructionCoder(parse(legacy)).encode("go", {"o": {"inner": {"v": [1, 2, 3]}}})
     assert data == bytes(disc("global", "go")) + b"\x01\x02\x03"
+
+
+def test_module_path_of_a_name_that_prefixes_another_is_shortened():
+    """Regression: `a::Market` must become `Market` although `b::MarketDepth` exists (Anchor's regex is anchored
+    at the closing quote)."""
+    from gridtokenx_cli.toolchain.idl import convert_module_paths
+
+    idl = {"types": [{"name": "a::Market"}, {"name": "b::MarketDepth"}]}
+    assert convert_module_paths(idl) == {"types": [{"name": "Market"}, {"name": "MarketDepth"}]}
+    clash = {"types": [{"name": "a::Order"}, {"name": "b::Order"}]}
+    assert convert_module_paths(clash) == clash

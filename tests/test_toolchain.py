@@ -71,6 +71,30 @@ def test_more_than_five_arguments_through_vtable_and_fn_pointer(run, pick, vtabl
     assert log64_values(res)[:2] == [vtable_result, 1_234_567]
 
 
+M = (1 << 128) - 1
+
+
+@pytest.mark.parametrize("signed,a,b", [
+    (0, (1 << 64) + 3, 1 << 63),            # fits: 2^127 + 3·2^63
+    (0, 1 << 64, 1 << 64),                  # overflows u128
+    (0, M, 1),
+    (0, M, 2),
+    (1, -(1 << 63), 1 << 64),               # exactly i128::MIN
+    (1, 1 << 63, 1 << 64),                  # 2^127 overflows i128
+    (1, -7, -(1 << 100)),
+    (1, -(1 << 127), -1),                   # MIN · -1 overflows
+])
+def test_128_bit_checked_multiply(run, signed, a, b):
+    res = run(bytes([8, signed]) + (a & M).to_bytes(16, "little") + (b & M).to_bytes(16, "little"))
+    assert is_ok(res), logs(res)
+    product = a * b
+    fits = (-(1 << 127) <= product < (1 << 127)) if signed else product <= M
+    ok, lo, hi = log64_values(res)[:3]
+    assert ok == int(fits)
+    if fits:
+        assert (hi << 64 | lo) == product & M
+
+
 def test_heap_exhaustion_leaves_relocated_statics_intact(run):
     res = run(bytes([3]))
     assert is_ok(res), logs(res)

@@ -165,11 +165,12 @@ class Toolchain:
                    __CARGO_TESTS_ONLY_SRC_ROOT=str(self.std_dir))  # cargo's (internal) build-std source override
         cargo_home = Path(env.get("CARGO_HOME", Path.home() / ".cargo"))
         # Paths in panic messages must not depend on the machine: the same source gives the same bytes.
+        # Workspace members are compiled with relative paths already; the flags must not mention the checkout,
+        # or every checkout would rebuild std and all dependencies.
         env["RUSTFLAGS"] = " ".join([
             f"--remap-path-prefix={cargo_home}/registry/src=/crates",
             f"--remap-path-prefix={self.std_dir}=/rustc/library",
             f"--remap-path-prefix={self.target_dir}=/target",
-            f"--remap-path-prefix={workspace}=.",
         ])
         env.pop("CARGO_BUILD_TARGET", None)
         # dependencies that also declare a cdylib would otherwise need `bpf-linker`

@@ -41,6 +41,21 @@ def codegen_venv() -> Path:
     return tool
 
 
+def _token_2022_by_default(package: Path) -> None:
+    """anchorpy client-gen hard-codes the legacy SPL Token program for any account named `token_program`.
+    GRX is a Token-2022 mint, so generated instructions default to Token-2022 and accept an explicit
+    `token_program` entry in their accounts dict to override it."""
+    for path in sorted((package / "instructions").glob("*.py")):
+        text = path.read_text()
+        if "AccountMeta(pubkey=TOKEN_PROGRAM_ID," not in text:
+            continue
+        text = text.replace("from spl.token.constants import TOKEN_PROGRAM_ID",
+                            "from spl.token.constants import TOKEN_2022_PROGRAM_ID")
+        text = text.replace("AccountMeta(pubkey=TOKEN_PROGRAM_ID,",
+                            'AccountMeta(pubkey=accounts.get("token_program", TOKEN_2022_PROGRAM_ID),')
+        path.write_text(text)
+
+
 def _same_tree(a: Path, b: Path) -> bool:
     if not a.exists() or not b.exists():
         return False
@@ -63,6 +78,7 @@ def generate(program: str, root: Path = REPO_ROOT) -> Path:
                            capture_output=True, text=True, cwd=tmp)
         if r.returncode != 0:
             raise ClientGenError(f"anchorpy client-gen {legacy.name} failed:\n{(r.stderr or r.stdout)[-3000:]}")
+        _token_2022_by_default(out)
         if not _same_tree(out, target):
             shutil.rmtree(target, ignore_errors=True)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -507,7 +507,7 @@ def convert_module_paths(idl: dict) -> dict:
     for m in re.finditer(r'"(\w+::)+(\w+)"', text):
         path, name = m.group(0), m.group(2)
         replaced = acc.replace(path, f'"{name}"')
-        if re.search(rf'"(\w+::)+{name}', replaced):
+        if re.search(rf'"(\w+::)+{re.escape(name)}"', replaced):
             continue  # conflict: keep the full path
         acc = replaced
     return json.loads(acc)

@@ -46,31 +46,67 @@ struct SbfLegalize : PassInfoMixin<SbfLegalize> {
           for (unsigned i = 0; i < CB->arg_size(); i++)
             if (CB->paramHasAttr(i, Attribute::StructRet)) CB->removeParamAttr(i, Attribute::StructRet);
     }
-    // ---- 0b. {u,s}mul.with.overflow.i64: BPF legalizes UMULO/SMULO i64 into a __multi3 libcall that
-    //          returns i128 ("only small returns supported") -> widen to an i128 mul (expanded below) ----
+    // ---- 0b. {u,s}mul.with.overflow on i64 and i128: BPF legalizes them into __multi3/__muloti4 libcalls
+    //          that return i128 ("only small returns supported"). i64: widen to an i128 multiply (expanded
+    //          below). i128: 64-bit halves, overflow when both high halves are set, the cross terms exceed
+    //          64 bits or the final add carries; signed via magnitudes and a range check. ----
     unsigned nMulo = 0;
+    auto umulo128 = [](IRBuilder<> &B, Value *a, Value *b, Value **ovfOut) -> Value * {
+      Type *I128 = B.getInt128Ty(), *I64 = B.getInt64Ty();
+      Value *c64 = ConstantInt::get(I128, 64);
+      Value *a0 = B.CreateTrunc(a, I64), *a1 = B.CreateTrunc(B.CreateLShr(a, c64), I64);
+      Value *b0 = B.CreateTrunc(b, I64), *b1 = B.CreateTrunc(B.CreateLShr(b, c64), I64);
+      Value *zero64 = ConstantInt::get(I64, 0);
+      Value *bothHigh = B.CreateAnd(B.CreateICmpNE(a1, zero64), B.CreateICmpNE(b1, zero64));
+      Value *cross = B.CreateAdd(B.CreateMul(B.CreateZExt(a1, I128), B.CreateZExt(b0, I128)),
+                                 B.CreateMul(B.CreateZExt(a0, I128), B.CreateZExt(b1, I128)));
+      Value *crossOvf = B.CreateICmpNE(B.CreateLShr(cross, c64), ConstantInt::get(I128, 0));
+      Value *low = B.CreateMul(B.CreateZExt(a0, I128), B.CreateZExt(b0, I128));
+      Value *res = B.CreateAdd(low, B.CreateShl(cross, c64));
+      Value *addOvf = B.CreateICmpULT(res, low);
+      *ovfOut = B.CreateOr(B.CreateOr(bothHigh, crossOvf), addOvf);
+      return res;
+    };
     for (Function &F : M) {
       SmallVector<IntrinsicInst *, 8> mulo;
       for (BasicBlock &BB : F) for (Instruction &I : BB)
         if (auto *II = dyn_cast<IntrinsicInst>(&I))
           if ((II->getIntrinsicID() == Intrinsic::umul_with_overflow || II->getIntrinsicID() == Intrinsic::smul_with_overflow) &&
-              II->getArgOperand(0)->getType()->isIntegerTy(64)) mulo.push_back(II);
+              (II->getArgOperand(0)->getType()->isIntegerTy(64) || II->getArgOperand(0)->getType()->isIntegerTy(128)))
+            mulo.push_back(II);
       for (IntrinsicInst *II : mulo) {
         IRBuilder<> B(II);
         bool sg = II->getIntrinsicID() == Intrinsic::smul_with_overflow;
         Type *I128 = B.getInt128Ty(), *I64 = B.getInt64Ty();
         Value *a = II->getArgOperand(0), *b = II->getArgOperand(1);
-        Value *wa = sg ? B.CreateSExt(a, I128) : B.CreateZExt(a, I128);
-        Value *wb = sg ? B.CreateSExt(b, I128) : B.CreateZExt(b, I128);
-        Value *p = B.CreateMul(wa, wb);
-        Value *lo = B.CreateTrunc(p, I64);
-        Value *ov = sg ? B.CreateICmpNE(p, B.CreateSExt(lo, I128))
-                       : B.CreateICmpNE(B.CreateLShr(p, 64), ConstantInt::get(I128, 0));
-        Value *R = B.CreateInsertValue(B.CreateInsertValue(PoisonValue::get(II->getType()), lo, 0), ov, 1);
+        Value *result, *ov;
+        if (a->getType()->isIntegerTy(64)) {
+          Value *wa = sg ? B.CreateSExt(a, I128) : B.CreateZExt(a, I128);
+          Value *wb = sg ? B.CreateSExt(b, I128) : B.CreateZExt(b, I128);
+          Value *p = B.CreateMul(wa, wb);
+          result = B.CreateTrunc(p, I64);
+          ov = sg ? B.CreateICmpNE(p, B.CreateSExt(result, I128))
+                  : B.CreateICmpNE(B.CreateLShr(p, 64), ConstantInt::get(I128, 0));
+        } else if (!sg) {
+          result = umulo128(B, a, b, &ov);
+        } else {
+          Value *zero = ConstantInt::get(I128, 0);
+          Value *negA = B.CreateICmpSLT(a, zero), *negB = B.CreateICmpSLT(b, zero);
+          Value *ua = B.CreateSelect(negA, B.CreateSub(zero, a), a);
+          Value *ub = B.CreateSelect(negB, B.CreateSub(zero, b), b);
+          Value *uov;
+          Value *mag = umulo128(B, ua, ub, &uov);
+          Value *neg = B.CreateXor(negA, negB);
+          APInt maxPos = APInt::getSignedMaxValue(128);
+          Value *limit = B.CreateSelect(neg, ConstantInt::get(I128, maxPos + 1), ConstantInt::get(I128, maxPos));
+          ov = B.CreateOr(uov, B.CreateICmpUGT(mag, limit));
+          result = B.CreateSelect(neg, B.CreateSub(zero, mag), mag);
+        }
+        Value *R = B.CreateInsertValue(B.CreateInsertValue(PoisonValue::get(II->getType()), result, 0), ov, 1);
         II->replaceAllUsesWith(R); II->eraseFromParent(); nMulo++;
       }
     }
-    if (nMulo) errs() << "sbf-legalize: widened " << nMulo << " i64 mul.with.overflow\n";
+    if (nMulo) errs() << "sbf-legalize: expanded " << nMulo << " mul.with.overflow\n";
     // ---- arithmetic (2 rounds: i128 division expansion creates variable i128 shifts) ----
     for (int round = 0; round < 2; round++)
     for (Function &F : M) {

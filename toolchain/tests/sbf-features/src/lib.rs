@@ -78,6 +78,24 @@ fn heap_case() {
     log64(MARKER.load(Ordering::Relaxed), total, 0, 0, 0);
 }
 
+// ---- 128-bit checked multiply: llvm.{u,s}mul.with.overflow.i128 would be a libcall returning i128 ----
+fn wide_mul_case(data: &[u8]) {
+    let a = u128::from_le_bytes(data[1..17].try_into().unwrap());
+    let b = u128::from_le_bytes(data[17..33].try_into().unwrap());
+    let (value, ok) = if data[0] == 0 {
+        match black_box(a).checked_mul(black_box(b)) {
+            Some(v) => (v, 1),
+            None => (0, 0),
+        }
+    } else {
+        match black_box(a as i128).checked_mul(black_box(b as i128)) {
+            Some(v) => (v as u128, 1),
+            None => (0, 0),
+        }
+    };
+    log64(ok, value as u64, (value >> 64) as u64, 0, 0);
+}
+
 #[cfg(feature = "nonzero-static")]
 static COUNTER: AtomicU64 = AtomicU64::new(7);
 
@@ -108,6 +126,7 @@ pub unsafe extern "C" fn entrypoint(input: *mut u8) -> u64 {
         Some(2) => args_case(data[1]),
         Some(3) => heap_case(),
         Some(4) => panic!("boom with seed {}", data[1]),
+        Some(8) => wide_mul_case(&data[1..]),
         Some(5) => {
             let v: Vec<u8> = black_box(Vec::new());
             log64(v[data[1] as usize] as u64, 0, 0, 0, 0);

@@ -1,0 +1,27 @@
+from __future__ import annotations
+import typing
+from solders.pubkey import Pubkey
+from solders.instruction import Instruction, AccountMeta
+from ..program_id import PROGRAM_ID
+
+
+class CancelAuthorityTransferAccounts(typing.TypedDict):
+    authority: Pubkey
+    market: Pubkey
+
+
+def cancel_authority_transfer(
+    accounts: CancelAuthorityTransferAccounts,
+    program_id: Pubkey = PROGRAM_ID,
+    remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
+) -> Instruction:
+    keys: list[AccountMeta] = [
+        AccountMeta(pubkey=accounts["authority"], is_signer=True, is_writable=False),
+        AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
+    ]
+    if remaining_accounts is not None:
+        keys += remaining_accounts
+    identifier = b"^\x83}\xb8\xb7\x18}\xe5"
+    encoded_args = b""
+    data = identifier + encoded_args
+    return Instruction(program_id, data, keys)

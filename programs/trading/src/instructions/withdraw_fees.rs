@@ -1,0 +1,41 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+
+use crate::{error::TradingError, events::FeesWithdrawn, instructions::transfer, state::MarketState};
+
+#[derive(Accounts)]
+pub struct WithdrawFees<'info> {
+    pub admin: Signer<'info>,
+    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    pub market: Box<Account<'info, MarketState>>,
+    /// CHECK: PDA without data, signs the transfer out of the fee vault.
+    #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump = market.escrow_authority_bump)]
+    pub escrow_authority: UncheckedAccount<'info>,
+    #[account(mut, address = market.fee_vault)]
+    pub fee_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, token::mint = quote_mint)]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = market.quote_mint)]
+    pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    pub governance_config: Box<Account<'info, GovernanceConfig>>,
+    pub quote_token_program: Interface<'info, TokenInterface>,
+}
+
+/// The market admin moves `amount` of collected fees from the fee vault to `destination`.
+pub fn handler(ctx: Context<WithdrawFees>, amount: u64) -> Result<()> {
+    require_not_paused(&ctx.accounts.governance_config)?;
+    ctx.accounts.market.admin.require_authority(&ctx.accounts.admin.key())?;
+    require!(amount > 0, TradingError::ZeroAmount);
+    require!(amount <= ctx.accounts.fee_vault.amount, TradingError::InsufficientFees);
+
+    let market_key = ctx.accounts.market.key();
+    let bump = [ctx.accounts.market.escrow_authority_bump];
+    let signer: &[&[u8]] = &[seeds::ESCROW_AUTHORITY, market_key.as_ref(), &bump];
+    let a = &ctx.accounts;
+    transfer(&a.quote_token_program.to_account_info(), &a.fee_vault.to_account_info(), &a.quote_mint,
+             &a.destination.to_account_info(), &a.escrow_authority.to_account_info(), amount, &[signer])?;
+    emit!(FeesWithdrawn { admin: a.admin.key(), destination: a.destination.key(), amount });
+    Ok(())
+}

@@ -1,0 +1,430 @@
+//! Pure integer math of the market: escrow amounts, fees, the clearing price of a bilateral match, the
+//! uniform price of the call auction and the AMM curves. No accounts here, so it is unit-tested on the host
+//! (`cargo test -p trading --lib`) and mirrored in `gridtokenx_cli/clients/trading.py`.
+use crate::{
+    error::TradingError,
+    state::{CurveType, OrderSide, SwapDirection, BPS_DENOMINATOR, GRX_PER_WH, WH_PER_KWH},
+};
+
+pub type MathResult<T> = core::result::Result<T, TradingError>;
+
+/// Quote base units for `amount_wh` at `price` (micro-quote per kWh): `amount_wh × price / 1000`, rounded
+/// down, in u128 (the product of two u64 always fits), checked back into u64.
+pub fn quote_for(amount_wh: u64, price: u64) -> MathResult<u64> {
+    let q = u128::from(amount_wh) * u128::from(price) / WH_PER_KWH;
+    u64::try_from(q).map_err(|_| TradingError::ArithmeticOverflow)
+}
+
+/// GRX base units for `amount_wh`.
+pub fn grx_for(amount_wh: u64) -> MathResult<u64> {
+    amount_wh.checked_mul(GRX_PER_WH).ok_or(TradingError::ArithmeticOverflow)
+}
+
+/// `amount × fee_bps / 10_000`, rounded down (≤ amount because fee_bps ≤ 10_000).
+pub fn fee_for(amount: u64, fee_bps: u16) -> u64 {
+    let fee = u128::from(amount) * u128::from(fee_bps) / BPS_DENOMINATOR;
+    // fee ≤ amount because fee_bps ≤ 10_000 (checked by initialize_market), so it fits in u64.
+    u64::try_from(fee).unwrap_or(amount)
+}
+
+/// Clearing price of a bilateral match (platform-algorithms 1.1): mid-point plus a volume-weighted
+/// adjustment, **clamped to the bid**.
+///
+/// Fixes to the published fragment: (1) it adds up to 10 % of the mid-point (`mid × weight / 10_000`
+/// with `weight ≤ 1000`), which exceeds the bid whenever `(bid − ask) / 2` is smaller than that adjustment
+/// (e.g. bid = ask = 100 gives 110): the buyer would pay more than his limit and more than his escrow
+/// covers, so the result is clamped to `[ask, bid]`; (2) `(bid + ask) / 2` with `saturating_add` is wrong
+/// near `u64::MAX` (the sum saturates, the mid-point drops below the ask), so it is `ask + (bid − ask) / 2`;
+/// (3) the products are done in u128 instead of saturating u64 multiplications.
+/// Requires `bid >= ask` (checked by the caller). `total_volume_wh` is the market volume before this trade.
+pub fn clearing_price(bid: u64, ask: u64, volume_wh: u64, total_volume_wh: u64) -> u64 {
+    debug_assert!(bid >= ask);
+    let mid = ask + (bid - ask) / 2;
+    if total_volume_wh == 0 {
+        return mid;
+    }
+    let weight = (u128::from(volume_wh) * 1000 / u128::from(total_volume_wh)).min(1000);
+    let weight = u64::try_from(weight).unwrap_or(1000); // ≤ 1000
+    let adjustment = u128::from(mid) * u128::from(weight) / 10_000;
+    let price = u128::from(mid) + adjustment;
+    // Clamp: the price never leaves [ask, bid] (mid >= ask, adjustment >= 0).
+    u64::try_from(price.min(u128::from(bid))).unwrap_or(bid)
+}
+
+/// Token amounts of one fill of `amount_wh` between a buy order (limit `bid`, quote escrow
+/// `buy_escrow_remaining` for `buy_remaining_wh`) and a sell order, at `price`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Fill {
+    pub amount_wh: u64,
+    pub price: u64,
+    /// GRX base units moved from the GRX escrow to the buyer.
+    pub grx_amount: u64,
+    /// Quote paid by the buyer: `quote_for(amount_wh, price)`.
+    pub quote_cost: u64,
+    /// Part of `quote_cost` sent to the fee vault (charged to the seller).
+    pub fee: u64,
+    /// `quote_cost − fee`, sent to the seller.
+    pub seller_proceeds: u64,
+    /// Buyer's escrow released by this fill: `escrow_remaining − quote_for(remaining − amount, bid)`.
+    pub buyer_release: u64,
+    /// `buyer_release − quote_cost`: the buyer's price improvement, refunded.
+    pub buyer_refund: u64,
+}
+
+/// The buyer's escrow always equals `quote_for(remaining_wh, bid)`; a fill releases the difference between
+/// that before and after, which is ≥ `quote_for(amount_wh, bid)` ≥ `quote_for(amount_wh, price)` because
+/// `floor(a + b) ≥ floor(a) + floor(b)` and `price ≤ bid`. So the escrow always covers the cost, and it
+/// reaches exactly zero when the order is filled.
+pub fn compute_fill(
+    bid: u64,
+    buy_remaining_wh: u64,
+    buy_escrow_remaining: u64,
+    amount_wh: u64,
+    price: u64,
+    fee_bps: u16,
+) -> MathResult<Fill> {
+    if price > bid || amount_wh > buy_remaining_wh {
+        return Err(TradingError::ArithmeticOverflow);
+    }
+    let escrow_after = quote_for(buy_remaining_wh - amount_wh, bid)?;
+    let buyer_release = buy_escrow_remaining
+        .checked_sub(escrow_after)
+        .ok_or(TradingError::ArithmeticOverflow)?;
+    let quote_cost = quote_for(amount_wh, price)?;
+    let buyer_refund = buyer_release.checked_sub(quote_cost).ok_or(TradingError::ArithmeticOverflow)?;
+    let fee = fee_for(quote_cost, fee_bps);
+    Ok(Fill {
+        amount_wh,
+        price,
+        grx_amount: grx_for(amount_wh)?,
+        quote_cost,
+        fee,
+        seller_proceeds: quote_cost - fee,
+        buyer_release,
+        buyer_refund,
+    })
+}
+
+/// A resting order as the auction sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookOrder {
+    pub side: OrderSide,
+    pub price: u64,
+    pub order_id: u64,
+    pub remaining_wh: u64,
+}
+
+/// Result of the uniform-price call auction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuctionResult {
+    pub price: u64,
+    pub volume_wh: u64,
+    /// `(buy index, sell index, amount_wh)` into the input slice, in execution order.
+    pub fills: Vec<(usize, usize, u64)>,
+}
+
+fn side_volumes(orders: &[BookOrder], p: u64) -> MathResult<(u64, u64)> {
+    let (mut demand, mut supply) = (0u64, 0u64);
+    for o in orders {
+        match o.side {
+            OrderSide::Buy if o.price >= p => {
+                demand = demand.checked_add(o.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?
+            }
+            OrderSide::Sell if o.price <= p => {
+                supply = supply.checked_add(o.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?
+            }
+            _ => {}
+        }
+    }
+    Ok((demand, supply))
+}
+
+/// Uniform-price call auction over `orders`.
+///
+/// The candidate prices are the orders' limit prices (executable volume only changes there). The clearing
+/// price maximises the executable volume `min(demand(p), supply(p))`, where demand counts the bids with
+/// price ≥ p and supply the asks with price ≤ p. Ties, in order: (1) the smallest surplus
+/// `|demand − supply|`; (2) the price closest to `reference` (the market's last clearing price; when there
+/// is none, the mid-point of the lowest and highest still-tied candidates); (3) the lower price.
+/// Every bid that trades has price ≥ p and every ask price ≤ p, so p is within [ask, bid] of every fill.
+/// The executable volume is then allocated by price-time priority on each side (best price first, lower
+/// order id — earlier — first at equal price); only the last order of the longer side can be partial.
+/// Returns None when no bid crosses an ask.
+pub fn run_auction(orders: &[BookOrder], reference: u64) -> MathResult<Option<AuctionResult>> {
+    // (price, volume, surplus) of every candidate.
+    let mut candidates: Vec<(u64, u64, u64)> = Vec::with_capacity(orders.len());
+    for o in orders {
+        if candidates.iter().any(|c| c.0 == o.price) {
+            continue;
+        }
+        let (d, s) = side_volumes(orders, o.price)?;
+        candidates.push((o.price, d.min(s), d.abs_diff(s)));
+    }
+    let best_volume = candidates.iter().map(|c| c.1).max().unwrap_or(0);
+    if best_volume == 0 {
+        return Ok(None);
+    }
+    let best_surplus = candidates.iter().filter(|c| c.1 == best_volume).map(|c| c.2).min().unwrap_or(0);
+    let tied: Vec<u64> = candidates
+        .iter()
+        .filter(|c| c.1 == best_volume && c.2 == best_surplus)
+        .map(|c| c.0)
+        .collect();
+    let lo = tied.iter().copied().min().unwrap_or(0);
+    let hi = tied.iter().copied().max().unwrap_or(0);
+    let reference = if reference == 0 { lo + (hi - lo) / 2 } else { reference };
+    let price = tied
+        .iter()
+        .copied()
+        .min_by_key(|p| (p.abs_diff(reference), *p))
+        .unwrap_or(lo);
+
+    // Priority order of the executable orders on each side.
+    let mut bids: Vec<usize> =
+        (0..orders.len()).filter(|&i| orders[i].side == OrderSide::Buy && orders[i].price >= price).collect();
+    let mut asks: Vec<usize> =
+        (0..orders.len()).filter(|&i| orders[i].side == OrderSide::Sell && orders[i].price <= price).collect();
+    bids.sort_unstable_by_key(|&i| (core::cmp::Reverse(orders[i].price), orders[i].order_id));
+    asks.sort_unstable_by_key(|&i| (orders[i].price, orders[i].order_id));
+
+    let mut fills = Vec::new();
+    let (mut bi, mut ai) = (0usize, 0usize);
+    let mut bid_left = bids.first().map(|&i| orders[i].remaining_wh).unwrap_or(0);
+    let mut ask_left = asks.first().map(|&i| orders[i].remaining_wh).unwrap_or(0);
+    let mut volume = 0u64;
+    while bi < bids.len() && ai < asks.len() {
+        let q = bid_left.min(ask_left);
+        if q > 0 {
+            fills.push((bids[bi], asks[ai], q));
+            volume += q; // ≤ best_volume, which fitted in u64
+        }
+        bid_left -= q;
+        ask_left -= q;
+        if bid_left == 0 {
+            bi += 1;
+            bid_left = bids.get(bi).map(|&i| orders[i].remaining_wh).unwrap_or(0);
+        }
+        if ask_left == 0 {
+            ai += 1;
+            ask_left = asks.get(ai).map(|&i| orders[i].remaining_wh).unwrap_or(0);
+        }
+    }
+    debug_assert_eq!(volume, best_volume);
+    Ok(Some(AuctionResult { price, volume_wh: volume, fills }))
+}
+
+/// `a × b` of two u64 in u128: never overflows. (The SBF toolchain cannot lower a general
+/// `u128::checked_mul` — it becomes a libcall returning i128 — so every 128-bit product here is built
+/// from u64 operands.)
+fn wide_mul(a: u64, b: u64) -> u128 {
+    u128::from(a) * u128::from(b)
+}
+
+fn mul_div_floor(a: u64, b: u64, c: u128) -> MathResult<u128> {
+    wide_mul(a, b).checked_div(c).ok_or(TradingError::ArithmeticOverflow)
+}
+
+fn mul_div_ceil(a: u64, b: u64, c: u128) -> MathResult<u128> {
+    if c == 0 {
+        return Err(TradingError::ArithmeticOverflow);
+    }
+    Ok(wide_mul(a, b).div_ceil(c))
+}
+
+fn to_u64(v: u128) -> MathResult<u64> {
+    u64::try_from(v).map_err(|_| TradingError::ArithmeticOverflow)
+}
+
+/// LinearSolar: quote value of the GRX reserve `x` under the price curve P(u) = y0 · (2x0 − u) / x0²,
+/// i.e. Φ(x) = ∫₀ˣ P = y0 · x · (4x0 − x) / (2 x0²), computed as ((x(4x0 − x) / 2x0) · y0) / x0 so every
+/// intermediate stays in u128 (x ≤ 2x0 < 2^63, 4x0 < 2^64, y0 < 2^62). `y + Φ(x)` is the invariant; rounding
+/// always goes in the pool's favour (callers take Φ rounded up where it is subtracted from what they get).
+pub fn linear_phi(x: u64, x0: u64, y0: u64, round_up: bool) -> MathResult<u128> {
+    let two_x0 = x0.checked_mul(2).ok_or(TradingError::ArithmeticOverflow)?;
+    let four_x0 = x0.checked_mul(4).ok_or(TradingError::ArithmeticOverflow)?;
+    if x > two_x0 {
+        return Err(TradingError::InsufficientLiquidity);
+    }
+    // a = x(4x0 − x) / 2x0 ≤ 2x0 (the maximum of x(4x0 − x) on [0, 2x0] is 4x0², at x = 2x0)
+    let a = if round_up {
+        mul_div_ceil(x, four_x0 - x, u128::from(two_x0))?
+    } else {
+        mul_div_floor(x, four_x0 - x, u128::from(two_x0))?
+    };
+    let a = to_u64(a)?;
+    if round_up {
+        mul_div_ceil(a, y0, u128::from(x0))
+    } else {
+        mul_div_floor(a, y0, u128::from(x0))
+    }
+}
+
+/// Floor square root (Newton's method from a power of two above the root).
+pub fn isqrt(n: u128) -> u128 {
+    if n < 2 {
+        return n;
+    }
+    let bits = 128 - n.leading_zeros();
+    let mut x: u128 = 1u128 << bits.div_ceil(2); // ≥ √n
+    loop {
+        let y = (x + n / x) / 2;
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
+/// LinearSolar, quote in: the most GRX `dx < x` whose cost `Φ⌈x⌉ − Φ⌊x − dx⌋` is ≤ `amount_in`, in closed
+/// form. With `u = x − dx` and `T = Φ⌈x⌉ − amount_in`, `Φ⌊u⌋ ≥ T` ⟺ `A(u) = ⌊u(4x0 − u) / 2x0⌋ ≥ ⌈T·x0 / y0⌉`
+/// ⟺ `u(4x0 − u) ≥ T3 = ⌈T·x0 / y0⌉ · 2x0`, whose least solution on [0, 2x0] is exactly
+/// `u = 2x0 − ⌊√(4x0² − T3)⌋` (since `(2x0 − s)(2x0 + s) = 4x0² − s²`). One integer square root instead of a
+/// search, exact with respect to the rounding of Φ.
+fn linear_buy_out(amount_in: u64, x: u64, x0: u64, y0: u64) -> MathResult<u64> {
+    let top = to_u64(linear_phi(x, x0, y0, true)?)?; // ≤ Φ(2x0) + 1 = 2·y0 + 1 < 2^64
+    if x == 0 {
+        return Ok(0);
+    }
+    let Some(t) = top.checked_sub(amount_in).filter(|t| *t > 0) else {
+        return Ok(x - 1); // the budget covers the whole reserve: all but one unit
+    };
+    let two_x0 = x0.checked_mul(2).ok_or(TradingError::ArithmeticOverflow)?;
+    let t2 = to_u64(mul_div_ceil(t, x0, u128::from(y0))?)?; // ≤ A(x) ≤ 2x0
+    let t3 = wide_mul(t2, two_x0);
+    let s = isqrt(wide_mul(two_x0, two_x0).saturating_sub(t3));
+    let u = u128::from(two_x0).saturating_sub(s).max(1);
+    Ok(to_u64(u128::from(x).saturating_sub(u))?)
+}
+
+/// Output of an exact-input swap of `amount_in` against reserves `(grx, quote)`, the curve parameters
+/// being the initial reserves `(x0, y0)`. Errors: InsufficientLiquidity when the trade would empty the
+/// output reserve (or, on LinearSolar, push the GRX reserve past 2·x0 where the curve's price is zero).
+///
+/// Fixes to the published fragment (platform-algorithms 1.5): LinearSolar's `slope = reserve_tokens /
+/// reserve_energy` truncates (5/3 → 1) and, priced at the current reserve ratio, buying then selling back is
+/// a money pump; it is replaced by a linear price curve with an invariant. SteepWind's `k / new_energy`
+/// rounds in the trader's favour (k shrinks) and underflows when the trade exceeds the reserve; here
+/// `out = R_out · in / (R_in + in)` rounded down. FlatBattery's `y = x` ignored the units (GRX base units vs
+/// quote base units); it trades at the pool's initial price.
+pub fn swap_out(
+    curve: CurveType,
+    direction: SwapDirection,
+    amount_in: u64,
+    grx_reserve: u64,
+    quote_reserve: u64,
+    x0: u64,
+    y0: u64,
+) -> MathResult<u64> {
+    let (r_in, r_out) = match direction {
+        SwapDirection::BuyGrx => (quote_reserve, grx_reserve),
+        SwapDirection::SellGrx => (grx_reserve, quote_reserve),
+    };
+    let out: u128 = match curve {
+        CurveType::SteepWind => {
+            let denom = u128::from(r_in) + u128::from(amount_in);
+            mul_div_floor(r_out, amount_in, denom)?
+        }
+        CurveType::FlatBattery => match direction {
+            SwapDirection::BuyGrx => mul_div_floor(amount_in, x0, u128::from(y0))?,
+            SwapDirection::SellGrx => mul_div_floor(amount_in, y0, u128::from(x0))?,
+        },
+        CurveType::LinearSolar => match direction {
+            SwapDirection::SellGrx => {
+                let x_after =
+                    grx_reserve.checked_add(amount_in).ok_or(TradingError::InsufficientLiquidity)?;
+                let high = linear_phi(x_after, x0, y0, false)?;
+                let low = linear_phi(grx_reserve, x0, y0, true)?;
+                high.saturating_sub(low) // rounding can make a dust trade worth 0: the caller rejects 0
+            }
+            SwapDirection::BuyGrx => u128::from(linear_buy_out(amount_in, grx_reserve, x0, y0)?),
+        },
+    };
+    if out >= u128::from(r_out) {
+        return Err(TradingError::InsufficientLiquidity);
+    }
+    // out < r_out ≤ u64::MAX
+    u64::try_from(out).map_err(|_| TradingError::ArithmeticOverflow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_and_fee() {
+        assert_eq!(quote_for(1_000, 5_000_000).unwrap(), 5_000_000);
+        assert_eq!(quote_for(1, 999).unwrap(), 0);
+        assert_eq!(quote_for(u64::MAX, u64::MAX), Err(TradingError::ArithmeticOverflow));
+        assert_eq!(fee_for(10_000, 25), 25);
+        assert_eq!(fee_for(u64::MAX, 10_000), u64::MAX);
+        assert_eq!(grx_for(u64::MAX), Err(TradingError::ArithmeticOverflow));
+    }
+
+    #[test]
+    fn clearing_price_within_spread() {
+        // Published example: 5.50 / 4.50, 100 of 10_000 kWh -> 5.005
+        assert_eq!(clearing_price(5_500_000, 4_500_000, 100, 10_000), 5_005_000);
+        assert_eq!(clearing_price(5_500_000, 4_500_000, 100, 0), 5_000_000);
+        // The published formula would give 110 here.
+        assert_eq!(clearing_price(100, 100, 10, 10), 100);
+        assert_eq!(clearing_price(u64::MAX, u64::MAX - 1, 1, 1), u64::MAX);
+        for (b, a, v, t) in [(7, 3, 1, 1), (1000, 1, 5, 2), (u64::MAX, 0, u64::MAX, 1), (9, 9, 0, 5)] {
+            let p = clearing_price(b, a, v, t);
+            assert!(a <= p && p <= b);
+        }
+    }
+
+    #[test]
+    fn fill_escrow_accounting() {
+        // bid 999 µ/kWh, 7 Wh remaining -> escrow floor(6993/1000) = 6
+        let f = compute_fill(999, 7, 6, 3, 500, 100).unwrap();
+        assert_eq!(f.buyer_release, 6 - quote_for(4, 999).unwrap());
+        assert_eq!(f.quote_cost, 1);
+        assert_eq!(f.buyer_refund, f.buyer_release - 1);
+        assert_eq!(f.grx_amount, 3 * GRX_PER_WH);
+    }
+
+    fn o(side: OrderSide, price: u64, id: u64, rem: u64) -> BookOrder {
+        BookOrder { side, price, order_id: id, remaining_wh: rem }
+    }
+
+    #[test]
+    fn auction_maximises_volume() {
+        use OrderSide::*;
+        let book = [o(Buy, 550, 1, 100), o(Buy, 500, 2, 200), o(Buy, 480, 3, 150), o(Sell, 450, 4, 180),
+                    o(Sell, 500, 5, 120), o(Sell, 520, 6, 80)];
+        let r = run_auction(&book, 0).unwrap().unwrap();
+        assert_eq!((r.price, r.volume_wh), (500, 300));
+        assert_eq!(r.fills, vec![(0, 3, 100), (1, 3, 80), (1, 4, 120)]);
+        assert!(run_auction(&[o(Buy, 1, 1, 5), o(Sell, 2, 2, 5)], 0).unwrap().is_none());
+    }
+
+    #[test]
+    fn amm_curves() {
+        // SteepWind, published example (kWh units): 5000 energy / 25000 tokens
+        assert_eq!(swap_out(CurveType::SteepWind, SwapDirection::BuyGrx, 510, 5000, 25000, 5000, 25000).unwrap(), 99);
+        assert_eq!(swap_out(CurveType::FlatBattery, SwapDirection::SellGrx, 10, 100, 500, 100, 500).unwrap(), 50);
+        assert_eq!(
+            swap_out(CurveType::FlatBattery, SwapDirection::SellGrx, 100, 100, 500, 100, 500),
+            Err(TradingError::InsufficientLiquidity)
+        );
+        // Linear: no round-trip profit
+        let (x0, y0) = (1_000_000u64, 5_000_000u64);
+        let got = swap_out(CurveType::LinearSolar, SwapDirection::BuyGrx, 500_000, x0, y0, x0, y0).unwrap();
+        assert!(got > 90_000 && got < 100_000, "{got}");
+        let back = swap_out(CurveType::LinearSolar, SwapDirection::SellGrx, got, x0 - got, y0 + 500_000, x0, y0).unwrap();
+        assert!(back <= 500_000, "{back}");
+        // closed form = the largest affordable dx
+        for (budget, x) in [(500_000u64, x0), (1, x0), (7_777_777, 1_500_000), (123, 10), (10_000_000, 2_000_000)] {
+            let dx = linear_buy_out(budget, x, x0, y0).unwrap();
+            let top = linear_phi(x, x0, y0, true).unwrap();
+            let cost = |d: u64| top.saturating_sub(linear_phi(x - d, x0, y0, false).unwrap());
+            assert!(cost(dx) <= u128::from(budget));
+            assert!(dx + 1 >= x || cost(dx + 1) > u128::from(budget), "{budget} {x} {dx}");
+        }
+        for n in [0u128, 1, 2, 3, 4, 15, 16, 17, u128::from(u64::MAX), u128::MAX] {
+            let r = isqrt(n);
+            assert!(r * r <= n && (r + 1).checked_mul(r + 1).map_or(true, |v| v > n));
+        }
+    }
+}
