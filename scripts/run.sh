@@ -6,3 +6,4 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 .venv/bin/gtx build
 .venv/bin/gtx bench blockbench
+.venv/bin/gtx demo

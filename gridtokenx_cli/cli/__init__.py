@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from . import bench, build, keys
+from . import bench, build, demo, keys
 from .common import Settings, run, settings_from
 
 app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=False,
@@ -26,6 +26,7 @@ def main_options(
 
 
 app.command("build")(build.build)
+app.command("demo")(demo.demo)
 app.add_typer(bench.app, name="bench")
 app.add_typer(keys.app, name="keys")
 
