@@ -845,6 +845,169 @@ def test_set_meter_active_rejects_forged_config(env):
     h.assert_rejected(env.svm, env.send(ix, env.bob), A.ConstraintSeeds, before)
 
 
+# ----------------------------------------------------------------------------- resume_meter
+
+
+def resume(env: Env, resume_at: int, signer: Keypair | None = None, meter: Pubkey | None = None):
+    signer = signer or env.admin
+    return env.send(rg.ix_resume_meter(signer.pubkey(), meter or env.meter, resume_at), signer)
+
+
+def test_resume_meter_after_outage(sim):
+    """A meter silent for 2 days: its next reading is StaleReading (and so would every later one); the admin
+    resumes it, then readings within 24 h of the resume point are accepted and add to the untouched totals."""
+    h.expect_ok(sim.reading(5_000, 1_000, T0))
+    sim.set_meter(settled_net_generation=3_000, claimed_erc_generation=2_000)
+    now = T0 + 2 * DAY
+    set_time(sim.svm, now)
+    before = sim.snaps()
+    h.assert_rejected(sim.svm, sim.reading(700, 200, now), E.StaleReading, before)
+    m0 = sim.m()
+
+    resume_at = now - 600
+    res = sim.ok(rg.ix_resume_meter(sim.admin.pubkey(), sim.meter, resume_at), sim.admin)
+    assert events(res) == [{"meter_id": sim.mid, "previous_last_reading_at": T0, "resume_at": resume_at}]
+    m1 = sim.m()
+    # only last_reading_at moved: totals, marks, reading_count and everything else are as before
+    assert meter_tuple(m1) == (5_000, 1_000, 3_000, 2_000, resume_at, 1)
+    assert dataclasses.replace(m1, last_reading_at=m0.last_reading_at) == m0
+
+    res = h.expect_ok(sim.reading(700, 200, now))
+    assert meter_tuple(sim.m()) == (5_700, 1_200, 3_000, 2_000, now, 2)
+    assert events(res) == [{"meter_id": sim.mid, "energy_produced": 700, "energy_consumed": 200,
+                            "reading_timestamp": now, "total_generation": 5_700, "total_consumption": 1_200,
+                            "reading_count": 2}]
+    # and the meter keeps reporting normally
+    set_time(sim.svm, now + DAY)
+    h.expect_ok(sim.reading(10, 0, now + DAY))
+    assert meter_tuple(sim.m()) == (5_710, 1_200, 3_000, 2_000, now + DAY, 3)
+
+
+def test_resume_meter_sets_the_gap_origin(sim):
+    """After a resume, a reading at or before resume_at is outdated and one more than 24 h after it is stale."""
+    h.expect_ok(sim.reading(1, 0, T0 - 3 * DAY))
+    resume_at = T0 - DAY - 10
+    sim.ok(rg.ix_resume_meter(sim.admin.pubkey(), sim.meter, resume_at), sim.admin)
+    before = sim.snaps()
+    h.assert_rejected(sim.svm, sim.reading(1, 0, resume_at), E.OutdatedReading, before)
+    h.assert_rejected(sim.svm, sim.reading(1, 0, resume_at + DAY + 1), E.StaleReading, before)
+    h.expect_ok(sim.reading(1, 0, resume_at + DAY))
+    assert meter_tuple(sim.m()) == (2, 0, 0, 0, resume_at + DAY, 2)
+
+
+@pytest.mark.parametrize("offset", [1, 2 * DAY])
+def test_resume_meter_bounds_accepted(env, offset):
+    """resume_at = last + 1 and resume_at = now (inclusive) are both accepted."""
+    last = T0 - 2 * DAY
+    env.set_meter(reading_count=4, last_reading_at=last)
+    res = env.ok(rg.ix_resume_meter(env.admin.pubkey(), env.meter, last + offset), env.admin)
+    assert events(res) == [{"meter_id": env.mid, "previous_last_reading_at": last, "resume_at": last + offset}]
+    assert meter_tuple(env.m()) == (0, 0, 0, 0, last + offset, 4)
+
+
+def test_resume_meter_inactive_meter(env):
+    """The meter need not be active (it can be resumed before it is reactivated); its status is untouched."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    env.ok(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice)
+    env.ok(rg.ix_resume_meter(env.admin.pubkey(), env.meter, T0), env.admin)
+    m = env.m()
+    assert m.active is False and m.last_reading_at == T0
+
+
+def test_resume_meter_by_new_admin_only(env):
+    """After an authority transfer the new admin can resume, the former one cannot."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    env.ok(rg.ix_propose_authority_transfer(env.admin.pubkey(), env.bob.pubkey()), env.admin)
+    env.ok(rg.ix_accept_authority_transfer(env.bob.pubkey()), env.bob)
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, T0), C.NotAuthority, before)
+    env.ok(rg.ix_resume_meter(env.bob.pubkey(), env.meter, T0), env.bob)
+    assert env.m().last_reading_at == T0
+
+
+@pytest.mark.parametrize("who", ["owner", "stranger"])
+def test_resume_meter_requires_admin(env, who):
+    """Not even the meter's owner may resume it (the owner could otherwise skip the 24 h gap check at will)."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    signer = env.alice if who == "owner" else env.bob
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, T0, signer), C.NotAuthority, before)
+
+
+@pytest.mark.parametrize("resume_at", [T0 - 2 * DAY, T0 - 2 * DAY - 1, 0, -(2**63)])
+def test_resume_meter_not_after_last_reading(env, resume_at):
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, resume_at), E.ResumeNotAfterLastReading, before)
+
+
+def test_resume_meter_not_after_last_reading_on_new_meter(env):
+    """A meter that never reported has last_reading_at = 0: resume_at must still be after it."""
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, 0), E.ResumeNotAfterLastReading, before)
+
+
+@pytest.mark.parametrize("resume_at", [T0 + 1, T0 + 60, I64_MAX])
+def test_resume_meter_in_future(env, resume_at):
+    """No clock-skew allowance: resume_at must be ≤ now."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, resume_at), E.ResumeInFuture, before)
+
+
+def test_resume_meter_paused(env):
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    gov.pause_for_tests(env.svm)
+    before = env.snaps()
+    h.assert_rejected(env.svm, resume(env, T0), C.SystemPaused, before)
+
+
+def test_resume_meter_requires_signature(env):
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    ix = unsign(rg.ix_resume_meter(env.admin.pubkey(), env.meter, T0), env.admin.pubkey())
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(ix), A.AccountNotSigner, before)
+
+
+@pytest.mark.parametrize("forgery, code", [("address", A.ConstraintSeeds), ("owner", A.AccountOwnedByWrongProgram),
+                                           ("user_account", A.AccountDiscriminatorMismatch)])
+def test_resume_meter_rejects_forged_meter(env, forgery, code):
+    """A copy of the meter at another address (wrong seeds), one owned by another program, or another registry
+    account type in the meter's place."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    if forgery == "user_account":
+        fake = rg.user_pda(env.alice.pubkey())[0]
+    else:
+        fake = copy_account(env, env.meter, owner=None if forgery == "address" else gov.PROGRAM_ID)
+    before = env.snaps(fake)
+    h.assert_rejected(env.svm, resume(env, T0, meter=fake), code, before)
+
+
+def test_resume_meter_other_meters_seeds(env):
+    """Another real meter's account passes its own seeds: only that meter moves (the instruction acts on the
+    account given, whose meter_id is in the event)."""
+    other = rg.register_user_and_meter(env.svm, env.bob, "METER-B", "Wind")
+    env.set_meter(other, reading_count=1, last_reading_at=T0 - 2 * DAY)
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    before = env.snaps()
+    res = env.ok(rg.ix_resume_meter(env.admin.pubkey(), other, T0), env.admin)
+    assert events(res)[0]["meter_id"] == rg.meter_id("METER-B")
+    assert env.m(other).last_reading_at == T0
+    h.assert_unchanged(env.svm, {env.meter: before[env.meter]})
+
+
+@pytest.mark.parametrize("forgery, code", [("address", A.ConstraintSeeds), ("owner", A.AccountOwnedByWrongProgram)])
+def test_resume_meter_rejects_forged_config(env, forgery, code):
+    """A registry config copy naming bob as admin is not the registry config."""
+    env.set_meter(reading_count=1, last_reading_at=T0 - 2 * DAY)
+    data = bytes(env.svm.get_account(env.config).data)
+    fake = copy_account(env, env.config, owner=None if forgery == "address" else gov.PROGRAM_ID,
+                        data=data[:8] + bytes(env.bob.pubkey()) + data[40:])
+    ix = replace_account(rg.ix_resume_meter(env.bob.pubkey(), env.meter, T0), env.config, fake)
+    before = env.snaps(fake)
+    h.assert_rejected(env.svm, env.send(ix, env.bob), code, before)
+
+
 # ----------------------------------------------------------------------------- governance config (pause)
 
 
@@ -860,6 +1023,8 @@ PAUSABLE = {
                                    env.admin),
     "update_meter_reading": lambda env, gc: (rg.ix_update_meter_reading(
         rg.oracle_authority_pda()[0], env.meter, 1, 0, T0, governance_config=gc), None),
+    "resume_meter": lambda env, gc: (rg.ix_resume_meter(env.admin.pubkey(), env.meter, T0, governance_config=gc),
+                                     env.admin),
 }
 
 
@@ -1036,6 +1201,9 @@ def test_compute_units(programs):
     cu["update_claimed_erc_generation"] = h.compute_units(h.expect_ok(env.claim(1_000)))
     cu["deactivate_meter"] = h.compute_units(env.ok(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice))
     cu["reactivate_meter"] = h.compute_units(env.ok(rg.ix_reactivate_meter(env.alice.pubkey(), env.meter), env.alice))
+    set_time(env.svm, T0 + 2 * DAY)
+    cu["resume_meter"] = h.compute_units(env.ok(rg.ix_resume_meter(env.admin.pubkey(), env.meter, T0 + DAY),
+                                                env.admin))
     cu["propose_authority_transfer"] = h.compute_units(
         env.ok(rg.ix_propose_authority_transfer(env.admin.pubkey(), env.bob.pubkey()), env.admin))
     cu["cancel_authority_transfer"] = h.compute_units(env.ok(rg.ix_cancel_authority_transfer(env.admin.pubkey()),
@@ -1208,3 +1376,17 @@ def test_governance_issue_erc_cpi(env):
     res = env.ok(gix.issue_erc(args, accounts))
     assert env.m().claimed_erc_generation == 700
     assert any(line.startswith(f"Program {rg.PROGRAM_ID} invoke [2]") for line in h.logs(res))
+
+
+def test_oracle_cpi_after_resume_meter(oracle_env):
+    """Real path, signatures verified: after a 2-day outage the oracle's CPI fails with the registry's
+    StaleReading; once the admin resumes the meter, the same oracle path is accepted again."""
+    env = oracle_env
+    h.expect_ok(env.submit(5_000, 1_000, T0 - 10))
+    now = T0 + 2 * DAY
+    set_time(env.svm, now)
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.submit(5_000, 1_000, now), E.StaleReading, before, index=1)
+    env.ok(rg.ix_resume_meter(env.admin.pubkey(), env.meter, now - 900), env.admin)
+    h.expect_ok(env.submit(5_000, 1_000, now))
+    assert meter_tuple(env.m()) == (10_000, 2_000, 0, 0, now, 2)

@@ -228,6 +228,8 @@ def measure() -> list[dict]:
     # --- registry meter status, governance controls ---
     b.run("registry", "deactivate_meter", reg.ix_deactivate_meter(pk.pubkey(), solar.address), pk)
     b.run("registry", "reactivate_meter", reg.ix_reactivate_meter(pk.pubkey(), solar.address), pk)
+    t = b.at(T0 + 3 * HOUR)  # resume_at must be after the meter's last reading (T0 + 2 h) and not in the future
+    b.run("registry", "resume_meter", reg.ix_resume_meter(boot.pubkey(), solar.address, t), note="admin signs")
     new_rec = seeded("rec-authority-2")
     b.run("governance", "set_rec_authority", plat.ix_set_rec_authority(boot.pubkey(), new_rec.pubkey()))
     b.run("governance", "emergency_pause", plat.ix_emergency_pause(boot.pubkey()))

@@ -63,6 +63,8 @@ class RegistryError(IntEnum):
     NothingToSettle = 6009
     ZeroClaimAmount = 6010
     ClaimExceedsGeneration = 6011
+    ResumeNotAfterLastReading = 6012
+    ResumeInFuture = 6013
 
 
 B = svm_lite.Borsh
@@ -82,6 +84,7 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
                                ("total_generation", "u64")]),
     "MeterStatusChanged": B([("meter_id", "[u8;32]"), ("active", "bool"), ("changed_by", "pubkey"),
                              ("timestamp", "i64")]),
+    "MeterResumed": B([("meter_id", "[u8;32]"), ("previous_last_reading_at", "i64"), ("resume_at", "i64")]),
     "AuthorityTransferProposed": B([("current_authority", "pubkey"), ("pending_authority", "pubkey"),
                                     ("expires_at", "i64")]),
     "AuthorityTransferAccepted": B([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
@@ -195,6 +198,13 @@ def ix_deactivate_meter(authority: Pubkey, meter: Pubkey, *, governance_config: 
 
 def ix_reactivate_meter(authority: Pubkey, meter: Pubkey, *, governance_config: Pubkey | None = None) -> Instruction:
     return rix.reactivate_meter(_set_active_accounts(authority, meter, governance_config))
+
+
+def ix_resume_meter(authority: Pubkey, meter: Pubkey, resume_at: int, *,
+                    governance_config: Pubkey | None = None) -> Instruction:
+    """Admin only: move a silent meter's ``last_reading_at`` forward to ``resume_at`` (last < resume_at ≤ now) so
+    that readings within 24 h after ``resume_at`` are accepted again."""
+    return rix.resume_meter({"resume_at": resume_at}, _set_active_accounts(authority, meter, governance_config))
 
 
 def ix_propose_authority_transfer(signer: Pubkey, new_authority: Pubkey) -> Instruction:

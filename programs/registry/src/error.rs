@@ -27,4 +27,8 @@ pub enum RegistryError {
     ZeroClaimAmount,
     #[msg("Claimed ERC generation would exceed total generation")]
     ClaimExceedsGeneration,
+    #[msg("Resume time must be after the meter's last reading")]
+    ResumeNotAfterLastReading,
+    #[msg("Resume time must not be in the future")]
+    ResumeInFuture,
 }

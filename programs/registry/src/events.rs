@@ -68,6 +68,14 @@ pub struct MeterStatusChanged {
     pub timestamp: i64,
 }
 
+/// The admin moved `last_reading_at` forward after an outage (`resume_meter`); totals unchanged.
+#[event]
+pub struct MeterResumed {
+    pub meter_id: [u8; 32],
+    pub previous_last_reading_at: i64,
+    pub resume_at: i64,
+}
+
 #[event]
 pub struct AuthorityTransferProposed {
     pub current_authority: Pubkey,

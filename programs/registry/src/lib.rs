@@ -4,6 +4,7 @@
 //! * `settle_and_mint_tokens` turns unsettled net generation into GRX via `energy_token::mint_tokens_direct`,
 //!   signed by this program's `[REGISTRY_AUTHORITY]` PDA.
 //! * ERC claims arrive only from governance (CPI signed by its `[GOVERNANCE_AUTHORITY]` PDA).
+//! * `resume_meter` (admin) lets a meter silent for more than 24 h report again.
 //!
 //! This file only dispatches; every instruction lives in `instructions/<name>.rs`.
 use anchor_lang::prelude::*;
@@ -62,6 +63,10 @@ pub mod registry {
 
     pub fn reactivate_meter(ctx: Context<ReactivateMeter>) -> Result<()> {
         instructions::reactivate_meter::handler(ctx)
+    }
+
+    pub fn resume_meter(ctx: Context<ResumeMeter>, resume_at: i64) -> Result<()> {
+        instructions::resume_meter::handler(ctx, resume_at)
     }
 
     pub fn propose_authority_transfer(ctx: Context<ProposeAuthorityTransfer>, new_authority: Pubkey) -> Result<()> {

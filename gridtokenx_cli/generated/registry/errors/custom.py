@@ -112,6 +112,24 @@ class ClaimExceedsGeneration(ProgramError):
     msg = "Claimed ERC generation would exceed total generation"
 
 
+class ResumeNotAfterLastReading(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6012, "Resume time must be after the meter's last reading")
+
+    code = 6012
+    name = "ResumeNotAfterLastReading"
+    msg = "Resume time must be after the meter's last reading"
+
+
+class ResumeInFuture(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6013, "Resume time must not be in the future")
+
+    code = 6013
+    name = "ResumeInFuture"
+    msg = "Resume time must not be in the future"
+
+
 CustomError = typing.Union[
     InvalidMeterId,
     InvalidMeterPubkey,
@@ -125,6 +143,8 @@ CustomError = typing.Union[
     NothingToSettle,
     ZeroClaimAmount,
     ClaimExceedsGeneration,
+    ResumeNotAfterLastReading,
+    ResumeInFuture,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: InvalidMeterId(),
@@ -139,6 +159,8 @@ CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6009: NothingToSettle(),
     6010: ZeroClaimAmount(),
     6011: ClaimExceedsGeneration(),
+    6012: ResumeNotAfterLastReading(),
+    6013: ResumeInFuture(),
 }
 
 

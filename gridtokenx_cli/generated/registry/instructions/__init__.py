@@ -16,6 +16,7 @@ from .propose_authority_transfer import (
 from .reactivate_meter import reactivate_meter, ReactivateMeterAccounts
 from .register_meter import register_meter, RegisterMeterArgs, RegisterMeterAccounts
 from .register_user import register_user, RegisterUserArgs, RegisterUserAccounts
+from .resume_meter import resume_meter, ResumeMeterArgs, ResumeMeterAccounts
 from .settle_and_mint_tokens import settle_and_mint_tokens, SettleAndMintTokensAccounts
 from .update_claimed_erc_generation import (
     update_claimed_erc_generation,
