@@ -81,3 +81,29 @@ def test_bench_blockbench_json_lists_compute_units():
     by_name = {(r["instruction"], r["params"]): r for r in rows}
     assert by_name[("do_nothing", "")]["cu"] > 0
     assert all(r["ok"] for r in rows)
+
+
+def test_localnet_up_without_a_validator_binary_names_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("GTX_VALIDATOR", str(tmp_path / "missing-validator"))
+    result = gtx("localnet", "up", "--timeout", "1")
+    assert result.exit_code == 1
+    assert "install-validator.sh" in result.stderr
+
+
+def test_localnet_status_when_nothing_runs_exits_1(monkeypatch, tmp_path):
+    from gridtokenx_cli.cli import localnet as localnet_cli
+    from gridtokenx_cli.localnet import Localnet
+
+    monkeypatch.setattr(localnet_cli, "_localnet", lambda: Localnet(root=tmp_path / "localnet", rpc_port=18999))
+    result = gtx("localnet", "status", "--json")
+    assert result.exit_code == 1
+    status = json.loads(result.stdout)
+    assert status["healthy"] is False and status["pid"] is None
+
+
+def test_deploy_unknown_program_is_a_usage_error(tmp_path):
+    keypair = tmp_path / "payer.json"
+    assert gtx("keys", "new", str(keypair)).exit_code == 0
+    result = gtx("deploy", "nope", "-k", str(keypair), "-u", "http://127.0.0.1:18999")
+    assert result.exit_code == 2
+    assert "unknown program(s) nope" in result.stderr

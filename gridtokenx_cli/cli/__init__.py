@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from . import bench, build, demo, keys
+from . import bench, build, demo, deploy, keys, localnet
 from .common import Settings, run, settings_from
 
 app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=False,
@@ -29,6 +29,9 @@ app.command("build")(build.build)
 app.command("demo")(demo.demo)
 app.add_typer(bench.app, name="bench")
 app.add_typer(keys.app, name="keys")
+app.add_typer(localnet.app, name="localnet")
+app.command("deploy")(deploy.deploy)
+app.command("upgrade")(deploy.upgrade)
 
 
 def main() -> None:

@@ -1,0 +1,161 @@
+"""A local solana-test-validator on loopback: start (waiting for health), stop, status, logs, reset.
+
+State lives in the workspace under .gtx/localnet/: the ledger, validator.pid and validator.log. The binary comes
+from $GTX_VALIDATOR, else the cache that scripts/install-validator.sh fills, else PATH.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chain.workspace import REPO_ROOT, Workspace
+
+DEFAULT_RPC_PORT = 8899
+VALIDATOR_VERSION = "4.2.2"
+
+
+class LocalnetError(Exception):
+    pass
+
+
+def validator_binary() -> Path:
+    explicit = os.environ.get("GTX_VALIDATOR")
+    if explicit:
+        if not Path(explicit).is_file():
+            raise LocalnetError(f"GTX_VALIDATOR={explicit} does not exist; unset it or run scripts/install-validator.sh")
+        return Path(explicit)
+    cache = Path(os.environ.get("GTX_CACHE_DIR") or Path.home() / ".cache" / "gridtokenx")
+    for candidate in (cache / f"validator-{VALIDATOR_VERSION}-release" / "bin" / "solana-test-validator",
+                      cache / f"validator-{VALIDATOR_VERSION}" / "bin" / "solana-test-validator"):
+        if candidate.exists():
+            return candidate
+    found = shutil.which("solana-test-validator")
+    if found:
+        return Path(found)
+    raise LocalnetError("solana-test-validator not found: run scripts/install-validator.sh (builds it from "
+                        "crates.io and caches it) or set GTX_VALIDATOR")
+
+
+def rpc_call(url: str, method: str, params: list | None = None, timeout: float = 2.0):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        reply = json.loads(resp.read())
+    if "error" in reply:
+        raise LocalnetError(f"{method}: {reply['error']}")
+    return reply["result"]
+
+
+@dataclass
+class Localnet:
+    root: Path = REPO_ROOT / ".gtx" / "localnet"
+    rpc_port: int = DEFAULT_RPC_PORT
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / "ledger"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "validator.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "validator.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rpc_port}"
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        return pid
+
+    def healthy(self) -> bool:
+        try:
+            return rpc_call(self.url, "getHealth") == "ok"
+        except (OSError, urllib.error.URLError, LocalnetError, ValueError):
+            return False
+
+    def up(self, *, genesis_programs: dict[str, tuple[Path, str]] | None = None, timeout: float = 120.0,
+           reset: bool = False) -> int:
+        """Start the validator (idempotent). genesis_programs: name -> (.so path, upgrade authority pubkey),
+        loaded with --upgradeable-program for a fast start without deploying."""
+        existing = self.pid()
+        if existing and self.healthy():
+            return existing
+        if existing:
+            raise LocalnetError(f"a validator (pid {existing}) is running but not healthy; `gtx localnet down` first")
+        self.root.mkdir(parents=True, exist_ok=True)
+        args = [str(validator_binary()), "--ledger", str(self.ledger), "--bind-address", "127.0.0.1",
+                "--rpc-port", str(self.rpc_port), "--faucet-port", str(self.rpc_port + 1001), "--quiet"]
+        if reset:
+            args.append("--reset")
+        ws = Workspace.load()
+        for name, (so, authority) in (genesis_programs or {}).items():
+            args += ["--upgradeable-program", str(ws.program_id(name)), str(so), authority]
+        log = open(self.log_file, "ab")
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                cwd=self.root, start_new_session=True)
+        self.pid_file.write_text(str(proc.pid))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise LocalnetError(f"validator exited with {proc.returncode}; see {self.log_file}:\n"
+                                    + self.tail(20))
+            if self.healthy():
+                return proc.pid
+            time.sleep(0.5)
+        self.down()
+        raise LocalnetError(f"validator not healthy after {timeout:.0f} s; see {self.log_file}")
+
+    def down(self, timeout: float = 30.0) -> bool:
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.pid() is not None:
+            time.sleep(0.2)
+        if self.pid() is not None:
+            os.killpg(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def reset(self) -> None:
+        self.down()
+        shutil.rmtree(self.ledger, ignore_errors=True)
+
+    def status(self) -> dict:
+        info: dict = {"url": self.url, "pid": self.pid(), "ledger": str(self.ledger), "healthy": self.healthy()}
+        if info["healthy"]:
+            info["slot"] = rpc_call(self.url, "getSlot")
+            info["version"] = rpc_call(self.url, "getVersion").get("solana-core")
+            ws = Workspace.load()
+            programs = {}
+            for name, pid in sorted(ws.program_ids.items()):
+                acc = rpc_call(self.url, "getAccountInfo", [str(pid), {"encoding": "base64"}])["value"]
+                programs[name] = bool(acc and acc.get("executable"))
+            info["programs"] = programs
+        return info
+
+    def tail(self, lines: int = 50) -> str:
+        if not self.log_file.exists():
+            return ""
+        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
