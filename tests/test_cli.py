@@ -107,3 +107,28 @@ def test_deploy_unknown_program_is_a_usage_error(tmp_path):
     result = gtx("deploy", "nope", "-k", str(keypair), "-u", "http://127.0.0.1:18999")
     assert result.exit_code == 2
     assert "unknown program(s) nope" in result.stderr
+
+
+def test_init_on_the_embedded_chain_creates_every_config_in_order():
+    result = gtx("init", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [s["step"] for s in report["steps"]] == [
+        "governance.initialize_governance", "energy_token.initialize_token", "registry.initialize_registry",
+        "oracle.initialize_oracle", "trading.create_quote_mint", "trading.initialize_market"]
+    assert all(s["created"] for s in report["steps"])
+    assert report["addresses"]["grx_mint"]
+
+
+def test_init_rejects_a_missing_bootstrap_keypair(tmp_path):
+    result = gtx("init", "--bootstrap-keypair", str(tmp_path / "none.json"))
+    assert result.exit_code == 2
+    assert "--bootstrap-keypair" in result.stderr
+
+
+def test_status_json_lists_programs():
+    result = gtx("status", "--json")
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["backend"] == "embedded"
+    assert info["programs"]["registry"] is True and info["programs"]["trading"] is True

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from . import bench, build, demo, deploy, keys, localnet
+from . import bench, build, demo, deploy, keys, localnet, platform_cmds
 from .common import Settings, run, settings_from
 
 app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=False,
@@ -30,6 +30,8 @@ app.command("demo")(demo.demo)
 app.add_typer(bench.app, name="bench")
 app.add_typer(keys.app, name="keys")
 app.add_typer(localnet.app, name="localnet")
+app.command("init")(platform_cmds.init)
+app.command("status")(platform_cmds.status)
 app.command("deploy")(deploy.deploy)
 app.command("upgrade")(deploy.upgrade)
 
