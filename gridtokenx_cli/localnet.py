@@ -19,6 +19,9 @@ from pathlib import Path
 from .chain.workspace import REPO_ROOT, Workspace
 
 DEFAULT_RPC_PORT = 8899
+# agave 4.2 activates `disable_sbpf_v0_v1_v2_deployment` at genesis; our relinker emits SBPF v0, so the local
+# validator starts with that feature deactivated (it only affects deployment; v0 execution stays enabled).
+DEACTIVATED_FEATURES = ["B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"]
 VALIDATOR_VERSION = "4.2.2"
 
 
@@ -104,8 +107,13 @@ class Localnet:
         self.root.mkdir(parents=True, exist_ok=True)
         args = [str(validator_binary()), "--ledger", str(self.ledger), "--bind-address", "127.0.0.1",
                 "--rpc-port", str(self.rpc_port), "--faucet-port", str(self.rpc_port + 1001), "--quiet"]
+        if self.rpc_port != DEFAULT_RPC_PORT:  # a second validator: keep clear of the default's gossip/TPU ports
+            args += ["--gossip-port", str(self.rpc_port + 2),
+                     "--dynamic-port-range", f"{self.rpc_port + 3}-{self.rpc_port + 60}"]
         if reset:
             args.append("--reset")
+        for feature in DEACTIVATED_FEATURES:
+            args += ["--deactivate-feature", feature]
         ws = Workspace.load()
         for name, (so, authority) in (genesis_programs or {}).items():
             args += ["--upgradeable-program", str(ws.program_id(name)), str(so), authority]

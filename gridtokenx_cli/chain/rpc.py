@@ -46,6 +46,9 @@ class RpcChain(Chain):
         self._loop = asyncio.new_event_loop()
         self.client = AsyncClient(self.url, commitment=Confirmed)
         self._last_valid_height: dict[Hash, int] = {}
+        from .workspace import Workspace
+
+        self.workspace = Workspace.load()
 
     def _run(self, coro):
         try:
