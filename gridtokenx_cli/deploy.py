@@ -21,6 +21,7 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 from solders.sysvar import CLOCK, RENT
 from solders.transaction import Transaction
+from solders.transaction_status import TransactionConfirmationStatus
 
 from .chain.rpc import RpcChain
 from .chain.workspace import REPO_ROOT, Workspace
@@ -176,7 +177,9 @@ class Deployer:
             statuses = []
             for i in range(0, len(pending), 256):
                 statuses += self.chain._run(self.chain.client.get_signature_statuses(pending[i:i + 256])).value
-            pending = [s for s, st in zip(pending, statuses) if st is None or st.confirmation_status is None]
+            # "processed" is not enough: the buffer is read back at "confirmed" right after
+            pending = [s for s, st in zip(pending, statuses)
+                       if st is None or st.confirmation_status in (None, TransactionConfirmationStatus.Processed)]
             if pending:
                 time.sleep(0.4)
 

@@ -18,6 +18,7 @@ from solders.hash import Hash
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import Transaction
+from solders.transaction_status import TransactionConfirmationStatus
 
 from .base import Chain, ChainError, ClockView, TxOutcome
 
@@ -104,7 +105,7 @@ class RpcChain(Chain):
         """True once confirmed; False when the blockhash expired first (block height passed last_valid)."""
         while True:
             status = self._run(self.client.get_signature_statuses([sig])).value[0]
-            if status is not None and status.confirmation_status is not None:
+            if status is not None and status.confirmation_status not in (None, TransactionConfirmationStatus.Processed):
                 return True
             if last_valid is not None:
                 height = self._run(self.client.get_block_height(Confirmed)).value
