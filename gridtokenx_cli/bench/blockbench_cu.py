@@ -8,9 +8,7 @@ tests/test_blockbench.py; ``measure()`` at the bottom runs the benchmark.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import struct
 import sys
 from dataclasses import dataclass
@@ -255,12 +253,9 @@ def format_table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--json", action="store_true", help="print the rows as JSON")
-    a = ap.parse_args(argv)
-    rows = measure()
-    print(json.dumps(rows, indent=2) if a.json else format_table(rows))
-    return 0 if all(r["ok"] for r in rows) else 1
+    from gridtokenx_cli.bench import run_main
+
+    return run_main(__doc__.splitlines()[0], measure, format_table, argv)
 
 
 if __name__ == "__main__":
