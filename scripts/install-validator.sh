@@ -4,8 +4,10 @@
 set -euo pipefail
 VERSION="${AGAVE_VERSION:-4.2.2}"
 PROFILE="${AGAVE_PROFILE:-release}"   # cargo install's default release profile (opt-level 3, no LTO)
+OPT_LEVEL="${AGAVE_OPT_LEVEL:-3}"     # 3 = the release default; README compares build and run time of 1 and 3
 CACHE="${GTX_CACHE_DIR:-$HOME/.cache/gridtokenx}"
-ROOT="$CACHE/validator-$VERSION-$PROFILE"
+SUFFIX="$PROFILE"; [ "$OPT_LEVEL" = 3 ] || SUFFIX="$PROFILE-o$OPT_LEVEL"
+ROOT="$CACHE/validator-$VERSION-$SUFFIX"
 BIN="$ROOT/bin/solana-test-validator"
 if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
 APT_PACKAGES=(libudev-dev clang libclang-dev pkg-config libssl-dev protobuf-compiler cargo-web rustc-web)
@@ -17,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" >&2
 fi
 start=$(date +%s)
-PATH=/usr/bin:/bin:$PATH /usr/bin/cargo install agave-validator --version "$VERSION" --locked \
+PATH=/usr/bin:/bin:$PATH CARGO_PROFILE_RELEASE_OPT_LEVEL="$OPT_LEVEL" /usr/bin/cargo install agave-validator --version "$VERSION" --locked \
   --bin solana-test-validator --root "$ROOT.tmp" --profile "$PROFILE" >&2
 rm -rf "$ROOT"; mv "$ROOT.tmp" "$ROOT"
 echo "built solana-test-validator $VERSION in $(( $(date +%s) - start )) s" >&2

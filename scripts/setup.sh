@@ -2,7 +2,7 @@
 # One-time (idempotent) machine set-up: Debian toolchain for the offline SBF build + the Python venv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-APT_PACKAGES=(rustc-web cargo-web rust-web-src llvm-22 llvm-22-dev g++ patch binutils python3-venv)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src llvm-22 llvm-22-dev g++ patch binutils python3-venv postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
