@@ -13,6 +13,12 @@ from gridtokenx_cli.cli.common import hoist_global_options
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def fresh_embedded_state(tmp_path, monkeypatch):
+    """The embedded chain persists between commands (cli/session.py): every test starts from an empty one."""
+    monkeypatch.setenv("GTX_EMBEDDED_STATE", str(tmp_path / "embedded-state.json"))
+
+
 def gtx(*args: str):
     return runner.invoke(app, hoist_global_options(list(args)))
 

@@ -34,6 +34,10 @@ app.command("init")(platform_cmds.init)
 app.command("status")(platform_cmds.status)
 app.command("deploy")(deploy.deploy)
 app.command("upgrade")(deploy.upgrade)
+# per-program command groups (every instruction of registry, energy_token, trading, oracle, governance)
+from . import registry as registry_cli  # noqa: E402
+
+app.add_typer(registry_cli.app, name="registry")
 
 
 def main() -> None:

@@ -151,3 +151,21 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> None:
         app(args=args, prog_name="gtx", standalone_mode=True)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+
+
+def parse_units(value: str, field_name: str, decimals: int, unit: str, *, allow_zero: bool = False) -> int:
+    """A decimal amount of a token with `decimals` places ("1.5" GRX) -> base units, checked like parse_amount."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        usage_error(field_name, f"{value!r} is not a number", f"give an amount in {unit}, e.g. 1.5")
+    if not amount.is_finite():
+        usage_error(field_name, f"{value!r} is not a number", f"give an amount in {unit}, e.g. 1.5")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        usage_error(field_name, f"{value} is not allowed", f"give a positive amount in {unit}")
+    base = amount.scaleb(decimals)
+    if base != base.to_integral_value():
+        usage_error(field_name, f"{value} has more than {decimals} decimals", f"{unit} has {decimals} decimals")
+    return parse_amount(int(base), field_name, allow_zero=allow_zero)

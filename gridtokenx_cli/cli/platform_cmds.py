@@ -12,11 +12,10 @@ DEFAULT_BOOTSTRAP = Path(__file__).resolve().parents[2] / "keys" / "bootstrap-au
 
 
 def open_settings_chain(settings: Settings):
-    from gridtokenx_cli.chain import open_chain
+    # embedded: the persistent chain of cli/session.py, so `gtx init` state is there for the next command
+    from .session import open_backend_chain
 
-    if settings.backend == "embedded":
-        return open_chain("embedded")
-    return open_chain("rpc", settings.url)
+    return open_backend_chain(settings)
 
 
 def init(ctx: typer.Context,
