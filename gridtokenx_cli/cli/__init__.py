@@ -34,10 +34,20 @@ app.command("init")(platform_cmds.init)
 app.command("status")(platform_cmds.status)
 app.command("deploy")(deploy.deploy)
 app.command("upgrade")(deploy.upgrade)
+app.command("upgrade-authority")(deploy.set_authority)
+app.add_typer(deploy.buffers_app, name="buffers")
+from . import idl as idl_cli  # noqa: E402
+
+app.add_typer(idl_cli.app, name="idl")
 # per-program command groups (every instruction of registry, energy_token, trading, oracle, governance)
-from . import registry as registry_cli  # noqa: E402
+from . import governance as governance_cli, oracle as oracle_cli, registry as registry_cli  # noqa: E402
+from . import token as token_cli, trade as trade_cli  # noqa: E402
 
 app.add_typer(registry_cli.app, name="registry")
+app.add_typer(token_cli.app, name="token")
+app.add_typer(trade_cli.app, name="trade")
+app.add_typer(oracle_cli.app, name="oracle")
+app.add_typer(governance_cli.app, name="governance")
 
 
 def main() -> None:

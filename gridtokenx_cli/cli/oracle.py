@@ -1,0 +1,212 @@
+"""`gtx oracle …`: signed meter readings (the meter's key signs, the API gateway submits), consensus readings of
+backup oracles, validation limits, market clearing trigger, the oracle's admin handover.
+
+`initialize_oracle` is run by `gtx init`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+
+from .common import err_console, load_keypair, parse_amount, parse_pubkey, usage_error
+from .session import add_authority_commands, session
+
+app = typer.Typer(help="Oracle: signed meter readings, consensus, validation limits", no_args_is_help=True)
+
+
+def meter_state_view(s, mid: bytes) -> dict | None:
+    from gridtokenx_cli.clients import oracle as orc
+    from gridtokenx_cli.generated.oracle.accounts import MeterState
+
+    address = orc.meter_state_pda(mid)[0]
+    state = s.decode(address, MeterState)
+    return None if state is None else {"address": str(address), **state.to_json()}
+
+
+def config_view(s) -> dict:
+    from gridtokenx_cli.clients import oracle as orc
+    from gridtokenx_cli.generated.oracle.accounts import OracleConfig
+
+    address = orc.oracle_config_pda()[0]
+    cfg = s.decode(address, OracleConfig).to_json()
+    cfg["backup_oracles"] = cfg["backup_oracles"][: cfg["backup_oracle_count"]]
+    return {"address": str(address), **cfg}
+
+
+def _reading_result(s, mid: bytes, text_id: str, outcome) -> dict:
+    from gridtokenx_cli.generated.registry.accounts import MeterAccount
+
+    from .session import plain
+
+    rejected = [e for e in outcome.events if e.name == "ReadingRejected"]
+    result = {"accepted": not rejected, "reject_reason": plain(rejected[-1].data["reason"]) if rejected else None,
+              "meter_state": meter_state_view(s, mid)}
+    meter = s.decode(s.meter(text_id)[1], MeterAccount)
+    result["meter_totals"] = {"total_generation": meter.total_generation,
+                              "total_consumption": meter.total_consumption, "reading_count": meter.reading_count}
+    if rejected:
+        err_console.print(f"[yellow]reading recorded as rejected:[/yellow] {result['reject_reason']}")
+    return result
+
+
+@app.command("init-meter")
+def init_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of a registered meter")) -> None:
+    """Create the oracle's per-meter validation state (initialize_meter_state; API gateway or admin signs)."""
+    from gridtokenx_cli.clients import oracle as orc
+
+    with session(ctx) as s:
+        mid, address, _ = s.meter(meter_id)
+        out = s.send("oracle init-meter", orc.ix_initialize_meter_state(s.signer.pubkey(), mid, meter=address))
+        s.report("oracle init-meter", out, {"meter_state": meter_state_view(s, mid)})
+
+
+@app.command("submit-reading")
+def submit_reading(ctx: typer.Context,
+                   meter_id: str = typer.Argument(..., help="text id of the meter"),
+                   produced: str = typer.Option(..., "--produced", help="energy produced in the interval, Wh"),
+                   consumed: str = typer.Option(..., "--consumed", help="energy consumed in the interval, Wh"),
+                   meter_keypair: Path = typer.Option(..., "--meter-keypair",
+                                                      help="the meter's keypair file: signs the canonical reading"),
+                   timestamp: str = typer.Option(None, "--timestamp", help="reading time, unix seconds "
+                                                                           "(default: the chain's clock)")) -> None:
+    """Submit one reading: the meter signs it (Ed25519 precompile instruction), the API gateway (-k) sends it.
+    A reading that fails validation is recorded (ReadingRejected, reason shown) and the command exits 0."""
+    from gridtokenx_cli.clients import oracle as orc
+
+    wh_produced = parse_amount(produced, "--produced", allow_zero=True)
+    wh_consumed = parse_amount(consumed, "--consumed", allow_zero=True)
+    meter_key = load_keypair(meter_keypair, "--meter-keypair")
+    with session(ctx) as s:
+        mid, _, _ = s.meter(meter_id)
+        if meter_state_view(s, mid) is None:
+            from .common import fail
+
+            fail(f"METER_ID: meter {meter_id!r} has no oracle state yet: run `gtx oracle init-meter {meter_id}`")
+        ts = s.now() if timestamp is None else parse_amount(timestamp, "--timestamp")
+        ixs = orc.signed_reading_instructions(meter_key, s.signer.pubkey(), mid, wh_produced, wh_consumed, ts)
+        out = s.send("oracle submit-reading", ixs)
+        s.report("oracle submit-reading", out, {"reading_timestamp": ts, **_reading_result(s, mid, meter_id, out)})
+
+
+def _parse_oracle_reading(value: str) -> tuple:
+    path, sep, rest = value.rpartition(":")
+    path2, sep2, produced = path.rpartition(":")
+    if not sep or not sep2 or not path2:
+        usage_error("--reading", f"{value!r} is not KEYPAIR:PRODUCED:CONSUMED", "e.g. --reading oracle1.json:500:20")
+    return (load_keypair(Path(path2), "--reading"), parse_amount(produced, "--reading", allow_zero=True),
+            parse_amount(rest, "--reading", allow_zero=True))
+
+
+@app.command("submit-consensus")
+def submit_consensus(ctx: typer.Context,
+                     meter_id: str = typer.Argument(..., help="text id of the meter"),
+                     readings: List[str] = typer.Option(..., "--reading",
+                                                        help="KEYPAIR:PRODUCED:CONSUMED of one backup oracle "
+                                                             "(repeat; each keypair signs)"),
+                     timestamp: str = typer.Option(None, "--timestamp", help="reading time, unix seconds "
+                                                                             "(default: the chain's clock)")) -> None:
+    """Backup oracles submit one reading together; the median of their values is accepted if at least the
+    consensus threshold of distinct configured oracles sign (submit_meter_reading_consensus; -k pays)."""
+    from gridtokenx_cli.clients import oracle as orc
+
+    parsed = [_parse_oracle_reading(r) for r in readings]
+    with session(ctx) as s:
+        mid, _, _ = s.meter(meter_id)
+        ts = s.now() if timestamp is None else parse_amount(timestamp, "--timestamp")
+        ix = orc.ix_submit_meter_reading_consensus(mid, ts, [(kp.pubkey(), p, c) for kp, p, c in parsed])
+        out = s.send("oracle submit-consensus", ix, [kp for kp, _, _ in parsed])
+        s.report("oracle submit-consensus", out, {"reading_timestamp": ts, **_reading_result(s, mid, meter_id, out)})
+
+
+@app.command("update-config")
+def update_config(ctx: typer.Context,
+                  api_gateway: str = typer.Option(None, "--api-gateway", help="the key allowed to submit readings"),
+                  min_energy: str = typer.Option(None, "--min-energy", help="smallest accepted value per reading, Wh"),
+                  max_energy: str = typer.Option(None, "--max-energy", help="largest accepted value per reading, Wh"),
+                  max_ratio: str = typer.Option(None, "--max-production-ratio",
+                                                help="largest produced:consumed ratio (10 = 10:1)"),
+                  max_deviation: str = typer.Option(None, "--max-deviation-percent",
+                                                    help="largest change against the previous reading, %"),
+                  min_interval: str = typer.Option(None, "--min-reading-interval",
+                                                   help="seconds between two readings of a meter"),
+                  backup_oracles: List[str] = typer.Option(None, "--backup-oracle",
+                                                           help="public key of a backup oracle (repeat; replaces "
+                                                                "the list)"),
+                  clear_backup_oracles: bool = typer.Option(False, "--clear-backup-oracles",
+                                                            help="remove every backup oracle"),
+                  threshold: str = typer.Option(None, "--consensus-threshold",
+                                                help="backup oracles needed for a consensus reading")) -> None:
+    """Change validation limits, the API gateway or the backup oracles (admin signs); unset options keep
+    their current value."""
+    from gridtokenx_cli.clients import oracle as orc
+    from gridtokenx_cli.generated.oracle.accounts import OracleConfig
+
+    gateway = parse_pubkey(api_gateway, "--api-gateway") if api_gateway else None
+    oracles = [parse_pubkey(o, "--backup-oracle") for o in backup_oracles or []]
+    numbers = {name: parse_amount(v, flag, allow_zero=True) for name, flag, v in (
+        ("min_energy_value", "--min-energy", min_energy), ("max_energy_value", "--max-energy", max_energy),
+        ("max_production_ratio", "--max-production-ratio", max_ratio),
+        ("max_deviation_percent", "--max-deviation-percent", max_deviation),
+        ("min_reading_interval", "--min-reading-interval", min_interval),
+        ("consensus_threshold", "--consensus-threshold", threshold)) if v is not None}
+    if numbers.get("max_deviation_percent", 0) >= 1 << 16:
+        usage_error("--max-deviation-percent", "does not fit in u16", "give a percentage below 65536")
+    if numbers.get("consensus_threshold", 0) >= 1 << 8:
+        usage_error("--consensus-threshold", "does not fit in u8", "give a count below 256")
+    with session(ctx) as s:
+        cfg = s.decode(orc.oracle_config_pda()[0], OracleConfig)
+        current = dict(api_gateway=cfg.api_gateway, min_energy_value=cfg.min_energy_value,
+                       max_energy_value=cfg.max_energy_value, max_production_ratio=cfg.max_production_ratio,
+                       max_deviation_percent=cfg.max_deviation_percent, min_reading_interval=cfg.min_reading_interval,
+                       backup_oracles=list(cfg.backup_oracles[: cfg.backup_oracle_count]),
+                       consensus_threshold=cfg.consensus_threshold)
+        current.update(numbers)
+        if gateway:
+            current["api_gateway"] = gateway
+        if oracles or clear_backup_oracles:
+            current["backup_oracles"] = oracles
+        out = s.send("oracle update-config", orc.ix_update_oracle_config(s.signer.pubkey(), orc.params(**current)))
+        s.report("oracle update-config", out, {"config": config_view(s)})
+
+
+@app.command("trigger-clearing")
+def trigger_clearing(ctx: typer.Context) -> None:
+    """Record a market clearing (trigger_market_clearing; API gateway or admin signs)."""
+    from gridtokenx_cli.clients import oracle as orc
+
+    with session(ctx) as s:
+        out = s.send("oracle trigger-clearing", orc.ix_trigger_market_clearing(s.signer.pubkey()))
+        cfg = config_view(s)
+        s.report("oracle trigger-clearing", out, {"clearing_count": cfg["clearing_count"],
+                                                  "last_clearing_at": cfg["last_clearing_at"]})
+
+
+@app.command("config")
+def config(ctx: typer.Context) -> None:
+    """The OracleConfig: admin, API gateway, validation limits, backup oracles, reading counters."""
+    with session(ctx) as s:
+        s.show("oracle config", config_view(s))
+
+
+@app.command("meter-state")
+def meter_state(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
+    """The oracle's validation state of one meter (last reading, average interval, quality score)."""
+    from .common import fail
+
+    with session(ctx) as s:
+        mid, _, _ = s.meter(meter_id)
+        view = meter_state_view(s, mid)
+        if view is None:
+            fail(f"METER_ID: meter {meter_id!r} has no oracle state yet: run `gtx oracle init-meter {meter_id}`")
+        s.show(f"oracle meter state {meter_id}", view)
+
+
+def _authority_builders():
+    from gridtokenx_cli.clients import oracle as orc
+
+    return orc.ix_propose_authority_transfer, orc.ix_accept_authority_transfer, orc.ix_cancel_authority_transfer
+
+
+add_authority_commands(app, "oracle", _authority_builders)
