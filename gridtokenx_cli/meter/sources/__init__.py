@@ -1,4 +1,17 @@
 """Meter sources, one module per protocol/device family; register maps are data (see each module)."""
-from .base import FrameError, InvalidReading, MeterSample, MeterSource, SourceError, SourceTimeout
+from .base import (
+    DeviceRejected,
+    FrameError,
+    InvalidReading,
+    MeterSample,
+    MeterSource,
+    PhaseValues,
+    SourceError,
+    SourceTimeout,
+    SourceUnavailable,
+)
 
-__all__ = ["FrameError", "InvalidReading", "MeterSample", "MeterSource", "SourceError", "SourceTimeout"]
+__all__ = [
+    "DeviceRejected", "FrameError", "InvalidReading", "MeterSample", "MeterSource", "PhaseValues", "SourceError",
+    "SourceTimeout", "SourceUnavailable",
+]

@@ -6,6 +6,15 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class PhaseValues:
+    """Instantaneous values of one phase of a polyphase meter (SDM630: L1, L2, L3)."""
+
+    voltage_v: float
+    current_a: float
+    power_w: float
+
+
+@dataclass(frozen=True)
 class MeterSample:
     """One read of a meter's cumulative registers. Energies are whole Wh (the chain counts Wh): sources convert the
     device's unit (kWh float32 on Eastron, kWh with 3 decimals in IEC 62056-21) exactly, rounding to the nearest Wh.
@@ -19,6 +28,7 @@ class MeterSample:
     current_a: float | None = None
     power_w: float | None = None
     frequency_hz: float | None = None
+    phases: tuple[PhaseValues, ...] = ()   # per-phase values where the device has them (SDM630), else empty
 
 
 class SourceError(Exception):
@@ -41,6 +51,19 @@ class InvalidReading(SourceError):
     """The frame was fine but the values are not: NaN/inf, negative, or a register that went backwards."""
 
     kind = "invalid"
+
+
+class SourceUnavailable(SourceError):
+    """The port or host could not be opened/connected at all (unplugged adapter, refused TCP connection)."""
+
+    kind = "unavailable"
+
+
+class DeviceRejected(SourceError):
+    """The device answered with a well-formed refusal (a Modbus exception response, e.g. illegal data address):
+    usually a wrong register map or device id, so retrying will not help."""
+
+    kind = "rejected"
 
 
 class MeterSource(ABC):
