@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from solana.rpc.types import TxOpts
+from solders.compute_budget import set_compute_unit_price
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.message import Message
@@ -103,7 +105,7 @@ class Deployer:
         self.state_dir = state_dir
 
     def _rent(self, size: int) -> int:
-        return self.chain._run(self.chain.client.get_minimum_balance_for_rent_exemption(size)).value
+        return self.chain.call("get_minimum_balance_for_rent_exemption", size).value
 
     def buffer_keypair(self, name: str) -> Keypair:
         """The buffer of an unfinished deploy of `name`, or a new one (kept until the deploy completes)."""
@@ -146,19 +148,22 @@ class Deployer:
             if not todo:
                 break
             sigs = {}
+            # a priority fee (when set) rides on every chunk too: 950 data bytes + the compute-budget
+            # instruction still fit the 1232-byte transaction
+            fee = [set_compute_unit_price(self.chain.priority_fee)] if self.chain.priority_fee else []
             for start in range(0, len(todo), IN_FLIGHT):
                 window = todo[start:start + IN_FLIGHT]
                 blockhash = self.chain.latest_blockhash()
                 for o in window:
-                    msg = Message.new_with_blockhash([ix_write(buffer.pubkey(), self.payer.pubkey(), o,
-                                                               so[o:o + CHUNK])], self.payer.pubkey(), blockhash)
+                    msg = Message.new_with_blockhash(
+                        [*fee, ix_write(buffer.pubkey(), self.payer.pubkey(), o, so[o:o + CHUNK])],
+                        self.payer.pubkey(), blockhash)
                     tx = Transaction([self.payer], msg, blockhash)
-                    from solana.rpc.types import TxOpts
-
-                    sig = self.chain._run(self.chain.client.send_raw_transaction(
-                        bytes(tx), TxOpts(skip_preflight=True))).value
+                    sig = self.chain.call("send_raw_transaction", bytes(tx), TxOpts(skip_preflight=True)).value
                     sigs[o] = sig
                 self._wait_all([sigs[o] for o in window])
+                if progress:  # per window, so the bar moves while a large program is written
+                    progress(min(len(offsets), len(offsets) - len(todo) + start + len(window)), len(offsets))
             acc = self.chain.get_account(buffer.pubkey())
             current = bytes(acc.data)
             remaining = [o for o in todo if current[BUFFER_HEADER + o: BUFFER_HEADER + o + CHUNK] != so[o:o + CHUNK]]
@@ -176,7 +181,7 @@ class Deployer:
         while pending and time.monotonic() < deadline:
             statuses = []
             for i in range(0, len(pending), 256):
-                statuses += self.chain._run(self.chain.client.get_signature_statuses(pending[i:i + 256])).value
+                statuses += self.chain.call("get_signature_statuses", pending[i:i + 256]).value
             # "processed" is not enough: the buffer is read back at "confirmed" right after
             pending = [s for s, st in zip(pending, statuses)
                        if st is None or st.confirmation_status in (None, TransactionConfirmationStatus.Processed)]
@@ -214,11 +219,38 @@ class Deployer:
         self._forget_buffer(name)
         return DeployResult(name, str(program_id), str(outcome.signature), total, written, True)
 
+    def upgrade_authority(self, name: str) -> tuple[bool, Pubkey | None]:
+        """(deployed, upgrade authority); the authority is None for an immutable (finalised) program."""
+        acc = self.chain.get_account(programdata_address(self.ws.program_id(name)))
+        if acc is None:
+            return False, None
+        data = bytes(acc.data)
+        return True, (Pubkey.from_bytes(data[13:45]) if data[12] == 1 else None)
+
     def set_upgrade_authority(self, name: str, new_authority: Pubkey | None, current: Keypair) -> str:
+        """Transfer the upgrade authority, or make the program immutable (new_authority None; irreversible)."""
         program_id = self.ws.program_id(name)
+        deployed, authority = self.upgrade_authority(name)
+        if not deployed:
+            raise DeployError(f"{name} ({program_id}) is not deployed on this cluster")
+        if authority is None:
+            raise DeployError(f"{name} is immutable: its upgrade authority was removed")
+        if authority != current.pubkey():
+            raise DeployError(f"the upgrade authority of {name} is {authority}, not {current.pubkey()}; "
+                              f"sign with that keypair (--keypair)")
         outcome = self.chain.send(ix_set_authority(programdata_address(program_id), current.pubkey(), new_authority),
                                   self.payer, [current], check=True)
         return str(outcome.signature)
+
+    def pending_buffers(self) -> list[dict]:
+        """Buffers kept by interrupted deploys: program, address, lamports held (0 when never created)."""
+        rows = []
+        for path in sorted(self.state_dir.glob("*-buffer.json")):
+            kp = _keypair(path)
+            acc = self.chain.get_account(kp.pubkey())
+            rows.append({"program": path.name.removesuffix("-buffer.json"), "buffer": str(kp.pubkey()),
+                         "lamports": acc.lamports if acc else 0})
+        return rows
 
     def close_buffers(self) -> list[str]:
         """Close buffers left by interrupted deploys (rent back to the payer)."""

@@ -101,6 +101,9 @@ class Localnet:
         loaded with --upgradeable-program for a fast start without deploying."""
         existing = self.pid()
         if existing and self.healthy():
+            if genesis_programs:
+                raise LocalnetError(f"a validator (pid {existing}) already runs; programs load only into a new "
+                                    f"genesis: `gtx localnet down` first, then up with --reset")
             return existing
         if existing:
             raise LocalnetError(f"a validator (pid {existing}) is running but not healthy; `gtx localnet down` first")

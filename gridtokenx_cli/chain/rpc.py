@@ -3,6 +3,9 @@
 The calls are synchronous (the CLI is), run on a private event loop. Sending re-signs with a fresh blockhash and
 resends when the blockhash expires (up to `max_attempts`), can add a priority fee, and confirms by block height:
 a transaction whose blockhash's last valid block height has passed without a status is known to be dropped.
+Every RPC call survives a node that goes away for a while (a restarted validator, a dropped connection): it is
+retried with backoff for `reconnect_timeout` seconds, then fails with a ChainError naming the attempts.
+`stats` counts re-signs (blockhash expiry) and reconnect retries, for tests and `--json` reports.
 """
 from __future__ import annotations
 
@@ -39,9 +42,11 @@ class RpcChain(Chain):
     name = "rpc"
 
     def __init__(self, url: str = "localnet", *, max_attempts: int = 5, priority_fee_micro_lamports: int = 0,
-                 poll_interval: float = 0.4):
+                 poll_interval: float = 0.4, reconnect_timeout: float = 30.0):
         self.url = resolve_url(url)
         self.max_attempts = max_attempts
+        self.reconnect_timeout = reconnect_timeout
+        self.stats = {"resigned": 0, "reconnect_retries": 0}
         self.priority_fee = priority_fee_micro_lamports
         self.poll_interval = poll_interval
         self._loop = asyncio.new_event_loop()
@@ -61,6 +66,23 @@ class RpcChain(Chain):
                 raise ChainError(f"RPC {self.url}: {e}") from e
             raise
 
+    def call(self, method, *args, **kwargs):
+        """`self.client.<method>(*args)` with reconnect: connection failures are retried (backoff 0.25 s doubling
+        to 2 s) until `reconnect_timeout` has passed; then ChainError. A fresh coroutine is made per attempt."""
+        deadline = time.monotonic() + self.reconnect_timeout
+        delay, attempts = 0.25, 0
+        while True:
+            attempts += 1
+            try:
+                return self._run(getattr(self.client, method)(*args, **kwargs))
+            except ChainError as e:
+                if time.monotonic() + delay > deadline:
+                    raise ChainError(f"RPC {self.url} unreachable after {attempts} attempts over "
+                                     f"{self.reconnect_timeout:.0f} s ({method}): {e.__cause__ or e}") from e
+                self.stats["reconnect_retries"] += 1
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
     def close(self) -> None:
         if not self._loop.is_closed():
             self._loop.run_until_complete(self.client.close())
@@ -68,12 +90,12 @@ class RpcChain(Chain):
 
     def is_healthy(self) -> bool:
         try:
-            return bool(self._run(self.client.is_connected()))
+            return bool(self._run(self.client.is_connected()))  # no retry: a health probe answers now
         except ChainError:
             return False
 
     def latest_blockhash(self) -> Hash:
-        resp = self._run(self.client.get_latest_blockhash(Confirmed))
+        resp = self.call("get_latest_blockhash", Confirmed)
         self._last_valid_height[resp.value.blockhash] = resp.value.last_valid_block_height
         return resp.value.blockhash
 
@@ -87,35 +109,34 @@ class RpcChain(Chain):
         for attempt in range(1, self.max_attempts + 1):
             blockhash = tx.message.recent_blockhash
             last_valid = self._last_valid_height.get(blockhash)
-            try:
-                sig = self._run(self.client.send_raw_transaction(
-                    bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed))).value
-            except ChainError:
-                if attempt == self.max_attempts:
-                    raise
-                time.sleep(min(2.0 * attempt, 5.0))
-                tx = message_builder(self.latest_blockhash())
-                continue
+            # resending the same signed bytes is idempotent, so `call` may retry it across a reconnect
+            sig = self.call("send_raw_transaction", bytes(tx),
+                            TxOpts(skip_preflight=True, preflight_commitment=Confirmed)).value
             if self._await(sig, last_valid):
                 return self._fetch_outcome(sig)
-            tx = message_builder(self.latest_blockhash())  # expired: re-sign with a fresh blockhash
+            if attempt < self.max_attempts:
+                self.stats["resigned"] += 1
+                tx = message_builder(self.latest_blockhash())  # expired: re-sign with a fresh blockhash
         raise ChainError(f"transaction not confirmed after {self.max_attempts} attempts (blockhash expiry)")
 
-    def _await(self, sig: Signature, last_valid: int | None) -> bool:
-        """True once confirmed; False when the blockhash expired first (block height passed last_valid)."""
-        while True:
-            status = self._run(self.client.get_signature_statuses([sig])).value[0]
+    def _await(self, sig: Signature, last_valid: int | None, timeout: float = 90.0) -> bool:
+        """True once confirmed; False when the blockhash expired first (block height passed last_valid) or,
+        without a known last valid height, after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while last_valid is not None or time.monotonic() < deadline:
+            status = self.call("get_signature_statuses", [sig]).value[0]
             if status is not None and status.confirmation_status not in (None, TransactionConfirmationStatus.Processed):
                 return True
             if last_valid is not None:
-                height = self._run(self.client.get_block_height(Confirmed)).value
+                height = self.call("get_block_height", Confirmed).value
                 if height > last_valid:
                     return False
             time.sleep(self.poll_interval)
+        return False
 
     def _fetch_outcome(self, sig: Signature) -> TxOutcome:
         for _ in range(50):
-            resp = self._run(self.client.get_transaction(sig, commitment=Confirmed, max_supported_transaction_version=0))
+            resp = self.call("get_transaction", sig, commitment=Confirmed, max_supported_transaction_version=0)
             if resp.value is not None:
                 meta = resp.value.transaction.meta
                 logs = list(meta.log_messages or [])
@@ -125,7 +146,7 @@ class RpcChain(Chain):
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
 
     def get_account(self, address: Pubkey) -> Account | None:
-        return self._run(self.client.get_account_info(address)).value
+        return self.call("get_account_info", address).value
 
     def get_clock(self) -> ClockView:
         from solders.sysvar import CLOCK
@@ -141,9 +162,9 @@ class RpcChain(Chain):
         return ClockView(c.slot, c.unix_timestamp, c.epoch)
 
     def get_balance(self, address: Pubkey) -> int:
-        return self._run(self.client.get_balance(address)).value
+        return self.call("get_balance", address).value
 
     def airdrop(self, address: Pubkey, lamports: int) -> None:
-        sig = self._run(self.client.request_airdrop(address, lamports)).value
+        sig = self.call("request_airdrop", address, lamports).value
         if not self._await(sig, None):
             raise ChainError("airdrop not confirmed")

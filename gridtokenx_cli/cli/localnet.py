@@ -1,32 +1,66 @@
 """`gtx localnet …`: a solana-test-validator on loopback for the rpc backend and CI."""
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import typer
 
-from .common import Settings, emit, fail, kv_table
+from .common import Settings, emit, fail, kv_table, load_keypair, parse_pubkey, usage_error
 
 app = typer.Typer(help="Local solana-test-validator (loopback, ledger in .gtx/localnet)", no_args_is_help=True)
 
 
 def _localnet():
-    from gridtokenx_cli.localnet import Localnet
+    """The default validator, or another one: GTX_LOCALNET_DIR (state directory) and GTX_LOCALNET_PORT (RPC port)
+    let tests and a second checkout run their own next to it."""
+    from gridtokenx_cli.localnet import DEFAULT_RPC_PORT, Localnet
 
-    return Localnet()
+    net = Localnet(rpc_port=int(os.environ.get("GTX_LOCALNET_PORT") or DEFAULT_RPC_PORT))
+    if os.environ.get("GTX_LOCALNET_DIR"):
+        net.root = Path(os.environ["GTX_LOCALNET_DIR"])
+    return net
 
 
 @app.command("up")
 def up(ctx: typer.Context,
        reset: bool = typer.Option(False, "--reset", help="start from an empty ledger"),
+       load_programs: bool = typer.Option(False, "--load-programs",
+                                          help="put every built program (target/deploy/*.so) into the genesis "
+                                               "as an upgradeable program: no deploy needed"),
+       upgrade_authority: str = typer.Option(None, "--upgrade-authority",
+                                             help="upgrade authority of the loaded programs (default: the "
+                                                  "--keypair pubkey)"),
        timeout: float = typer.Option(120.0, "--timeout", help="seconds to wait for health")) -> None:
     """Start the validator and wait until it is healthy (no-op when it already runs)."""
+    from gridtokenx_cli.chain.workspace import Workspace
     from gridtokenx_cli.localnet import LocalnetError
 
+    settings: Settings = ctx.obj
     net = _localnet()
+    genesis = None
+    if upgrade_authority and not load_programs:
+        usage_error("--upgrade-authority", "only applies to programs loaded at genesis", "add --load-programs")
+    if load_programs:
+        if net.ledger.exists() and not reset and net.pid() is None:
+            usage_error("--load-programs", f"the ledger {net.ledger} exists and its genesis is not rebuilt",
+                        "add --reset to start from a new genesis with the programs")
+        authority = (parse_pubkey(upgrade_authority, "--upgrade-authority") if upgrade_authority
+                     else load_keypair(settings.keypair_path).pubkey())
+        ws = Workspace.load()
+        names = ws.deployable()
+        if not names:
+            usage_error("--load-programs", "no program is built", "run `gtx build` first")
+        genesis = {name: (ws.so_path(name), str(authority)) for name in names}
+    t0 = time.monotonic()
     try:
-        pid = net.up(reset=reset, timeout=timeout)
+        pid = net.up(reset=reset, timeout=timeout, genesis_programs=genesis)
     except LocalnetError as e:
         fail(str(e))
-    emit(ctx.obj, {"pid": pid, "url": net.url}, kv_table("localnet up", {"pid": pid, "url": net.url}))
+    data = {"pid": pid, "url": net.url, "seconds": round(time.monotonic() - t0, 2),
+            "loaded_programs": sorted(genesis or {})}
+    emit(settings, data, kv_table("localnet up", data))
 
 
 @app.command("down")
