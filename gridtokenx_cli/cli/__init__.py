@@ -39,11 +39,6 @@ app.add_typer(deploy.buffers_app, name="buffers")
 from . import idl as idl_cli  # noqa: E402
 
 app.add_typer(idl_cli.app, name="idl")
-app.command("upgrade-authority")(deploy.set_authority)
-app.add_typer(deploy.buffers_app, name="buffers")
-from . import idl as idl_cli  # noqa: E402
-
-app.add_typer(idl_cli.app, name="idl")
 # per-program command groups (every instruction of registry, energy_token, trading, oracle, governance)
 from . import governance as governance_cli, oracle as oracle_cli, registry as registry_cli  # noqa: E402
 from . import token as token_cli, trade as trade_cli  # noqa: E402
