@@ -1,0 +1,370 @@
+"""Delivers queued readings to the oracle exactly once, in order per meter.
+
+One *round* works on every meter's head reading (its oldest unresolved one):
+
+1. Read the registry ``MeterAccount`` (and that the oracle ``MeterState`` exists). Unregistered → hold, send
+   nothing. ``last_reading_at ≥ head.reading_ts`` → the head is already on chain (an earlier attempt landed but its
+   confirmation was lost, e.g. a crash between broadcast and mark): mark it delivered, never resend. Because a
+   meter's readings are only ever sent in order and the chain requires increasing timestamps, nothing else can
+   have moved ``last_reading_at`` past the head.
+2. A head in ``sending`` has a recorded transaction: if its signature has a confirmed status, apply that outcome;
+   else if the chain's block height is past the transaction's ``last_valid_block_height`` it can never land, so it
+   is rebuilt with a fresh blockhash; else the *same signed bytes* are broadcast again (idempotent: same signature).
+3. A ``queued`` head gets a new transaction; its signature, bytes and validity height are committed to SQLite
+   before it is broadcast.
+4. Outcomes: Ok + ``MeterReadingAccepted`` → delivered; Ok + ``ReadingRejected`` → rejected with the reason;
+   failed with a named error → rejected with the name, never retried — except ``SystemPaused``, a failure that
+   changed nothing and will pass later, which holds the meter (backoff) and re-queues the reading.
+
+Transport errors (RPC down) abort the round; the daemon backs off exponentially and the next round starts at 1.
+"""
+from __future__ import annotations
+
+import random
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from solders.hash import Hash
+from solders.keypair import Keypair
+from solders.message import Message
+from solders.pubkey import Pubkey
+from solders.signature import Signature
+from solders.transaction import Transaction
+
+from gridtokenx_cli.chain.base import Chain, ChainError, TxOutcome
+
+from . import onchain
+from .queue import QUEUED, SENDING, Reading, ReadingQueue
+
+#: Anchor errors after which the same reading will succeed later; the transaction changed nothing.
+TRANSIENT_ERRORS = frozenset({"SystemPaused"})
+
+
+def reason_name(value: object) -> str:
+    """AnchorPy's decoded enum (``RejectReason.OutOfRange()``, or a one-key dict) -> ``OutOfRange``."""
+    if isinstance(value, dict) and len(value) == 1:
+        return str(next(iter(value)))
+    if isinstance(value, str):
+        return value
+    return type(value).__name__
+
+
+# ----------------------------------------------------------------------------- transports
+
+
+class Transport(ABC):
+    """What the submitter needs from a chain, in batch form."""
+
+    #: one blockhash may serve every transaction of a round (LiteSVM expires it after each transaction)
+    shared_blockhash = True
+
+    @abstractmethod
+    def blockhash(self) -> tuple[Hash, int | None]:
+        """A recent blockhash and the last block height it is valid at (None: no expiry tracking)."""
+
+    @abstractmethod
+    def broadcast(self, tx: Transaction) -> None: ...
+
+    @abstractmethod
+    def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
+        """Outcomes of the signatures that are confirmed (absent ones are not, or not yet)."""
+
+    @abstractmethod
+    def block_height(self) -> int | None: ...
+
+    @abstractmethod
+    def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]: ...
+
+
+class RpcTransport(Transport):
+    def __init__(self, chain):
+        self.chain = chain
+
+    def _run(self, coro):
+        return self.chain._run(coro)
+
+    def blockhash(self) -> tuple[Hash, int | None]:
+        from solana.rpc.commitment import Confirmed
+
+        v = self._run(self.chain.client.get_latest_blockhash(Confirmed)).value
+        return v.blockhash, v.last_valid_block_height
+
+    def broadcast(self, tx: Transaction) -> None:
+        from solana.rpc.commitment import Confirmed
+        from solana.rpc.types import TxOpts
+
+        try:
+            self._run(self.chain.client.send_raw_transaction(
+                bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed)))
+        except ChainError:
+            raise
+        except Exception as e:  # an RPC-level refusal (e.g. node behind): the transaction was not accepted
+            raise ChainError(f"sendTransaction: {e}") from e
+
+    def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
+        from solders.transaction_status import TransactionConfirmationStatus as S
+
+        found: dict[Signature, TxOutcome] = {}
+        sigs = list(signatures)
+        for i in range(0, len(sigs), 256):
+            chunk = sigs[i:i + 256]
+            statuses = self._run(self.chain.client.get_signature_statuses(chunk, search_transaction_history=True))
+            for sig, st in zip(chunk, statuses.value):
+                if st is not None and st.confirmation_status in (S.Confirmed, S.Finalized):
+                    found[sig] = self.chain._fetch_outcome(sig)
+        return found
+
+    def block_height(self) -> int | None:
+        from solana.rpc.commitment import Confirmed
+
+        return self._run(self.chain.client.get_block_height(Confirmed)).value
+
+    def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
+        out: list[bytes | None] = []
+        for i in range(0, len(addresses), 100):
+            resp = self._run(self.chain.client.get_multiple_accounts(list(addresses[i:i + 100])))
+            out += [None if a is None else bytes(a.data) for a in resp.value]
+        return out
+
+
+class EmbeddedTransport(Transport):
+    """LiteSVM executes at broadcast. ``follow_wall_clock`` moves the SVM clock to the wall clock first (LiteSVM
+    has no clock of its own, and the oracle rejects readings from its future)."""
+
+    shared_blockhash = False
+
+    def __init__(self, chain: Chain, *, follow_wall_clock: bool = True):
+        self.chain = chain
+        self.follow_wall_clock = follow_wall_clock
+        self._outcomes: dict[Signature, TxOutcome] = {}
+
+    def blockhash(self) -> tuple[Hash, int | None]:
+        return self.chain.latest_blockhash(), None
+
+    def broadcast(self, tx: Transaction) -> None:
+        if self.follow_wall_clock:
+            now = int(time.time())
+            if self.chain.get_clock().unix_timestamp < now:
+                self.chain.set_unix_timestamp(now)
+
+        def no_rebuild(_blockhash):
+            raise AssertionError("embedded transactions are not rebuilt")
+
+        self._outcomes[tx.signatures[0]] = self.chain._submit(tx, no_rebuild)
+
+    def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
+        return {s: self._outcomes[s] for s in signatures if s in self._outcomes}
+
+    def block_height(self) -> int | None:
+        return None
+
+    def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
+        return [self.chain.account_data(a) for a in addresses]
+
+
+def transport_for(chain: Chain) -> Transport:
+    return RpcTransport(chain) if chain.name == "rpc" else EmbeddedTransport(chain)
+
+
+# ----------------------------------------------------------------------------- backoff
+
+
+@dataclass
+class Backoff:
+    """Exponential backoff with full jitter: delay n = uniform(0.5, 1) × min(max, initial × 2^n)."""
+
+    initial: float = 0.5
+    maximum: float = 30.0
+    failures: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def next_delay(self) -> float:
+        base = min(self.maximum, self.initial * (2 ** self.failures))
+        self.failures += 1
+        return base * self.rng.uniform(0.5, 1.0)
+
+    def ceiling(self) -> float:
+        """The upper bound of the next delay (before jitter)."""
+        return min(self.maximum, self.initial * (2 ** self.failures))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+# ----------------------------------------------------------------------------- submitter
+
+
+@dataclass
+class MeterIdentity:
+    text_id: str
+    meter_id: bytes
+    key: Keypair
+
+
+@dataclass
+class RoundReport:
+    delivered: list[Reading] = field(default_factory=list)
+    rejected: list[tuple[Reading, str]] = field(default_factory=list)
+    sent: int = 0
+    held: dict[str, str] = field(default_factory=dict)
+
+
+class Submitter:
+    def __init__(self, queue: ReadingQueue, transport: Transport, gateway: Keypair,
+                 meters: Sequence[MeterIdentity], *, confirm_timeout: float = 20.0, poll_interval: float = 0.25,
+                 on_event: Callable[..., None] | None = None, hold_backoff: Backoff | None = None):
+        self.queue = queue
+        self.transport = transport
+        self.gateway = gateway
+        self.meters = {m.text_id: m for m in meters}
+        self.confirm_timeout = confirm_timeout
+        self.poll_interval = poll_interval
+        self.on_event = on_event or (lambda *a, **k: None)
+        self.hold_template = hold_backoff or Backoff(1.0, 30.0)
+        #: meter -> (monotonic time before which it is not tried, reason, its backoff)
+        self.holds: dict[str, tuple[float, str, Backoff]] = {}
+        self.meter_status: dict[str, str] = {}
+
+    # ---------------------------------------------------------------- helpers
+    def _hold(self, meter: str, reason: str, report: RoundReport) -> None:
+        _, _, b = self.holds.get(meter, (0.0, reason, Backoff(self.hold_template.initial, self.hold_template.maximum)))
+        self.holds[meter] = (time.monotonic() + b.next_delay(), reason, b)
+        self.meter_status[meter] = f"held: {reason}"
+        report.held[meter] = reason
+
+    def _release(self, meter: str) -> None:
+        self.holds.pop(meter, None)
+        self.meter_status[meter] = "ok"
+
+    def _build(self, r: Reading, blockhash: Hash) -> Transaction:
+        ident = self.meters[r.meter]
+        ixs = onchain.submit_instructions(self.gateway.pubkey(), ident.key.pubkey(), ident.meter_id, r.produced,
+                                          r.consumed, r.reading_ts, r.meter_signature)
+        msg = Message.new_with_blockhash(ixs, self.gateway.pubkey(), blockhash)
+        return Transaction([self.gateway], msg, blockhash)
+
+    def _apply(self, r: Reading, outcome: TxOutcome, report: RoundReport) -> None:
+        sig = str(outcome.signature)
+        if outcome.ok:
+            rejected = [e for e in outcome.events if e.name == "ReadingRejected"]
+            if rejected:
+                reason = "ReadingRejected:" + reason_name(rejected[-1].data.get("reason"))
+                if self.queue.mark_rejected(r.id, reason, sig):
+                    report.rejected.append((r, reason))
+                    self.on_event("reading_rejected", meter=r.meter, seq=r.seq, reason=reason, tx=sig)
+            elif self.queue.mark_delivered(r.id, "confirmed", sig):
+                report.delivered.append(r)
+                self.on_event("reading_delivered", meter=r.meter, seq=r.seq, reading_ts=r.reading_ts,
+                              produced=r.produced, consumed=r.consumed, tx=sig)
+            self._release(r.meter)
+            return
+        name = outcome.error.name if outcome.error else None
+        if name in TRANSIENT_ERRORS:
+            self.queue.requeue(r.id)
+            self._hold(r.meter, name, report)
+            self.on_event("reading_held", meter=r.meter, seq=r.seq, reason=name, tx=sig)
+            return
+        if name is None and "InstructionError" not in type(outcome.raw_error).__name__:
+            # a transaction-level refusal (BlockhashNotFound, InsufficientFundsForFee…): nothing executed
+            self.queue.requeue(r.id)
+            self._hold(r.meter, str(outcome.raw_error), report)
+            self.on_event("reading_held", meter=r.meter, seq=r.seq, reason=str(outcome.raw_error), tx=sig)
+            return
+        reason = name or f"InstructionError:{outcome.raw_error}"
+        if self.queue.mark_rejected(r.id, reason, sig):
+            report.rejected.append((r, reason))
+            self.on_event("reading_rejected", meter=r.meter, seq=r.seq, reason=reason, tx=sig)
+        self._release(r.meter)
+
+    # ---------------------------------------------------------------- one round
+    def run_round(self) -> RoundReport:
+        report = RoundReport()
+        now = time.monotonic()
+        heads = [h for h in self.queue.heads()
+                 if h.meter in self.meters and self.holds.get(h.meter, (0.0,))[0] <= now]
+        if not heads:
+            return report
+        addresses = []
+        for h in heads:
+            mid = self.meters[h.meter].meter_id
+            addresses += [onchain.meter_account(mid), onchain.meter_state(mid)]
+        data = self.transport.accounts(addresses)
+        pending: list[Reading] = []
+        fresh: list[Reading] = []
+        for i, h in enumerate(heads):
+            info = onchain.decode_meter(data[2 * i], data[2 * i + 1])
+            if not info.registered or not info.state_initialised:
+                self._hold(h.meter, "meter not registered" if not info.registered else "oracle meter state missing",
+                           report)
+                continue
+            if info.last_reading_at >= h.reading_ts:
+                if self.queue.mark_delivered(h.id, "on-chain"):
+                    report.delivered.append(h)
+                    self.on_event("reading_delivered", meter=h.meter, seq=h.seq, reading_ts=h.reading_ts,
+                                  produced=h.produced, consumed=h.consumed, tx=h.tx_signature, how="on-chain")
+                self._release(h.meter)
+                continue
+            if info.meter_pubkey != self.meters[h.meter].key.pubkey():
+                # sending would fail SignerKeyMismatch and lose the reading; wait for the operator
+                self._hold(h.meter, f"meter key {self.meters[h.meter].key.pubkey()} is not the registered "
+                                    f"{info.meter_pubkey}", report)
+                continue
+            (pending if h.state == SENDING else fresh).append(h)
+
+        inflight: dict[Signature, Reading] = {}
+        if pending:
+            outcomes = self.transport.outcomes([Signature.from_string(h.tx_signature) for h in pending])
+            height = None
+            for h in pending:
+                sig = Signature.from_string(h.tx_signature)
+                if sig in outcomes:
+                    self._apply(h, outcomes[sig], report)
+                    continue
+                if h.last_valid_height is None:
+                    # no expiry tracking (embedded): an attempt without an outcome never executed
+                    self.queue.requeue(h.id)
+                    fresh.append(self.queue.get(h.id))
+                    continue
+                if height is None:
+                    height = self.transport.block_height()
+                if height > h.last_valid_height:
+                    self.queue.requeue(h.id)  # that blockhash is dead: the old transaction can never land
+                    fresh.append(self.queue.get(h.id))
+                else:
+                    self.transport.broadcast(Transaction.from_bytes(h.tx_bytes))
+                    inflight[sig] = h
+                    report.sent += 1
+
+        if fresh:
+            txs = []
+            for h in fresh:
+                if not txs or not self.transport.shared_blockhash:
+                    blockhash, last_valid = self.transport.blockhash()
+                txs.append((h, self._build(h, blockhash), last_valid))
+            self.queue.begin_attempts([(h.id, str(tx.signatures[0]), bytes(tx), lv) for h, tx, lv in txs])
+            for h, tx, _ in txs:
+                self.transport.broadcast(tx)
+                inflight[tx.signatures[0]] = h
+                report.sent += 1
+
+        deadline = time.monotonic() + self.confirm_timeout
+        while inflight:
+            outcomes = self.transport.outcomes(list(inflight))
+            for sig, outcome in outcomes.items():
+                self._apply(inflight.pop(sig), outcome, report)
+            if not inflight or time.monotonic() > deadline:
+                break  # the rest stay `sending`; the next round resolves them
+            time.sleep(self.poll_interval)
+        return report
+
+    def drain(self, *, timeout: float = 120.0) -> None:
+        """Rounds until the queue is empty (tests, benchmarks); raises TimeoutError."""
+        deadline = time.monotonic() + timeout
+        while self.queue.depth():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.queue.depth()} readings still queued")
+            self.run_round()
+            if self.holds and self.queue.depth():
+                time.sleep(0.05)

@@ -1,0 +1,325 @@
+"""Meter gateway: config, signing, the SQLite store-and-forward queue and the submitter against the real oracle and
+registry programs on the embedded chain (LiteSVM). Samples come from a scripted MeterSource (a test double of the
+source *interface* only); the end-to-end tests with the real emulator and sources are in
+test_meter_gateway_e2e.py."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+from solders.keypair import Keypair
+
+from gridtokenx_cli.chain.embedded import EmbeddedChain
+from gridtokenx_cli.clients import oracle as orc
+from gridtokenx_cli.clients import registry as reg
+from gridtokenx_cli.meter import onchain
+from gridtokenx_cli.meter.config import ConfigError, load_config, parse_config
+from gridtokenx_cli.meter.provision import provision, set_oracle_limits
+from gridtokenx_cli.meter.queue import DELIVERED, QUEUED, REJECTED, SENDING, ReadingQueue
+from gridtokenx_cli.meter.signing import ed25519_instruction, reading_message, sign_reading
+from gridtokenx_cli.meter.sources.base import MeterSample, MeterSource
+from gridtokenx_cli.meter.submitter import Backoff, EmbeddedTransport, MeterIdentity, Submitter
+from gridtokenx_cli.platform import PROGRAMS
+from gridtokenx_cli.svm_lite import program_so
+
+
+class ScriptedSource(MeterSource):
+    """Returns the given cumulative (import, export) registers in turn, stamped one `step` apart."""
+
+    def __init__(self, registers, start: int, step: int = 1):
+        self.registers, self.t, self.step = list(registers), start, step
+
+    def read(self) -> MeterSample:
+        imp, exp = self.registers.pop(0)
+        self.t += self.step
+        return MeterSample(import_wh=imp, export_wh=exp, read_at=self.t)
+
+
+def signer(key: Keypair, text_id: str):
+    mid = reg.meter_id(text_id)
+    return lambda p, c, ts: sign_reading(key, mid, p, c, ts)
+
+
+# ----------------------------------------------------------------------------- config
+
+
+def test_config_resolves_paths_and_names_bad_keys(tmp_path):
+    cfg_file = tmp_path / "gateway.toml"
+    cfg_file.write_text('[gateway]\nrpc_url = "localnet"\nkeypair = "gw.json"\nlisten = "127.0.0.1:9555"\n'
+                        '[[meter]]\nid = "m-1"\nkeypair = "keys/m1.json"\ninterval = 2\n'
+                        'source = { kind = "sdm120-tcp", host = "127.0.0.1", port = 5020 }\n')
+    cfg = load_config(cfg_file)
+    assert cfg.keypair == tmp_path / "gw.json" and cfg.queue == tmp_path / "gateway-queue.sqlite"
+    assert (cfg.listen_host, cfg.listen_port) == ("127.0.0.1", 9555)
+    m = cfg.meters[0]
+    assert m.keypair == tmp_path / "keys/m1.json" and m.interval == 2.0 and m.meter_id == b"m-1".ljust(32, b"\0")
+
+    base = {"gateway": {"rpc_url": "localnet", "keypair": "k"},
+            "meter": [{"id": "a", "keypair": "k", "source": {"kind": "x"}}]}
+    bad = [({"meter": base["meter"]}, "[gateway]"),
+           ({**base, "gateway": {"keypair": "k"}}, "gateway.rpc_url"),
+           ({**base, "meter": []}, "[[meter]]"),
+           ({**base, "meter": [{"id": "x" * 33, "keypair": "k", "source": {"kind": "x"}}]}, "meter[0].id"),
+           ({**base, "meter": base["meter"] * 2}, "meter[1].id"),
+           ({**base, "meter": [{"id": "a", "keypair": "k", "source": {}}]}, "meter[0].source"),
+           ({**base, "meter": [{"id": "a", "keypair": "k", "interval": "5", "source": {"kind": "x"}}]},
+            "meter[0].interval"),
+           ({**base, "gateway": {**base["gateway"], "listen": "nowhere"}}, "gateway.listen")]
+    for data, key in bad:
+        with pytest.raises(ConfigError) as e:
+            parse_config(data)
+        assert e.value.key == key, (key, e.value)
+    assert parse_config(base).meters[0].interval == 60.0
+
+
+def test_signed_reading_bytes_match_the_oracle_client():
+    key = Keypair()
+    mid = reg.meter_id("meter-x")
+    assert reading_message(mid, 7, 3, 1_700_000_000) == orc.reading_message(mid, 7, 3, 1_700_000_000)
+    msg = reading_message(mid, 7, 3, 1_700_000_000)
+    ours = ed25519_instruction(key.pubkey(), msg, sign_reading(key, mid, 7, 3, 1_700_000_000))
+    assert ours == orc.sign_reading(key, mid, 7, 3, 1_700_000_000)
+    ix = onchain.submit_instructions(Keypair().pubkey(), key.pubkey(), mid, 7, 3, 5, bytes(64))[1]
+    assert ix.program_id == orc.PROGRAM_ID and ix.accounts[2].pubkey == orc.meter_state_pda(mid)[0]
+    assert ix.accounts[3].pubkey == reg.meter_pda(mid)[0]
+
+
+# ----------------------------------------------------------------------------- queue
+
+
+def test_queue_is_wal_with_full_sync_and_cuts_intervals_from_cumulative_samples(tmp_path):
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    assert q.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert q.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    sign = signer(Keypair(), "m")
+    assert q.record_sample("m", MeterSample(1000, 500, 100), sign).kind == "baseline"
+    r1 = q.record_sample("m", MeterSample(1010, 530, 101), sign).reading
+    assert (r1.seq, r1.consumed, r1.produced, r1.reading_ts, r1.state) == (1, 10, 30, 101, QUEUED)
+    # same second, and too soon for the chain's minimum interval: nothing cut, the energy rolls forward
+    assert q.record_sample("m", MeterSample(1011, 531, 101), sign).kind == "wait"
+    assert q.record_sample("m", MeterSample(1012, 532, 102), sign, min_gap=5).kind == "wait"
+    r2 = q.record_sample("m", MeterSample(1020, 560, 106), sign, min_gap=5).reading
+    assert (r2.seq, r2.consumed, r2.produced) == (2, 10, 30)
+    # a register going backwards (meter swapped): re-baseline, no negative reading, event recorded
+    assert q.record_sample("m", MeterSample(5, 0, 107), sign).kind == "reset"
+    assert q.db.execute("SELECT kind FROM events").fetchall()[0][0] == "register_reset"
+    r3 = q.record_sample("m", MeterSample(8, 4, 108), sign).reading
+    assert (r3.consumed, r3.produced) == (3, 4)
+    q.close()
+    # durable: a new connection (a restarted daemon) sees the readings and continues from the baseline
+    q2 = ReadingQueue(tmp_path / "q.sqlite")
+    assert [r.seq for r in q2.readings("m")] == [1, 2, 3]
+    r4 = q2.record_sample("m", MeterSample(9, 6, 109), sign).reading
+    assert (r4.seq, r4.consumed, r4.produced) == (4, 1, 2)
+    assert q2.stats()["m"]["first_import_wh"] == 1000
+
+
+def test_queue_heads_are_the_oldest_unresolved_reading_of_each_meter(tmp_path):
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    for meter in ("a", "b"):
+        sign = signer(Keypair(), meter)
+        for i in range(4):
+            q.record_sample(meter, MeterSample(i * 10, i * 5, 100 + i), sign)
+    assert [(h.meter, h.seq) for h in q.heads()] == [("a", 1), ("b", 1)]
+    a1, a2 = q.readings("a")[:2]
+    q.begin_attempts([(a1.id, "sig1", b"raw", 99)])
+    assert q.get(a1.id).state == SENDING and q.get(a1.id).attempts == 1
+    assert [(h.meter, h.seq, h.state) for h in q.heads()][0] == ("a", 1, SENDING)
+    assert q.mark_delivered(a1.id, "confirmed")
+    assert not q.mark_delivered(a1.id, "confirmed")  # final states are final
+    assert not q.mark_rejected(a1.id, "X")
+    assert q.get(a1.id).tx_bytes is None  # the signed bytes are dropped once resolved
+    assert q.mark_rejected(a2.id, "ReadingRejected:OutOfRange")
+    assert [(h.meter, h.seq) for h in q.heads()] == [("a", 3), ("b", 1)]
+    assert q.depth() == 4
+    with pytest.raises(RuntimeError):
+        q.begin_attempts([(a1.id, "sig2", b"raw", 1)])  # a resolved reading is never sent again
+    st = q.stats()["a"]
+    assert (st["delivered"], st["rejected"], st["queued"], st["last_rejection"]) == (1, 1, 1, "ReadingRejected:OutOfRange")
+
+
+def test_queue_rejects_a_duplicate_timestamp_at_the_schema_level(tmp_path):
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    sign = signer(Keypair(), "m")
+    q.record_sample("m", MeterSample(0, 0, 100), sign)
+    r = q.record_sample("m", MeterSample(1, 1, 101), sign).reading
+    with pytest.raises(sqlite3.IntegrityError):
+        with q.transaction() as db:
+            db.execute("INSERT INTO readings (meter, seq, reading_ts, produced, consumed, import_wh, export_wh, "
+                       "meter_signature, state, created_at) VALUES ('m', 9, ?, 0, 0, 0, 0, x'00', 'queued', 0)",
+                       (r.reading_ts,))
+    assert len(q.readings("m")) == 1
+
+
+def test_backoff_doubles_with_jitter_caps_and_resets():
+    b = Backoff(0.5, 8.0)
+    ceilings = []
+    for _ in range(7):
+        ceilings.append(b.ceiling())
+        d = b.next_delay()
+        assert ceilings[-1] * 0.5 <= d <= ceilings[-1]
+    assert ceilings == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+    b.reset()
+    assert b.ceiling() == 0.5
+
+
+# ----------------------------------------------------------------------------- submitter on the embedded chain
+
+
+@pytest.fixture(scope="module")
+def binaries():
+    for name in PROGRAMS:
+        program_so(name)
+
+
+@pytest.fixture()
+def env(binaries, tmp_path):
+    chain = EmbeddedChain(programs=list(PROGRAMS))
+    chain.set_unix_timestamp(int(time.time()))
+    keys = {"m-a": Keypair(), "m-b": Keypair()}
+    platform = provision(chain, list(keys.items()), min_reading_interval=0, lenient=True)
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    idents = [MeterIdentity(t, reg.meter_id(t), k) for t, k in keys.items()]
+    sub = Submitter(q, EmbeddedTransport(chain), platform.api_gateway, idents, confirm_timeout=1,
+                    hold_backoff=Backoff(0.01, 0.02))
+    yield chain, platform, q, sub, keys
+    chain.close()
+
+
+def fetch_meter(chain, text_id):
+    return onchain.decode_meter(chain.account_data(onchain.meter_account(reg.meter_id(text_id))), b"")
+
+
+def oracle_totals(platform):
+    cfg = platform.fetch_oracle_config()
+    return cfg.total_readings, cfg.valid_readings, cfg.rejected_readings
+
+
+def queue_samples(q, text_id, key, registers, start):
+    sign = signer(key, text_id)
+    src = ScriptedSource(registers, start)
+    for _ in range(len(registers)):
+        q.record_sample(text_id, src.read(), sign)
+
+
+def test_readings_reach_the_registry_in_order_with_exact_totals(env):
+    chain, platform, q, sub, keys = env
+    now = int(time.time()) - 100
+    regs_a = [(1000 + 7 * i, 2000 + 11 * i * i) for i in range(12)]
+    regs_b = [(50 * i, 3 * i) for i in range(6)]
+    queue_samples(q, "m-a", keys["m-a"], regs_a, now)
+    queue_samples(q, "m-b", keys["m-b"], regs_b, now)
+    assert q.depth() == 11 + 5
+    sub.drain(timeout=60)
+    a, b = fetch_meter(chain, "m-a"), fetch_meter(chain, "m-b")
+    assert (a.total_consumption, a.total_generation) == (regs_a[-1][0] - regs_a[0][0], regs_a[-1][1] - regs_a[0][1])
+    assert (b.total_consumption, b.total_generation) == (regs_b[-1][0] - regs_b[0][0], regs_b[-1][1] - regs_b[0][1])
+    assert (a.reading_count, b.reading_count) == (11, 5)
+    assert a.last_reading_at == now + 12
+    assert all(r.state == DELIVERED and r.outcome == "confirmed" for r in q.readings())
+    assert oracle_totals(platform) == (16, 16, 0)  # nothing sent twice
+
+
+def test_a_landed_attempt_whose_mark_was_lost_is_recognised_not_resent(env):
+    """The crash between broadcast and mark: the transaction landed, SQLite still says `sending`."""
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (15, 45)], int(time.time()) - 50)
+    head = q.heads()[0]
+    blockhash, last_valid = sub.transport.blockhash()
+    tx = sub._build(head, blockhash)
+    q.begin_attempts([(head.id, str(tx.signatures[0]), bytes(tx), last_valid)])
+    EmbeddedTransport(chain).broadcast(tx)  # lands through another transport: this submitter never saw it
+    before = oracle_totals(platform)
+    assert before == (1, 1, 0)
+    sub.drain(timeout=30)
+    first, second = q.readings("m-a")
+    assert (first.state, first.outcome, second.state) == (DELIVERED, "on-chain", DELIVERED)
+    assert oracle_totals(platform) == (2, 2, 0)  # only the second was sent
+    assert fetch_meter(chain, "m-a").total_generation == 45
+
+
+def test_an_attempt_recorded_but_never_broadcast_is_sent_once(env):
+    """The crash between commit and broadcast."""
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], int(time.time()) - 50)
+    head = q.heads()[0]
+    blockhash, last_valid = sub.transport.blockhash()
+    tx = sub._build(head, blockhash)
+    q.begin_attempts([(head.id, str(tx.signatures[0]), bytes(tx), last_valid)])
+    sub.drain(timeout=30)
+    r = q.get(head.id)
+    assert (r.state, r.attempts) == (DELIVERED, 2)
+    assert oracle_totals(platform) == (1, 1, 0)
+    assert fetch_meter(chain, "m-b").total_consumption == 10
+
+
+def test_a_validation_rejection_is_recorded_once_and_never_retried(env):
+    chain, platform, q, sub, keys = env
+    set_oracle_limits(platform, max_energy_value=100)
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (10, 520), (15, 530)], int(time.time()) - 50)
+    sub.drain(timeout=30)
+    r1, r2, r3 = q.readings("m-a")
+    assert (r1.state, r2.state, r3.state) == (DELIVERED, REJECTED, DELIVERED)
+    assert r2.outcome == "ReadingRejected:OutOfRange" and r2.tx_signature
+    assert oracle_totals(platform) == (3, 2, 1)
+    assert platform.fetch_oracle_config().rejected_out_of_range == 1
+    for _ in range(3):
+        sub.run_round()
+    assert oracle_totals(platform) == (3, 2, 1)
+    m = fetch_meter(chain, "m-a")
+    assert (m.total_generation, m.total_consumption, m.reading_count) == (30, 15, 2)
+
+
+def test_a_hard_failure_is_recorded_with_its_anchor_name_and_state_is_unchanged(env):
+    chain, platform, q, sub, keys = env
+    owner = platform.participants[0]
+    queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], int(time.time()) - 50)
+    platform.send(reg.ix_deactivate_meter(owner.pubkey, onchain.meter_account(reg.meter_id("m-b"))), owner.keypair)
+    before = fetch_meter(chain, "m-b")
+    sub.drain(timeout=30)
+    (r,) = q.readings("m-b")
+    assert (r.state, r.outcome) == (REJECTED, "MeterInactive")
+    assert fetch_meter(chain, "m-b") == before
+    assert oracle_totals(platform) == (0, 0, 0)
+    sub.run_round()
+    assert q.get(r.id).attempts == 1
+
+
+def test_pause_holds_the_meter_and_the_reading_goes_through_after_unpause(env):
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (12, 30)], int(time.time()) - 50)
+    platform.pause()
+    report = sub.run_round()
+    assert report.held == {"m-a": "SystemPaused"}
+    assert [r.state for r in q.readings("m-a")] == [QUEUED, QUEUED]
+    assert sub.meter_status["m-a"] == "held: SystemPaused"
+    platform.unpause()
+    sub.drain(timeout=30)
+    assert [r.state for r in q.readings("m-a")] == [DELIVERED, DELIVERED]
+    assert fetch_meter(chain, "m-a").total_generation == 30
+
+
+def test_an_unregistered_meter_is_held_without_sending(env, tmp_path):
+    chain, platform, q, sub, keys = env
+    stranger = Keypair()
+    sub.meters["m-new"] = MeterIdentity("m-new", reg.meter_id("m-new"), stranger)
+    queue_samples(q, "m-new", stranger, [(0, 0), (1, 1)], int(time.time()) - 50)
+    report = sub.run_round()
+    assert report.held == {"m-new": "meter not registered"} and report.sent == 0
+    assert q.readings("m-new")[0].attempts == 0
+    # registered later: the held reading goes through
+    platform.register_meter(platform.participants[0], "m-new", "Solar", stranger)
+    sub.holds.clear()
+    sub.drain(timeout=30)
+    assert q.readings("m-new")[0].state == DELIVERED
+
+
+def test_a_meter_key_that_is_not_the_registered_one_is_held(env):
+    chain, platform, q, sub, keys = env
+    wrong = Keypair()
+    sub.meters["m-a"] = MeterIdentity("m-a", reg.meter_id("m-a"), wrong)
+    queue_samples(q, "m-a", wrong, [(0, 0), (1, 1)], int(time.time()) - 50)
+    report = sub.run_round()
+    assert "is not the registered" in report.held["m-a"] and report.sent == 0
+    assert oracle_totals(platform) == (0, 0, 0)
