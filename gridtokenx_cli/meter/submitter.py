@@ -38,8 +38,9 @@ from gridtokenx_cli.chain.base import Chain, ChainError, TxOutcome
 from . import onchain
 from .queue import QUEUED, SENDING, Reading, ReadingQueue
 
-#: Anchor errors after which the same reading will succeed later; the transaction changed nothing.
-TRANSIENT_ERRORS = frozenset({"SystemPaused"})
+#: Anchor errors after which the same reading can succeed later (the pause ends, the operator fixes the gateway
+#: key); the failed transaction changed nothing, so holding and resending is safe.
+TRANSIENT_ERRORS = frozenset({"SystemPaused", "UnauthorizedGateway"})
 
 
 def reason_name(value: object) -> str:
@@ -83,7 +84,15 @@ class RpcTransport(Transport):
         self.chain = chain
 
     def _run(self, coro):
-        return self.chain._run(coro)
+        try:
+            return self.chain._run(coro)
+        except ChainError:
+            raise
+        except Exception as e:
+            # solana-py wraps transport failures in SolanaRpcException; to the submitter it is "RPC down"
+            if type(e).__module__.split(".")[0] in ("solana", "httpx", "httpcore"):
+                raise ChainError(f"RPC {self.chain.url}: {e!r}") from e
+            raise
 
     def blockhash(self) -> tuple[Hash, int | None]:
         from solana.rpc.commitment import Confirmed
@@ -113,8 +122,21 @@ class RpcTransport(Transport):
             statuses = self._run(self.chain.client.get_signature_statuses(chunk, search_transaction_history=True))
             for sig, st in zip(chunk, statuses.value):
                 if st is not None and st.confirmation_status in (S.Confirmed, S.Finalized):
-                    found[sig] = self.chain._fetch_outcome(sig)
+                    found[sig] = self._outcome(sig)
         return found
+
+    def _outcome(self, sig: Signature) -> TxOutcome:
+        from solana.rpc.commitment import Confirmed
+
+        for _ in range(50):
+            resp = self._run(self.chain.client.get_transaction(sig, commitment=Confirmed,
+                                                               max_supported_transaction_version=0))
+            if resp.value is not None:
+                meta = resp.value.transaction.meta
+                return self.chain._outcome(sig, meta.err is None, list(meta.log_messages or []),
+                                           meta.compute_units_consumed or 0, meta.err)
+            time.sleep(0.2)
+        raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
 
     def block_height(self) -> int | None:
         from solana.rpc.commitment import Confirmed

@@ -1,0 +1,191 @@
+"""`gtx meter …`: meter keys, the gateway daemon (run), its queue and health (status), emulated meters (emulate)
+and the gateway benchmark (bench). See docs/meter-gateway.md."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .common import EXIT_FAILURE, Settings, console, emit, fail, kv_table, usage_error
+
+app = typer.Typer(help="Meter gateway: keys, the store-and-forward daemon, its status, emulated meters",
+                  no_args_is_help=True)
+
+CONFIG_OPTION = typer.Option(..., "--config", "-c", help="gateway.toml (see docs/meter-gateway.md)")
+
+
+def _load(config: Path):
+    from gridtokenx_cli.meter.config import ConfigError, load_config
+
+    try:
+        return load_config(config)
+    except ConfigError as e:
+        usage_error(e.key, e.problem, e.fix)
+
+
+@app.command("keys")
+def keys(ctx: typer.Context, path: Path = typer.Argument(..., help="where to write the meter keypair file"),
+         force: bool = typer.Option(False, "--force", help="overwrite an existing file (the old key is lost)")) -> None:
+    """Create a meter ed25519 keypair file (mode 0600); register its public key as the meter's meter_pubkey."""
+    from solders.keypair import Keypair
+
+    from gridtokenx_cli.meter.signing import write_keypair_file
+
+    path = path.expanduser()
+    if path.exists() and not force:
+        usage_error("PATH", f"{path} already exists", "pass --force to overwrite it (the old key is lost)")
+    kp = Keypair()
+    write_keypair_file(path, kp)
+    emit(ctx.obj, {"path": str(path), "meter_pubkey": str(kp.pubkey())},
+         kv_table("new meter key", {"path": path, "meter_pubkey": kp.pubkey(), "mode": "0600"}))
+
+
+@app.command("run")
+def run(ctx: typer.Context, config: Path = CONFIG_OPTION) -> None:
+    """Run the gateway daemon in the foreground (systemd: Type=notify, see scripts/gtx-meter-gateway.service)."""
+    cfg = _load(config)
+    from gridtokenx_cli.meter.daemon import Gateway
+    from gridtokenx_cli.meter.signing import load_keypair_file
+
+    for name, path in [("gateway.keypair", cfg.keypair)] + [(f"meter {m.id} keypair", m.keypair) for m in cfg.meters]:
+        if not path.exists():
+            usage_error(name, f"{path} does not exist", f"create it with `gtx meter keys {path}`")
+        try:
+            load_keypair_file(path)
+        except (ValueError, TypeError):
+            usage_error(name, f"{path} is not a Solana keypair file", "it must hold a JSON list of 64 bytes")
+    try:
+        gateway = Gateway(cfg)
+    except OSError as e:
+        fail(f"cannot start the gateway: {e}")
+    try:
+        code = gateway.run_forever()
+    except OSError as e:  # e.g. the listen port is taken
+        fail(f"gateway stopped: {e}")
+    raise typer.Exit(code)
+
+
+def _when(ts: float | None) -> str:
+    if not ts:
+        return "-"
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+@app.command("status")
+def status(ctx: typer.Context, config: Path = CONFIG_OPTION) -> None:
+    """Queue and per-meter health from the gateway's SQLite queue, plus the daemon's /healthz when it is running."""
+    cfg = _load(config)
+    from gridtokenx_cli.meter.queue import ReadingQueue
+
+    if not cfg.queue.exists():
+        usage_error("gateway.queue", f"{cfg.queue} does not exist", "start the gateway once (`gtx meter run`)")
+    q = ReadingQueue(cfg.queue)
+    stats = q.stats()
+    q.close()
+    health = None
+    try:
+        with urllib.request.urlopen(f"http://{cfg.listen_host}:{cfg.listen_port}/healthz", timeout=2) as resp:
+            health = json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        health = json.loads(e.read() or b"{}")
+    except (OSError, ValueError):
+        health = None
+    held = (health or {}).get("held", {})
+    meters = []
+    for m in cfg.meters:
+        s = stats.get(m.id, {})
+        meters.append({
+            "meter": m.id, "queued": s.get("queued", 0) + s.get("sending", 0), "delivered": s.get("delivered", 0),
+            "rejected": s.get("rejected", 0), "delivered_produced_wh": s.get("delivered_produced_wh", 0),
+            "delivered_consumed_wh": s.get("delivered_consumed_wh", 0),
+            "last_delivered_at": s.get("last_delivered_at"), "last_rejection": s.get("last_rejection"),
+            "held": held.get(m.id)})
+    data = {"queue": str(cfg.queue), "queue_depth": sum(r["queued"] for r in meters),
+            "daemon": "not running" if health is None else health.get("status"), "health": health, "meters": meters}
+    settings: Settings = ctx.obj
+    if settings.json:
+        emit(settings, data)
+        return
+    console.print(kv_table("gateway", {"queue": data["queue"], "queue depth": data["queue_depth"],
+                                       "daemon": data["daemon"],
+                                       "rpc": "-" if health is None else ("up" if health.get("rpc_up") else "down")}))
+    table = Table(title="meters")
+    for col in ("meter", "queued", "delivered", "rejected", "produced Wh", "consumed Wh", "last delivered",
+                "last rejection", "held"):
+        table.add_column(col, justify="right" if col in ("queued", "delivered", "rejected", "produced Wh",
+                                                         "consumed Wh") else "left")
+    for r in meters:
+        table.add_row(r["meter"], str(r["queued"]), str(r["delivered"]), str(r["rejected"]),
+                      f"{r['delivered_produced_wh']:,}", f"{r['delivered_consumed_wh']:,}",
+                      _when(r["last_delivered_at"]), r["last_rejection"] or "-", r["held"] or "-")
+    console.print(table)
+
+
+@app.command("emulate")
+def emulate(ctx: typer.Context,
+            protocol: str = typer.Option("modbus-tcp", "--protocol", help="modbus-tcp or modbus-rtu (a pty)"),
+            meters: int = typer.Option(1, "--meters", min=1, max=247, help="emulated meters (device ids 1..N)"),
+            device: str = typer.Option("sdm120", "--device", help="sdm120 or sdm630"),
+            port: int = typer.Option(5020, "--port", help="TCP port (modbus-tcp)"),
+            speed: float = typer.Option(60.0, "--speed", help="emulated seconds per real second"),
+            seed: int = typer.Option(1, "--seed", help="profile seed (deterministic)")) -> None:
+    """Serve emulated Eastron meters until Ctrl-C, their clocks running `--speed` times real time."""
+    from gridtokenx_cli.meter import emulator as emu
+
+    if protocol not in ("modbus-tcp", "modbus-rtu"):
+        usage_error("--protocol", f"{protocol!r} is unknown", "use modbus-tcp or modbus-rtu")
+    if device not in ("sdm120", "sdm630"):
+        usage_error("--device", f"{device!r} is unknown", "use sdm120 or sdm630")
+    if speed <= 0:
+        usage_error("--speed", f"{speed} is not positive", "give emulated seconds per real second, e.g. 60")
+    fleet = [emu.EmulatedMeter(device=device, device_id=i, seed=seed) for i in range(1, meters + 1)]
+    if protocol == "modbus-tcp":
+        from gridtokenx_cli.meter.emulator.modbus_tcp import ModbusTcpEmulator
+
+        try:
+            server = ModbusTcpEmulator(fleet, "127.0.0.1", port).start()
+        except OSError as e:
+            usage_error("--port", f"cannot listen on 127.0.0.1:{port} ({e})", "pick a free port")
+        kind = {"kind": "modbus-tcp", "host": "127.0.0.1", "port": port, "device": device}
+    else:
+        server = emu.serve_modbus_rtu(None, *fleet)
+        kind = {"kind": "modbus-rtu", "port": server.path, "device": device}
+    emit(ctx.obj, {"address": server.address, "source": kind, "meters": meters},
+         kv_table("emulator", {"address": server.address, "meters": f"{meters} × {device} (unit 1..{meters})",
+                               "speed": f"{speed:g}× real time", "stop": "Ctrl-C"}))
+    try:
+        last = time.monotonic()
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            for m in fleet:
+                m.advance((now - last) * speed)
+            last = now
+            server.check()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@app.command("bench")
+def bench(ctx: typer.Context,
+          validator: bool = typer.Option(True, "--validator/--no-validator",
+                                         help="also measure against a local solana-test-validator")) -> None:
+    """Sustained readings/second delivered (embedded, validator) and SQLite queue write throughput."""
+    from gridtokenx_cli.bench import gateway as gb
+
+    rows = gb.measure(validator=validator)
+    settings: Settings = ctx.obj
+    if settings.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        console.print(gb.format_table(rows))
+    if not all(r["ok"] for r in rows):
+        raise typer.Exit(EXIT_FAILURE)
