@@ -48,6 +48,9 @@ app.add_typer(token_cli.app, name="token")
 app.add_typer(trade_cli.app, name="trade")
 app.add_typer(oracle_cli.app, name="oracle")
 app.add_typer(governance_cli.app, name="governance")
+from . import meter as meter_cli  # noqa: E402
+
+app.add_typer(meter_cli.app, name="meter")
 
 
 def main() -> None:
