@@ -55,26 +55,24 @@ def compare(a: dict, b: dict) -> dict:
 
 
 def rich_table(diff: dict):
+    """One line per run and figure (narrow enough for an 80-column terminal)."""
     from rich.table import Table
 
     table = Table(title="Benchmark comparison (B vs A)")
-    for col in ("workload", "backend", "clients", "accounts"):
-        table.add_column(col, no_wrap=True)
-    for name, _, _ in FIGURES:
-        table.add_column(name, justify="right")
+    for col, right in (("run", False), ("figure", False), ("A", True), ("B", True), ("change", True)):
+        table.add_column(col, justify="right" if right else "left", no_wrap=col != "run")
     for row in diff["rows"]:
-        cells = [row["workload"], row["backend"], str(row["clients"]), str(row["accounts"] or "default")]
-        for name, _, _ in FIGURES:
+        run = f"{row['workload']} / {row['backend']} / {row['clients']} cl / {row['accounts'] or 'default'} acc"
+        for i, (name, _, _) in enumerate(FIGURES):
             f = row["figures"].get(name)
             if f is None:
-                cells.append("–")
                 continue
-            text = f"{_num(f['a'])} → {_num(f['b'])}"
+            change = "–"
             if f["change"] is not None:
                 colour = "green" if f["better"] else "red" if f["better"] is False else "white"
-                text += f" [{colour}]({f['change']:+.0%})[/{colour}]"
-            cells.append(text)
-        table.add_row(*cells)
+                change = f"[{colour}]{f['change']:+.0%}[/{colour}]"
+            table.add_row(run if i == 0 else "", name, _num(f["a"]), _num(f["b"]), change)
+        table.add_section()
     return table
 
 

@@ -69,6 +69,7 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     written = {}
     heads = headline_runs(results)
@@ -130,8 +131,12 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
                                     if other_value is not None else "")
             left.plot(xs, [r["throughput_tps"] for r in rs], marker="o", label=label)
             right.plot(xs, [r["latency_ms"]["p50"] for r in rs], marker="o", label=label)
+        ticks = sorted({r[axis] for rs in series.values() for r in rs})
         for a, ylabel in ((left, "requests / s"), (right, "p50 latency (ms)")):
             a.set_xscale("log", base=2 if axis == "clients" else 10)
+            if ticks:
+                a.set_xticks(ticks, [f"{t:,}" for t in ticks])
+                a.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             a.set_xlabel(axis)
             a.set_ylabel(ylabel)
             a.grid(alpha=0.3)
