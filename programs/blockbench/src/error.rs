@@ -16,4 +16,22 @@ pub enum BlockbenchError {
     ZeroAmount,
     #[msg("arithmetic overflow")]
     ArithmeticOverflow,
+    #[msg("ycsb: field index must be below YCSB_FIELD_COUNT")]
+    InvalidField,
+    #[msg("ycsb: scan length must be 1..=YCSB_MAX_SCAN")]
+    InvalidScanLength,
+    #[msg("ycsb: scan needs exactly one record account per key")]
+    ScanAccountCountMismatch,
+    #[msg("ycsb: scan account is not the next record of this table")]
+    ScanRecordMismatch,
+    #[msg("smallbank: amount must be greater than zero")]
+    InvalidAmount,
+    #[msg("smallbank: insufficient funds")]
+    InsufficientFunds,
+    #[msg("smallbank: opening balances must not be negative")]
+    NegativeOpeningBalance,
+    #[msg("smallbank: customers belong to different banks")]
+    DifferentBank,
+    #[msg("smallbank: the customer's owner must sign")]
+    NotCustomerOwner,
 }

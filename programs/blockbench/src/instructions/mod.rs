@@ -12,6 +12,20 @@ pub mod init_store;
 pub mod io_mixed;
 pub mod io_read;
 pub mod io_write;
+pub mod ycsb_init_table;
+pub mod ycsb_insert;
+pub mod ycsb_read;
+pub mod ycsb_update;
+pub mod ycsb_scan;
+pub mod ycsb_read_modify_write;
+pub mod smallbank_init_bank;
+pub mod smallbank_create_account;
+pub mod smallbank_balance;
+pub mod smallbank_deposit_checking;
+pub mod smallbank_transact_savings;
+pub mod smallbank_send_payment;
+pub mod smallbank_write_check;
+pub mod smallbank_amalgamate;
 
 pub use cpu_heavy::*;
 pub use do_nothing::*;
@@ -20,12 +34,29 @@ pub use init_store::*;
 pub use io_mixed::*;
 pub use io_read::*;
 pub use io_write::*;
+pub use ycsb_init_table::*;
+pub use ycsb_insert::*;
+pub use ycsb_read::*;
+pub use ycsb_update::*;
+pub use ycsb_scan::*;
+pub use ycsb_read_modify_write::*;
+pub use smallbank_init_bank::*;
+pub use smallbank_create_account::*;
+pub use smallbank_balance::*;
+pub use smallbank_deposit_checking::*;
+pub use smallbank_transact_savings::*;
+pub use smallbank_send_payment::*;
+pub use smallbank_write_check::*;
+pub use smallbank_amalgamate::*;
 
 use core::ops::Range;
 
 use anchor_lang::prelude::*;
 
-use crate::{error::BlockbenchError, state::SLOTS};
+use crate::{
+    error::BlockbenchError,
+    state::{SLOTS, YCSB_FIELD_COUNT, YCSB_FIELD_LEN},
+};
 
 /// Replaces a zero seed (xorshift's fixed point).
 pub const XORSHIFT_ZERO_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -59,6 +90,26 @@ pub fn checksum(values: &[u64]) -> u64 {
     })
 }
 
+/// Continues the FNV-1a `checksum` from `acc` over `bytes` read as little-endian u64 words
+/// (a trailing partial word is zero-padded).
+pub fn checksum_bytes(acc: u64, bytes: &[u8]) -> u64 {
+    bytes.chunks(8).fold(acc, |acc, chunk| {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        (acc ^ u64::from_le_bytes(word)).wrapping_mul(CHECKSUM_PRIME)
+    })
+}
+
+/// Fills `out` with the little-endian bytes of successive xorshift64(`seed`) outputs
+/// (YCSB's random field values, expanded on-chain because 1000 bytes do not fit a transaction).
+pub fn fill_from_seed(out: &mut [u8], seed: u64) {
+    let mut rng = XorShift64::new(seed);
+    for chunk in out.chunks_mut(8) {
+        let word = rng.next().to_le_bytes();
+        chunk.copy_from_slice(&word[..chunk.len()]);
+    }
+}
+
 /// Validates `count > 0` and `start + count <= SLOTS` (checked) and returns the slot range.
 pub fn slot_range(start: u32, count: u32) -> Result<Range<usize>> {
     require!(count > 0, BlockbenchError::ZeroCount);
@@ -70,6 +121,20 @@ pub fn slot_range(start: u32, count: u32) -> Result<Range<usize>> {
     // start < end <= SLOTS, so the conversion cannot fail.
     let start = usize::try_from(start).map_err(|_| BlockbenchError::RangeOutOfBounds)?;
     Ok(start..end)
+}
+
+/// Byte range of YCSB field `field` inside `YcsbRecord::data`.
+pub fn field_range(field: u8) -> Result<Range<usize>> {
+    let index = usize::from(field);
+    require!(index < YCSB_FIELD_COUNT, BlockbenchError::InvalidField);
+    // index < 10, so neither product can overflow
+    Ok(index * YCSB_FIELD_LEN..(index + 1) * YCSB_FIELD_LEN)
+}
+
+/// Smallbank amounts: `amount > 0`, as a signed balance delta.
+pub fn positive_amount(amount: u64) -> Result<i64> {
+    require!(amount > 0, BlockbenchError::InvalidAmount);
+    i64::try_from(amount).map_err(|_| error!(BlockbenchError::ArithmeticOverflow))
 }
 
 /// `writes + count`, checked.
@@ -98,6 +163,21 @@ mod tests {
     fn checksum_vectors() {
         assert_eq!(checksum(&[]), CHECKSUM_INIT);
         assert_eq!(checksum(&[1, 2, 3]), 0xd0aa_6218_672c_f5ab);
+    }
+
+    #[test]
+    fn byte_helpers_match_word_checksum() {
+        let mut bytes = [0u8; 24];
+        fill_from_seed(&mut bytes, 1);
+        let words: Vec<u64> = XorShift64::new(1).take3().to_vec();
+        assert_eq!(checksum_bytes(CHECKSUM_INIT, &bytes), checksum(&words));
+        assert_eq!(checksum_bytes(CHECKSUM_INIT, &[1]), checksum(&[1]));
+    }
+
+    impl XorShift64 {
+        fn take3(&mut self) -> [u64; 3] {
+            [self.next(), self.next(), self.next()]
+        }
     }
 
     #[test]

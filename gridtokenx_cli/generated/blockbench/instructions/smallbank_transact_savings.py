@@ -1,0 +1,40 @@
+from __future__ import annotations
+import typing
+from solders.pubkey import Pubkey
+from solders.instruction import Instruction, AccountMeta
+import borsh_construct as borsh
+from ..program_id import PROGRAM_ID
+
+
+class SmallbankTransactSavingsArgs(typing.TypedDict):
+    amount: int
+
+
+layout = borsh.CStruct("amount" / borsh.I64)
+
+
+class SmallbankTransactSavingsAccounts(typing.TypedDict):
+    owner: Pubkey
+    customer: Pubkey
+
+
+def smallbank_transact_savings(
+    args: SmallbankTransactSavingsArgs,
+    accounts: SmallbankTransactSavingsAccounts,
+    program_id: Pubkey = PROGRAM_ID,
+    remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
+) -> Instruction:
+    keys: list[AccountMeta] = [
+        AccountMeta(pubkey=accounts["owner"], is_signer=True, is_writable=False),
+        AccountMeta(pubkey=accounts["customer"], is_signer=False, is_writable=True),
+    ]
+    if remaining_accounts is not None:
+        keys += remaining_accounts
+    identifier = b'}T!"\xcd\xd8w\xc2'
+    encoded_args = layout.build(
+        {
+            "amount": args["amount"],
+        }
+    )
+    data = identifier + encoded_args
+    return Instruction(program_id, data, keys)
