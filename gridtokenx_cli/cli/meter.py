@@ -129,49 +129,54 @@ def status(ctx: typer.Context, config: Path = CONFIG_OPTION) -> None:
 
 @app.command("emulate")
 def emulate(ctx: typer.Context,
-            protocol: str = typer.Option("modbus-tcp", "--protocol", help="modbus-tcp or modbus-rtu (a pty)"),
-            meters: int = typer.Option(1, "--meters", min=1, max=247, help="emulated meters (device ids 1..N)"),
-            device: str = typer.Option("sdm120", "--device", help="sdm120 or sdm630"),
-            port: int = typer.Option(5020, "--port", help="TCP port (modbus-tcp)"),
-            speed: float = typer.Option(60.0, "--speed", help="emulated seconds per real second"),
-            seed: int = typer.Option(1, "--seed", help="profile seed (deterministic)")) -> None:
-    """Serve emulated Eastron meters until Ctrl-C, their clocks running `--speed` times real time."""
-    from gridtokenx_cli.meter import emulator as emu
+            protocol: str = typer.Option("modbus-tcp", "--protocol", help="modbus-rtu (pty), modbus-tcp or iec62056 (pty)"),
+            devices: str = typer.Option("sdm120", "--device", help="sdm120, sdm630 or iec; one for all ids or a "
+                                                                   "comma list, one per id"),
+            ids: str = typer.Option("1", "--ids", help="device ids (Modbus unit ids), comma separated"),
+            address: str = typer.Option(None, "--address", help="serial path (default: a new pty) or HOST:PORT "
+                                                                "(default 127.0.0.1:5020)"),
+            seed: int = typer.Option(1, "--seed", help="profile seed (deterministic)"),
+            faults: str = typer.Option("", "--faults", help="e.g. crc:2,timeout:0.05 (count or rate)"),
+            time_scale: float = typer.Option(60.0, "--time-scale", help="emulated seconds per real second"),
+            baudrate: int = typer.Option(None, "--baudrate", help="rtu bus rate / iec highest rate")) -> None:
+    """Serve emulated meters (docs/meter-sources.md) until Ctrl-C; prints the source table for gateway.toml."""
+    from gridtokenx_cli.meter.emulator import EmulatorConfig, run_emulator
 
-    if protocol not in ("modbus-tcp", "modbus-rtu"):
-        usage_error("--protocol", f"{protocol!r} is unknown", "use modbus-tcp or modbus-rtu")
-    if device not in ("sdm120", "sdm630"):
-        usage_error("--device", f"{device!r} is unknown", "use sdm120 or sdm630")
-    if speed <= 0:
-        usage_error("--speed", f"{speed} is not positive", "give emulated seconds per real second, e.g. 60")
-    fleet = [emu.EmulatedMeter(device=device, device_id=i, seed=seed) for i in range(1, meters + 1)]
-    if protocol == "modbus-tcp":
-        from gridtokenx_cli.meter.emulator.modbus_tcp import ModbusTcpEmulator
-
-        try:
-            server = ModbusTcpEmulator(fleet, "127.0.0.1", port).start()
-        except OSError as e:
-            usage_error("--port", f"cannot listen on 127.0.0.1:{port} ({e})", "pick a free port")
-        kind = {"kind": "modbus-tcp", "host": "127.0.0.1", "port": port, "device": device}
-    else:
-        server = emu.serve_modbus_rtu(None, *fleet)
-        kind = {"kind": "modbus-rtu", "port": server.path, "device": device}
-    emit(ctx.obj, {"address": server.address, "source": kind, "meters": meters},
-         kv_table("emulator", {"address": server.address, "meters": f"{meters} × {device} (unit 1..{meters})",
-                               "speed": f"{speed:g}× real time", "stop": "Ctrl-C"}))
     try:
-        last = time.monotonic()
-        while True:
-            time.sleep(0.5)
-            now = time.monotonic()
-            for m in fleet:
-                m.advance((now - last) * speed)
-            last = now
-            server.check()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+        id_list = [int(i) for i in ids.split(",") if i.strip()]
+    except ValueError:
+        usage_error("--ids", f"{ids!r} is not a comma list of integers", "e.g. --ids 1,2,3")
+    config = EmulatorConfig(protocol=protocol, devices=[d.strip() for d in devices.split(",") if d.strip()],
+                            ids=id_list, address=address, seed=seed, faults=faults, time_scale=time_scale,
+                            baudrate=baudrate)
+
+    def ready(running) -> None:
+        sources = []
+        for m in running.meters:
+            if protocol == "modbus-tcp":
+                host, _, port = running.address.rpartition(":")
+                sources.append({"kind": "modbus-tcp", "host": host, "port": int(port), "device": m.device,
+                                "unit": m.device_id})
+            elif protocol == "modbus-rtu":
+                sources.append({"kind": "modbus-rtu", "port": running.address, "device": m.device,
+                                "unit": m.device_id})
+            else:
+                sources.append({"kind": "iec62056", "port": running.address, "address": m.address})
+        emit(ctx.obj, {"address": running.address, "sources": sources},
+             kv_table("emulator (Ctrl-C stops)", {"address": running.address,
+                                                 "meters": ", ".join(f"{m.device}#{m.device_id}"
+                                                                     for m in running.meters),
+                                                 "time scale": f"{time_scale:g}× real time",
+                                                 **{f"source {i + 1}": json.dumps(src) for i, src in
+                                                    enumerate(sources)}}))
+
+    try:
+        run_emulator(config, ready)
+    except ValueError as e:
+        usage_error("emulator", str(e), "see `gtx meter emulate --help`")
+    except OSError as e:
+        usage_error("--address", f"cannot serve on {address or 'the default address'} ({e})",
+                    "pick a free port or another path")
 
 
 @app.command("bench")
