@@ -166,7 +166,8 @@ def test_rejections_are_counted_by_error_name(chain_executor):
            Op("io_write", {"store": 50, "start": 0, "count": 2, "value_seed": 1}),  # never initialised
            Op("cpu_heavy", {"n": 16, "seed": 3}), Op("io_read", {"store": 60, "start": 0, "count": 1})]
     source = harness.OpSource(iter(ops), itertools.count(100))
-    samples, wall = harness.run_stream(chain_executor, source, 2, ops=len(ops))
+    with harness.ClientPool(2) as pool:
+        samples, wall = harness.run_stream(chain_executor, source, pool, ops=len(ops))
     fig = harness.figures(samples, wall)
     assert (fig["requests"], fig["ok"], fig["failed"]) == (4, 2, 2)
     assert fig["errors"] == {"AccountNotInitialized": 2}

@@ -282,31 +282,62 @@ class Sample:
     result: OpResult
 
 
-def _run_threads(threads: int, work: Callable[[list[Sample]], None]) -> tuple[list[Sample], float]:
-    """Run `work` on `threads` threads; returns every sample and the wall time from the first start to the last
-    finish."""
-    per_thread: list[list[Sample]] = [[] for _ in range(threads)]
-    start_gate = threading.Barrier(threads + 1)
-    errors: list[BaseException] = []
+class ClientPool:
+    """N client threads that live through every phase of one measurement (warm-up, measured run, limit), so
+    per-thread state an executor builds on first use (a connection, a funded payer) is built during the warm-up."""
 
-    def body(samples: list[Sample]) -> None:
-        start_gate.wait()
-        try:
-            work(samples)
-        except BaseException as e:  # noqa: BLE001 - re-raised on the main thread
-            errors.append(e)
+    def __init__(self, threads: int):
+        import queue
 
-    pool = [threading.Thread(target=body, args=(per_thread[i],), daemon=True) for i in range(threads)]
-    for t in pool:
-        t.start()
-    start_gate.wait()
-    t0 = time.perf_counter()
-    for t in pool:
-        t.join()
-    wall = time.perf_counter() - t0
-    if errors:
-        raise errors[0]
-    return [s for samples in per_thread for s in samples], wall
+        self.size = threads
+        self._inboxes = [queue.Queue() for _ in range(threads)]
+        self._done: "queue.Queue" = queue.Queue()
+        self._threads = [threading.Thread(target=self._serve, args=(i,), daemon=True, name=f"bench-client-{i}")
+                         for i in range(threads)]
+        for t in self._threads:
+            t.start()
+
+    def _serve(self, i: int) -> None:
+        while True:
+            job = self._inboxes[i].get()
+            if job is None:
+                return
+            work, gate = job
+            samples: list[Sample] = []
+            error = None
+            gate.wait()
+            try:
+                work(samples)
+            except BaseException as e:  # noqa: BLE001 - re-raised on the calling thread
+                error = e
+            self._done.put((samples, error))
+
+    def run(self, work: Callable[[list[Sample]], None]) -> tuple[list[Sample], float]:
+        """Run `work` on every thread at once; every sample, and the wall time from the common start to the
+        last finish."""
+        gate = threading.Barrier(self.size + 1)
+        for inbox in self._inboxes:
+            inbox.put((work, gate))
+        gate.wait()
+        t0 = time.perf_counter()
+        results = [self._done.get() for _ in range(self.size)]
+        wall = time.perf_counter() - t0
+        errors = [e for _, e in results if e is not None]
+        if errors:
+            raise errors[0]
+        return [s for samples, _ in results for s in samples], wall
+
+    def close(self) -> None:
+        for inbox in self._inboxes:
+            inbox.put(None)
+        for t in self._threads:
+            t.join(timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def _timed(kind: str, call: Callable[[], OpResult]) -> Sample:
@@ -318,7 +349,7 @@ def _timed(kind: str, call: Callable[[], OpResult]) -> Sample:
     return Sample(kind, time.perf_counter() - t0, result)
 
 
-def run_stream(executor: Executor, source: OpSource, threads: int, *, ops: int | None = None,
+def run_stream(executor: Executor, source: OpSource, pool: ClientPool, *, ops: int | None = None,
                duration: float | None = None) -> tuple[list[Sample], float]:
     source.arm(ops, duration)
 
@@ -326,10 +357,10 @@ def run_stream(executor: Executor, source: OpSource, threads: int, *, ops: int |
         while (op := source.take()) is not None:
             samples.append(_timed(op.kind, lambda: executor.execute(op)))
 
-    return _run_threads(threads, work)
+    return pool.run(work)
 
 
-def run_prepared(executor: Executor, ops: list[Op], prepared: list, threads: int) -> tuple[list[Sample], float]:
+def run_prepared(executor: Executor, ops: list[Op], prepared: list, pool: ClientPool) -> tuple[list[Sample], float]:
     index = itertools.count()
     lock = threading.Lock()
 
@@ -341,7 +372,7 @@ def run_prepared(executor: Executor, ops: list[Op], prepared: list, threads: int
                 return
             samples.append(_timed(ops[i].kind, lambda: executor.submit(prepared[i])))
 
-    return _run_threads(threads, work)
+    return pool.run(work)
 
 
 def figures(samples: list[Sample], wall: float) -> dict:
@@ -482,12 +513,19 @@ def _open_executor(module, spec: WorkloadSpec, backend: str, scale: dict, config
 def _run_one(slot: _ExecutorSlot, spec: WorkloadSpec, backend: str, scale: dict, accounts: int | None,
              clients: int, config: BenchConfig) -> dict:
     threads = clients * (config.window if backend == "rpc" else 1)
+    with ClientPool(threads) as pool:
+        return _run_phases(slot, spec, backend, scale, accounts, clients, config, pool)
+
+
+def _run_phases(slot: _ExecutorSlot, spec: WorkloadSpec, backend: str, scale: dict, accounts: int | None,
+                clients: int, config: BenchConfig, pool: ClientPool) -> dict:
+    threads = pool.size
     executor, source = slot.executor, slot.source
     if config.warmup:
         _fresh_blockhash(slot.chain)
-        run_stream(executor, source, threads, ops=config.warmup)
+        run_stream(executor, source, pool, ops=config.warmup)
     _fresh_blockhash(slot.chain)
-    samples, wall = run_stream(executor, source, threads, ops=config.ops, duration=config.duration)
+    samples, wall = run_stream(executor, source, pool, ops=config.ops, duration=config.duration)
     run = {
         "workload": spec.label,
         "backend": backend,
@@ -506,7 +544,7 @@ def _run_one(slot: _ExecutorSlot, spec: WorkloadSpec, backend: str, scale: dict,
         t0 = time.perf_counter()
         prepared = executor.prepare_many(ops)
         prepare_s = time.perf_counter() - t0
-        limit_samples, limit_wall = run_prepared(executor, ops, prepared, threads)
+        limit_samples, limit_wall = run_prepared(executor, ops, prepared, pool)
         limit = figures(limit_samples, limit_wall)
         limit["prepare_s"] = prepare_s
         run["limit"] = limit

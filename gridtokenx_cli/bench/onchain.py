@@ -151,6 +151,10 @@ class ThreadSafeRpcChain(Chain):
         from gridtokenx_cli.chain.rpc import RpcChain, resolve_url
 
         self.url = resolve_url(url)
+        # the settings RpcChain has, for executors that open their own per-thread RpcChain from these
+        self.max_attempts = kwargs.get("max_attempts", 5)
+        self.poll_interval = kwargs.get("poll_interval", 0.4)
+        self.priority_fee = kwargs.get("priority_fee_micro_lamports", 0)
         self._factory = lambda: RpcChain(self.url, **kwargs)
         self._local = threading.local()
         self._all: list = []
