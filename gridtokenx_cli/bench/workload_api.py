@@ -10,6 +10,11 @@ A workload lives in `gridtokenx_cli/bench/workloads/<name>.py` and provides:
 - executors, one per backend, each a subclass of `Executor`: `OnChainExecutor(chain)` (works on both chain backends,
   embedded LiteSVM and rpc, through `gridtokenx_cli.chain.Chain`) and, where the workload has a centralised baseline,
   `PostgresExecutor(dsn)` with the same schema and transaction logic in SQL.
+- optionally `scale_for_accounts(n: int) -> dict`: the scale with `n` accounts, for `gtx bench scale`'s account sweep
+  (without it the harness sets an `accounts`, `records` or `customers` key of the default scale).
+
+The harness (`gridtokenx_cli/bench/harness.py`) renumbers `Op.seq` so it stays unique for an executor's lifetime,
+across warm-up, measurement and limit, and runs every phase of a measurement on the same client threads.
 
 Executors must be safe to call from several client threads at once (the harness runs 1…32 clients): the on-chain
 executor signs per call and the chain backends serialise where they must; the PostgreSQL executor keeps one connection
