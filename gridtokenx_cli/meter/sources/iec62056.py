@@ -158,7 +158,8 @@ class Iec62056Source(MeterSource):
                                                                                 self.max_baudrate)), default="0")
             line.write(bytes([ACK]) + b"0" + rate_char.encode() + b"0\r\n")
             line.flush()    # the ACK goes out at 300 baud; only then switch
-            line.baudrate = MODE_C_BAUDS[rate_char]
+            if MODE_C_BAUDS[rate_char] != line.baudrate:   # (a same-rate 7E1 rewrite is EINVAL on a pty)
+                line.baudrate = MODE_C_BAUDS[rate_char]
             self.last_baudrate = line.baudrate
             return self._read_data_message(line)
         finally:
