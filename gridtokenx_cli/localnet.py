@@ -112,7 +112,7 @@ class Localnet:
                 "--rpc-port", str(self.rpc_port), "--faucet-port", str(self.rpc_port + 1001), "--quiet"]
         if self.rpc_port != DEFAULT_RPC_PORT:  # a second validator: keep clear of the default's gossip/TPU ports
             args += ["--gossip-port", str(self.rpc_port + 2),
-                     "--dynamic-port-range", f"{self.rpc_port + 3}-{self.rpc_port + 60}"]
+                     "--dynamic-port-range", f"{self.rpc_port + 3}-{self.rpc_port + 32}"]  # agave's minimum: 26
         if reset:
             args.append("--reset")
         for feature in DEACTIVATED_FEATURES:

@@ -27,7 +27,7 @@ def _deployer(settings: Settings, priority_fee: int = 0, buffers_dir: Path | Non
 
 
 def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_only: bool,
-         buffers_dir: Path | None, close_buffers: bool) -> None:
+         buffers_dir: Path | None, close_buffers: bool, so: Path | None = None) -> None:
     from gridtokenx_cli.chain import ChainError, TransactionRejected
     from gridtokenx_cli.deploy import DeployError
 
@@ -39,7 +39,7 @@ def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_onl
         chain.close()
         usage_error("PROGRAM", f"unknown program(s) {', '.join(unknown)}",
                     f"use one of {', '.join(sorted(deployer.ws.program_ids))}")
-    unbuilt = [n for n in names if not deployer.ws.so_path(n).exists()]
+    unbuilt = [n for n in names if so is None and not deployer.ws.so_path(n).exists()]
     if unbuilt:
         chain.close()
         usage_error("PROGRAM", f"{', '.join(unbuilt)} not built", f"run `gtx build {' '.join(unbuilt)}` first")
@@ -55,7 +55,7 @@ def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_onl
 
                 op = deployer.upgrade if upgrade_only else deployer.deploy
                 t0 = time.monotonic()
-                result = op(name, progress=progress)
+                result = op(name, so, progress=progress)
                 rows.append(result.__dict__ | {"seconds": round(time.monotonic() - t0, 2)})
         closed = deployer.close_buffers() if close_buffers else []
     except (DeployError, ChainError, TransactionRejected) as e:
@@ -82,9 +82,12 @@ def deploy(ctx: typer.Context,
 
 
 def upgrade(ctx: typer.Context, program: str = typer.Argument(..., help="program from Anchor.toml"),
+            so: Path = typer.Option(None, "--so", help="the new binary (default target/deploy/<program>.so)"),
             priority_fee: int = PriorityFee, buffers_dir: Path = BuffersDir) -> None:
     """Upgrade a deployed program from target/deploy/<program>.so, keeping its data accounts."""
-    _run(ctx, [program], priority_fee, True, buffers_dir, False)
+    if so is not None and not so.is_file():
+        usage_error("--so", f"{so} does not exist", "give the path of a built .so")
+    _run(ctx, [program], priority_fee, True, buffers_dir, False, so)
 
 
 def set_authority(ctx: typer.Context,
