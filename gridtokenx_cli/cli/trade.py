@@ -182,6 +182,9 @@ def sell(ctx: typer.Context, amount: str = typer.Option(..., "--amount", help="e
         env = trading_env(s)
         order_id = market_state(s).next_order_id
         owner = s.signer.pubkey()
+        if s.chain.get_account(env._user(owner).grx) is None:
+            fail(f"--keypair: {owner} has no GRX account, so nothing to sell: settle a meter "
+                 "(`gtx registry settle`) or receive GRX first")
         out = s.send("trade sell", env.ix_place_sell(env._user(owner), wh, micro, cert))
         s.report("trade sell", out, {"order_id": order_id, "order": order_view(s, order_id),
                                      "balances": balances_view(s, owner)})
@@ -192,10 +195,17 @@ def cancel(ctx: typer.Context, order_id: str = typer.Argument(..., help="numeric
     """Cancel an open order and refund its escrow (cancel_order; owner signs)."""
     oid = parse_order_id(order_id, "ORDER_ID")
     with session(ctx) as s:
-        require_order(s, oid, "ORDER_ID")
+        from gridtokenx_cli.clients import trading as tc
+
+        view = require_order(s, oid, "ORDER_ID")
         env = trading_env(s)
         owner = s.signer.pubkey()
-        out = s.send("trade cancel", env.ix_cancel(env._user(owner), order_address(s, oid)))
+        sell = view["side"] == "Sell"
+        refund_mint, refund_tp = (env.grx_mint, tc.TOKEN_2022_PROGRAM_ID) if sell else \
+            (env.quote_mint, env.quote_token_program)
+        ixs = [tc.ix_create_ata(owner, owner, refund_mint, refund_tp),  # the escrow is refunded into it
+               env.ix_cancel(env._user(owner), order_address(s, oid))]
+        out = s.send("trade cancel", ixs)
         s.report("trade cancel", out, {"order": order_view(s, oid), "balances": balances_view(s, owner)})
 
 
@@ -387,7 +397,12 @@ def swap(ctx: typer.Context, curve: str = typer.Option(..., "--curve", help="sol
             fail(f"--curve: no {curve} pool: create it with `gtx trade pool-init --curve {curve} ...`")
         env = trading_env(s)
         user = s.signer.pubkey()
-        out = s.send("trade swap", env.ix_swap(env._user(user), kind, way, a_in, m_out))
+        from gridtokenx_cli.clients import trading as tc
+
+        ixs = [tc.ix_create_ata(user, user, env.grx_mint, tc.TOKEN_2022_PROGRAM_ID),  # the side received
+               tc.ix_create_ata(user, user, env.quote_mint, env.quote_token_program),
+               env.ix_swap(env._user(user), kind, way, a_in, m_out)]
+        out = s.send("trade swap", ixs)
         s.report("trade swap", out, {"pool": pool_view(s, kind), "balances": balances_view(s, user)})
 
 
