@@ -406,3 +406,14 @@ def test_run_on_a_validator():
     assert all(t["cu"]["min"] > 0 for t in run["by_type"].values())
     assert run["consistency"] == []
     assert res["versions"]["solana-test-validator"].startswith("4.2")
+
+
+def test_a_failing_run_is_reported_as_skipped_and_the_rest_runs():
+    """Zero accounts: loading works, but the request stream cannot pick a store, so each run fails; the harness
+    records why and still runs the next workload."""
+    res = harness.run_benchmark(_config(workloads=["blockbench", "blockbench:mix=do_nothing"], backends=["embedded"],
+                                        clients=[1], ops=10, warmup=0, limit=False, accounts=[0]))
+    assert [r["workload"] for r in res["runs"]] == ["blockbench:mix=do_nothing"]
+    [skipped] = res["skipped"]
+    assert (skipped["workload"], skipped["backend"], skipped["clients"]) == ("blockbench", "embedded", 1)
+    assert skipped["reason"].startswith("run failed: ValueError")

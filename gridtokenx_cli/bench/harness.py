@@ -456,15 +456,25 @@ def run_benchmark(config: BenchConfig, log: Callable[[str], None] = lambda _: No
                                     "reason": "the workload has no account-count scale"})
                     continue
                 for backend in config.backends:
-                    slot = _open_executor(module, spec, backend, scale, config, backends, log)
+                    try:
+                        slot = _open_executor(module, spec, backend, scale, config, backends, log)
+                    except Exception as e:  # noqa: BLE001 - one broken workload/backend must not end the run
+                        slot = f"setup failed: {type(e).__name__}: {e}"
                     if isinstance(slot, str):
+                        log(f"skipping {spec.label} on {backend}: {slot}")
                         skipped.append({"workload": spec.label, "backend": backend, "accounts": accounts,
                                         "reason": slot})
                         continue
                     try:
                         for clients in config.clients:
                             log(f"{spec.label} on {backend}: {clients} client(s), scale {scale}")
-                            runs.append(_run_one(slot, spec, backend, scale, accounts, clients, config))
+                            try:
+                                runs.append(_run_one(slot, spec, backend, scale, accounts, clients, config))
+                            except Exception as e:  # noqa: BLE001 - reported, the other runs go on
+                                reason = f"run failed: {type(e).__name__}: {e}"
+                                log(f"{spec.label} on {backend} with {clients} client(s): {reason}")
+                                skipped.append({"workload": spec.label, "backend": backend, "accounts": accounts,
+                                                "clients": clients, "reason": reason})
                     finally:
                         slot.executor.close()
     finally:
