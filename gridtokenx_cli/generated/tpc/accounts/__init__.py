@@ -1,0 +1,1 @@
+from .tpc_config import TpcConfig, TpcConfigJSON
