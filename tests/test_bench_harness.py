@@ -417,3 +417,16 @@ def test_a_failing_run_is_reported_as_skipped_and_the_rest_runs():
     [skipped] = res["skipped"]
     assert (skipped["workload"], skipped["backend"], skipped["clients"]) == ("blockbench", "embedded", 1)
     assert skipped["reason"].startswith("run failed: ValueError")
+
+
+def test_cli_scale_runs_both_sweeps_into_one_report(tmp_path):
+    out = gtx("bench", "scale", "blockbench", "--backend-list", "embedded", "--ops", "10", "--warmup", "0",
+              "--clients-sweep", "1,2", "--accounts-sweep", "10,20", "--accounts-clients", "1", "--no-limit",
+              "--out", str(tmp_path), "--json")
+    assert out.exit_code == 0, out.output
+    runs = json.loads(out.stdout)["runs"]
+    assert [(r["clients"], r["accounts"]) for r in runs] == [(1, None), (2, None), (1, 10), (1, 20)]
+    assert report.validate_results(json.loads((tmp_path / "results.json").read_text())) == []
+    assert (tmp_path / "scaling_accounts.png").exists()
+    both = gtx("bench", "scale", "blockbench", "--skip-clients", "--skip-accounts")
+    assert both.exit_code == 2 and "--skip-clients/--skip-accounts" in both.output
