@@ -56,7 +56,11 @@ def _embedded_class():
             path.parent.mkdir(parents=True, exist_ok=True)
             self._lock = open(path.with_name(path.name + ".lock"), "w")
             fcntl.flock(self._lock, fcntl.LOCK_EX)
-            super().__init__(**kwargs)
+            try:
+                super().__init__(**kwargs)
+            except BaseException:  # e.g. a program not built yet: do not keep the lock
+                self._release()
+                raise
             self._load()
 
         # -- every account a transaction can change is among its message's keys
@@ -126,13 +130,18 @@ def _embedded_class():
     return PersistentEmbeddedChain
 
 
-def open_backend_chain(settings: Settings):
-    """The chain of the selected backend; on `embedded` the persistent one (see the module docstring)."""
+#: what the per-program groups need loaded (blockbench and other workspace programs are not)
+PLATFORM_PROGRAMS = ("governance", "energy_token", "registry", "oracle", "trading")
+
+
+def open_backend_chain(settings: Settings, programs: Sequence[str] | None = None):
+    """The chain of the selected backend; on `embedded` the persistent one (see the module docstring), with
+    `programs` loaded (default: every built program of the workspace)."""
     from gridtokenx_cli.chain import open_chain
 
     if settings.backend == "embedded":
         try:
-            return _embedded_class()(state_path())
+            return _embedded_class()(state_path(), programs=list(programs) if programs is not None else None)
         except FileNotFoundError as e:
             fail(f"{e}")
     return open_chain("rpc", settings.url)
@@ -317,7 +326,7 @@ class Session:
 @contextlib.contextmanager
 def session(ctx: typer.Context, *, need_platform: bool = True) -> Iterator[Session]:
     settings: Settings = ctx.obj
-    chain = open_backend_chain(settings)
+    chain = open_backend_chain(settings, PLATFORM_PROGRAMS)
     try:
         s = Session(settings, chain)
         if need_platform:
