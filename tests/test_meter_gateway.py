@@ -323,3 +323,19 @@ def test_a_meter_key_that_is_not_the_registered_one_is_held(env):
     report = sub.run_round()
     assert "is not the registered" in report.held["m-a"] and report.sent == 0
     assert oracle_totals(platform) == (0, 0, 0)
+
+
+def test_a_reading_from_the_chains_future_waits_instead_of_being_rejected(env):
+    """After a validator restart the chain clock lags the wall clock; FutureTimestamp would lose the energy."""
+    chain, platform, q, sub, keys = env
+    sub.transport.follow_wall_clock = False
+    now = int(time.time())
+    chain.set_unix_timestamp(now - 300)
+    queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], now - 10)
+    report = sub.run_round()
+    assert report.sent == 0 and "chain clock" in report.held["m-b"]
+    assert oracle_totals(platform) == (0, 0, 0) and q.readings("m-b")[0].state == QUEUED
+    chain.set_unix_timestamp(now)
+    sub.holds.clear()
+    sub.drain(timeout=30)
+    assert q.readings("m-b")[0].state == DELIVERED and oracle_totals(platform) == (1, 1, 0)

@@ -44,8 +44,7 @@ pytestmark = pytest.mark.skipif(not HAVE_VALIDATOR, reason="no solana-test-valid
 INITIAL_IMPORT, INITIAL_EXPORT = 1_234_567, 345_678
 # the daemon must run where solders has no litesvm (aarch64 wheels): make it unimportable, then run `gtx`
 NO_LITESVM_GTX = ("import sys; sys.modules['solders.litesvm'] = None; "
-                  "from gridtokenx_cli.cli import main; main(); "
-                  "assert sys.modules.get('solders.litesvm') is None")
+                  "from gridtokenx_cli.cli import main; main()")
 
 
 def wait_for(predicate, timeout: float, what: str, step: float = 0.2):
@@ -74,7 +73,7 @@ class Rig:
         self.chain = RpcChain(self.localnet.url)
         self.ids = [f"vm-{i}" for i in range(1, meters + 1)]
         keys = {t: Keypair() for t in self.ids}
-        self.platform = provision(self.chain, list(keys.items()), min_reading_interval=1, lenient=True)
+        self.platform = provision(self.chain, list(keys.items()), min_reading_interval=2, lenient=True)
         for t, k in keys.items():
             write_keypair_file(root / f"{t}.json", k)
         write_keypair_file(root / "gateway.json", self.platform.api_gateway)
@@ -86,7 +85,7 @@ class Rig:
                  'queue = "queue.sqlite"', f'listen = "127.0.0.1:{self.http_port}"', "confirm_timeout = 10",
                  "backoff_initial = 0.2", "backoff_max = 3", "submit_idle = 0.1"]
         for i, t in enumerate(self.ids, start=1):
-            lines += ["[[meter]]", f'id = "{t}"', f'keypair = "{t}.json"', "interval = 1",
+            lines += ["[[meter]]", f'id = "{t}"', f'keypair = "{t}.json"', "interval = 2",
                       f'source = {{ kind = "modbus-tcp", host = "{host}", port = {port}, device = "sdm120", '
                       f'unit = {i} }}']
         self.config = root / "gateway.toml"
@@ -218,6 +217,7 @@ def test_kill_9_twenty_times_every_reading_on_chain_exactly_once(tmp_path):
         rig.close()
 
 
+@pytest.mark.slow  # ~5 min: a 30 s outage, a validator restart, and its clock catching up with the wall clock
 def test_rpc_outage_queue_grows_then_drains_nothing_lost(tmp_path):
     rig = Rig(tmp_path, 19400)
     try:
@@ -240,7 +240,9 @@ def test_rpc_outage_queue_grows_then_drains_nothing_lost(tmp_path):
         rig.localnet.up()
         rig.stop_clock()
         final = rig.final_registers()
-        rig.wait_drained_to(final, 180)
+        # readings newer than the restarted validator's (lagging) clock + 60 s wait for it instead of being
+        # rejected as FutureTimestamp
+        rig.wait_drained_to(final, 420)
         assert rig.health()["rpc_up"] is True
         assert rig.kill_daemon(signal.SIGTERM) == 0
         q.close()

@@ -3,6 +3,7 @@ and the oracle config — built on the generated AnchorPy clients only (no LiteS
 runs on an rpc-only install."""
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from solders.instruction import Instruction
@@ -18,6 +19,7 @@ from gridtokenx_cli.generated.registry.program_id import PROGRAM_ID as REGISTRY_
 from .signing import ed25519_instruction, reading_message
 
 INSTRUCTIONS_SYSVAR_ID = Pubkey.from_string("Sysvar1nstructions1111111111111111111111111")
+CLOCK_SYSVAR_ID = Pubkey.from_string("SysvarC1ock11111111111111111111111111111111")
 # crates/gridtokenx-common/src/seeds.rs
 GOVERNANCE_CONFIG_SEED = b"poa_config"
 METER_SEED = b"meter"
@@ -84,3 +86,11 @@ def decode_meter(meter_data: bytes | None, state_data: bytes | None) -> MeterOnC
 
 def decode_oracle_config(data: bytes | None) -> OracleConfig | None:
     return None if data is None else OracleConfig.decode(data)
+
+
+def decode_clock_timestamp(data: bytes | None) -> int | None:
+    """``unix_timestamp`` of the Clock sysvar (slot u64, epoch_start_timestamp i64, epoch u64,
+    leader_schedule_epoch u64, unix_timestamp i64)."""
+    if data is None or len(data) < 40:
+        return None
+    return struct.unpack_from("<q", data, 32)[0]

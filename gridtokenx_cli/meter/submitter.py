@@ -38,6 +38,9 @@ from gridtokenx_cli.chain.base import Chain, ChainError, TxOutcome
 from . import onchain
 from .queue import QUEUED, SENDING, Reading, ReadingQueue
 
+#: the oracle accepts readings up to MAX_FUTURE_SKEW_SECONDS (60) past its clock; keep a margin for the slots
+#: between our clock read and execution
+FUTURE_MARGIN = 50
 #: Anchor errors after which the same reading can succeed later (the pause ends, the operator fixes the gateway
 #: key); the failed transaction changed nothing, so holding and resending is safe.
 TRANSIENT_ERRORS = frozenset({"SystemPaused", "UnauthorizedGateway"})
@@ -165,11 +168,14 @@ class EmbeddedTransport(Transport):
     def blockhash(self) -> tuple[Hash, int | None]:
         return self.chain.latest_blockhash(), None
 
-    def broadcast(self, tx: Transaction) -> None:
+    def _follow_wall_clock(self) -> None:
         if self.follow_wall_clock:
             now = int(time.time())
             if self.chain.get_clock().unix_timestamp < now:
                 self.chain.set_unix_timestamp(now)
+
+    def broadcast(self, tx: Transaction) -> None:
+        self._follow_wall_clock()
 
         def no_rebuild(_blockhash):
             raise AssertionError("embedded transactions are not rebuilt")
@@ -183,6 +189,7 @@ class EmbeddedTransport(Transport):
         return None
 
     def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
+        self._follow_wall_clock()
         return [self.chain.account_data(a) for a in addresses]
 
 
@@ -308,11 +315,12 @@ class Submitter:
                  if h.meter in self.meters and self.holds.get(h.meter, (0.0,))[0] <= now]
         if not heads:
             return report
-        addresses = []
+        addresses = [onchain.CLOCK_SYSVAR_ID]
         for h in heads:
             mid = self.meters[h.meter].meter_id
             addresses += [onchain.meter_account(mid), onchain.meter_state(mid)]
-        data = self.transport.accounts(addresses)
+        clock, *data = self.transport.accounts(addresses)
+        chain_now = onchain.decode_clock_timestamp(clock)
         pending: list[Reading] = []
         fresh: list[Reading] = []
         for i, h in enumerate(heads):
@@ -332,6 +340,11 @@ class Submitter:
                 # sending would fail SignerKeyMismatch and lose the reading; wait for the operator
                 self._hold(h.meter, f"meter key {self.meters[h.meter].key.pubkey()} is not the registered "
                                     f"{info.meter_pubkey}", report)
+                continue
+            if h.state != SENDING and chain_now is not None and h.reading_ts > chain_now + FUTURE_MARGIN:
+                # the oracle would reject it as FutureTimestamp and its energy would be lost: wait for the
+                # chain's clock (it lags the wall clock after a validator restart, or the gateway's clock is fast)
+                self._hold(h.meter, f"chain clock {h.reading_ts - chain_now} s behind the reading", report)
                 continue
             (pending if h.state == SENDING else fresh).append(h)
 
