@@ -484,3 +484,9 @@ def test_authority_transfer_propose_cancel_accept(state, keys, group):
     ok(group, "accept-authority", "-k", keys["admin2"])
     assert ok(*ADMIN_OF[group])["admin"]["authority"] == keys.pub["admin2"]
     usage("NEW_AUTHORITY", group, "propose-authority", "not-a-key", "-k", keys["admin2"])
+
+
+def test_unreachable_rpc_is_one_line(keys):
+    result = gtx("--backend", "rpc", "-u", "http://127.0.0.1:9", "registry", "show-meter", "m1")
+    assert result.exit_code == 1, result.output
+    assert "unreachable" in result.stderr and "Traceback" not in result.output

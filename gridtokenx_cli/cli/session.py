@@ -326,12 +326,16 @@ class Session:
 @contextlib.contextmanager
 def session(ctx: typer.Context, *, need_platform: bool = True) -> Iterator[Session]:
     settings: Settings = ctx.obj
+    from gridtokenx_cli.chain import ChainError
+
     chain = open_backend_chain(settings, PLATFORM_PROGRAMS)
     try:
         s = Session(settings, chain)
         if need_platform:
             s.require_platform()
         yield s
+    except ChainError as e:  # transport (RPC unreachable, …): one line, not a traceback
+        fail(str(e))
     finally:
         chain.close()
 
