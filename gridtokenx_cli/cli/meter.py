@@ -115,15 +115,16 @@ def status(ctx: typer.Context, config: Path = CONFIG_OPTION) -> None:
     console.print(kv_table("gateway", {"queue": data["queue"], "queue depth": data["queue_depth"],
                                        "daemon": data["daemon"],
                                        "rpc": "-" if health is None else ("up" if health.get("rpc_up") else "down")}))
-    table = Table(title="meters")
-    for col in ("meter", "queued", "delivered", "rejected", "produced Wh", "consumed Wh", "last delivered",
-                "last rejection", "held"):
-        table.add_column(col, justify="right" if col in ("queued", "delivered", "rejected", "produced Wh",
-                                                         "consumed Wh") else "left")
+    table = Table(title="meters (energies: --json)")
+    table.add_column("meter", no_wrap=True)
+    for col in ("queued", "delivered", "rejected"):
+        table.add_column(col, justify="right")
+    table.add_column("last delivered")
+    table.add_column("last rejection / held", overflow="fold")
     for r in meters:
+        note = " / ".join(x for x in (r["last_rejection"], f"held: {r['held']}" if r["held"] else None) if x)
         table.add_row(r["meter"], str(r["queued"]), str(r["delivered"]), str(r["rejected"]),
-                      f"{r['delivered_produced_wh']:,}", f"{r['delivered_consumed_wh']:,}",
-                      _when(r["last_delivered_at"]), r["last_rejection"] or "-", r["held"] or "-")
+                      _when(r["last_delivered_at"]), note or "-")
     console.print(table)
 
 
