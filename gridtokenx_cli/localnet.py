@@ -107,6 +107,9 @@ class Localnet:
             return existing
         if existing:
             raise LocalnetError(f"a validator (pid {existing}) is running but not healthy; `gtx localnet down` first")
+        if self.healthy():  # someone else's node on our port would pass every health check below
+            raise LocalnetError(f"{self.url} already answers, but not from a validator started in {self.root}; "
+                                f"stop it or use another port (GTX_LOCALNET_PORT)")
         self.root.mkdir(parents=True, exist_ok=True)
         args = [str(validator_binary()), "--ledger", str(self.ledger), "--bind-address", "127.0.0.1",
                 "--rpc-port", str(self.rpc_port), "--faucet-port", str(self.rpc_port + 1001), "--quiet"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from solana.exceptions import SolanaRpcException
 from solana.rpc.async_api import AsyncClient
 from solana.rpc.commitment import Confirmed
 from solana.rpc.types import TxOpts
@@ -61,6 +62,9 @@ class RpcChain(Chain):
             return self._loop.run_until_complete(coro)
         except (OSError, asyncio.TimeoutError) as e:
             raise ChainError(f"RPC {self.url} unreachable: {e}") from e
+        except SolanaRpcException as e:  # solana-py's wrapper around httpx transport errors
+            cause = e.__cause__ or e
+            raise ChainError(f"RPC {self.url} unreachable: {type(cause).__name__} {cause}") from cause
         except Exception as e:  # httpx errors
             if type(e).__module__.startswith("httpx"):
                 raise ChainError(f"RPC {self.url}: {e}") from e
