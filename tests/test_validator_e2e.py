@@ -258,6 +258,18 @@ def test_idl_commands_say_why_there_is_no_onchain_idl(cli, deployed):
     out = cli("idl", "fetch", "registry")
     assert out.exit_code == 1 and "no Anchor IDL account for registry" in out.output
     assert cli("idl", "fetch", "nonsense").exit_code == 2
+    # what `fetch` decodes on clusters with older-Anchor programs: the legacy account's layout, round trip
+    import struct
+    import zlib
+    from gridtokenx_cli.cli.idl import decode_legacy_idl_account
+
+    idl = json.loads(Workspace.load().idl_path("registry").read_text())
+    packed = zlib.compress(json.dumps(idl).encode())
+    authority = Keypair().pubkey()
+    account = bytes(8) + bytes(authority) + struct.pack("<I", len(packed)) + packed + bytes(64)
+    assert decode_legacy_idl_account(account) == (str(authority), idl)
+    with pytest.raises(ValueError, match="runs past"):
+        decode_legacy_idl_account(account[:60])
 
 
 def test_buffers_list_and_close(cli, chain, payer):
