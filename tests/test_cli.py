@@ -40,6 +40,26 @@ def test_keys_new_writes_a_private_keypair_and_show_reads_it(tmp_path):
     assert json.loads(shown.stdout) == {"path": str(path), "pubkey": pubkey, "mode": "0o600", "private": True}
 
 
+def test_defaults_come_from_the_solana_cli_config(tmp_path, monkeypatch):
+    key = tmp_path / "from-config.json"
+    assert gtx("keys", "new", str(key)).exit_code == 0
+    config = tmp_path / "config.yml"
+    config.write_text(f"---\njson_rpc_url: \"http://127.0.0.1:18999\"\nkeypair_path: {key}\ncommitment: confirmed\n")
+    monkeypatch.setenv("GTX_SOLANA_CONFIG", str(config))
+    from gridtokenx_cli.cli.common import settings_from
+
+    settings = settings_from(None, None, "embedded", False)
+    assert (settings.url, settings.keypair_path) == ("http://127.0.0.1:18999", key)
+    # `keys show` without a path shows the config's keypair; an explicit -k wins over the config
+    shown = gtx("keys", "show", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["path"] == str(key)
+    other = tmp_path / "explicit.json"
+    assert gtx("keys", "new", str(other)).exit_code == 0
+    assert json.loads(gtx("keys", "show", "-k", str(other), "--json").stdout)["path"] == str(other)
+    assert settings_from("devnet", None, "embedded", False).url == "devnet"
+
+
 def test_keys_new_refuses_to_overwrite(tmp_path):
     path = tmp_path / "k.json"
     assert gtx("keys", "new", str(path)).exit_code == 0
