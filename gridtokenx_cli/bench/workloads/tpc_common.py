@@ -175,25 +175,42 @@ class TpcChainExecutor(ChainExecutor):
 
     def create_table(self, kind: int, w_id: int = 0, d_id: int = 0, chunk: int = 0,
                      image: bytes | None = None) -> bool:
-        """Create the table and write `image` (the full account bytes, header part ignored) unless the table
-        exists already; returns whether it was created. Zero runs are skipped (the account starts zeroed)."""
-        address = table_pda(kind, w_id, d_id, chunk)
-        if self.account(address) is not None:
-            return False
+        """Create the table and write `image` unless it exists already; returns whether it was created."""
+        return bool(self.create_tables([(kind, w_id, d_id, chunk, image)]))
+
+    def create_tables(self, specs, parallel: int = 8) -> set:
+        """Create the tables `specs` = [(kind, w_id, d_id, chunk, image | None)] that do not exist yet and write
+        their images (full account bytes; the header part is ignored and all-zero pieces are skipped, the account
+        starts zeroed). Returns the (kind, w_id, d_id, chunk) keys created. On rpc the independent load
+        transactions go `parallel` at a time (each confirmation takes a slot or more); embedded sends in order."""
+        from concurrent.futures import ThreadPoolExecutor
+
         boot = self.authority.pubkey()
-        self.send_setup([tix.create_table({"kind": kind, "w_id": w_id, "d_id": d_id, "chunk": chunk},
-                                          {"authority": boot, "config": config_pda(), "table": address,
-                                           "system_program": SYSTEM_PROGRAM_ID})], [self.authority])
-        if image is not None:
-            body = image[HEADER_LEN:]
+        missing = [spec for spec in specs if self.account(table_pda(*spec[:4])) is None]
+        creates, loads = [], []
+        for kind, w_id, d_id, chunk, image in missing:
+            address = table_pda(kind, w_id, d_id, chunk)
+            creates.append(tix.create_table({"kind": kind, "w_id": w_id, "d_id": d_id, "chunk": chunk},
+                                            {"authority": boot, "config": config_pda(), "table": address,
+                                             "system_program": SYSTEM_PROGRAM_ID}))
+            body = (image or b"")[HEADER_LEN:]
             for start in range(0, len(body), LOAD_PIECE):
                 piece = body[start:start + LOAD_PIECE]
-                if not any(piece):
-                    continue
-                self.send_setup([tix.load_rows({"offset": start, "bytes": piece},
-                                               {"authority": boot, "config": config_pda(), "table": address})],
-                                [self.authority])
-        return True
+                if any(piece):
+                    loads.append(tix.load_rows({"offset": start, "bytes": piece},
+                                               {"authority": boot, "config": config_pda(), "table": address}))
+
+        def send(ix) -> None:
+            self.send_setup([ix], [self.authority])
+
+        for phase in (creates, loads):  # every table exists before any row image is written
+            if self._embedded or parallel <= 1:
+                for ix in phase:
+                    send(ix)
+            else:
+                with ThreadPoolExecutor(parallel) as pool:
+                    list(pool.map(send, phase))
+        return {tuple(spec[:4]) for spec in missing}
 
     def sign_ix(self, kind: str, ix, seq: int, cu_limit: int, event: str, expected_errors=(),
                 signers=()):

@@ -251,15 +251,14 @@ class OnChainExecutor(tc.TpcChainExecutor):
         pop = Population(scale)
         self.scale = dict(scale)
         self.ensure_config(tc.tpc_scale(pop.w_count, pop.customers, pop.items))
-        for chunk in range(pop.item_chunks()):
-            self.create_table(K_ITEM, 0, 0, chunk, pop.item_image(chunk))
+        specs = [(K_ITEM, 0, 0, chunk, pop.item_image(chunk)) for chunk in range(pop.item_chunks())]
         for w in range(1, pop.w_count + 1):
-            self.create_table(K_WAREHOUSE, w, 0, 0, pop.warehouse_image(w))
-            for chunk in range(pop.item_chunks()):
-                self.create_table(K_STOCK, w, 0, chunk, pop.stock_image(w, chunk))
+            specs.append((K_WAREHOUSE, w, 0, 0, pop.warehouse_image(w)))
+            specs += [(K_STOCK, w, 0, chunk, pop.stock_image(w, chunk)) for chunk in range(pop.item_chunks())]
             for d in range(1, DISTRICTS + 1):
-                self.create_table(K_DISTRICT, w, d, 0, pop.district_image(w, d))
-                self.create_table(K_CUSTOMER, w, d, 0, pop.customer_image(w, d))
+                specs += [(K_DISTRICT, w, d, 0, pop.district_image(w, d)),
+                          (K_CUSTOMER, w, d, 0, pop.customer_image(w, d))]
+        self.create_tables(specs)
 
     def _scale(self) -> dict:
         if self.scale is None:

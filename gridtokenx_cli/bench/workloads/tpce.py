@@ -114,10 +114,9 @@ class OnChainExecutor(tc.TpcChainExecutor):
             self.ensure_config(tc.tpc_scale(s["warehouses"], s["customers_per_district"], s["items"]))
         else:
             self.fund(self.authority.pubkey(), 50 * 10**9)
-        self.create_table(K_MARKET, image=self.pop.market_image())
-        self.create_table(K_TRADES)
-        for chunk in range(self.pop.chunks()):
-            self.create_table(K_BROKERAGE, 0, 0, chunk, self.pop.brokerage_image(chunk))
+        self.create_tables([(K_MARKET, 0, 0, 0, self.pop.market_image()), (K_TRADES, 0, 0, 0, None)]
+                           + [(K_BROKERAGE, 0, 0, chunk, self.pop.brokerage_image(chunk))
+                              for chunk in range(self.pop.chunks())])
 
     def _chunks(self) -> int:
         if self.pop is None:

@@ -152,8 +152,10 @@ class OnChainExecutor(tc.TpcChainExecutor):
         images += [bytearray(tc.table_len(K_LINEITEM, 0)) for _ in range(SPARE_CHUNKS)]
         self.fill += [0] * SPARE_CHUNKS
         self.chunks = len(images)
-        for chunk, img in enumerate(images):
-            if not self.create_table(K_LINEITEM, 0, 0, chunk, bytes(img)):  # existing table: what it holds now
+        created = self.create_tables([(K_LINEITEM, 0, 0, chunk, bytes(img)) for chunk, img in enumerate(images)])
+        self.where = {k: c for k, c in self.where.items() if (K_LINEITEM, 0, 0, c) in created}
+        for chunk in range(self.chunks):
+            if (K_LINEITEM, 0, 0, chunk) not in created:  # an existing table: what it holds now
                 raw = self.account(tc.table_pda(K_LINEITEM, 0, 0, chunk))
                 self.fill[chunk] = u16(raw, LI_COUNT)
                 for r in range(self.fill[chunk]):
