@@ -373,16 +373,17 @@ class Submitter:
                     report.sent += 1
 
         if fresh:
-            txs = []
-            for h in fresh:
-                if not txs or not self.transport.shared_blockhash:
-                    blockhash, last_valid = self.transport.blockhash()
-                txs.append((h, self._build(h, blockhash), last_valid))
-            self.queue.begin_attempts([(h.id, str(tx.signatures[0]), bytes(tx), lv) for h, tx, lv in txs])
-            for h, tx, _ in txs:
-                self.transport.broadcast(tx)
-                inflight[tx.signatures[0]] = h
-                report.sent += 1
+            # rpc: one blockhash for the round, all attempts committed in one SQLite transaction, then broadcast;
+            # embedded: LiteSVM expires the blockhash at every transaction, so build, commit and send one by one
+            groups = [fresh] if self.transport.shared_blockhash else [[h] for h in fresh]
+            for group in groups:
+                blockhash, last_valid = self.transport.blockhash()
+                txs = [(h, self._build(h, blockhash)) for h in group]
+                self.queue.begin_attempts([(h.id, str(tx.signatures[0]), bytes(tx), last_valid) for h, tx in txs])
+                for h, tx in txs:
+                    self.transport.broadcast(tx)
+                    inflight[tx.signatures[0]] = h
+                    report.sent += 1
 
         deadline = time.monotonic() + self.confirm_timeout
         while inflight:
