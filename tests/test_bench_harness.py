@@ -397,7 +397,7 @@ def _have_validator() -> bool:
 
 @pytest.mark.skipif(not _have_validator(), reason="no solana-test-validator: run scripts/install-validator.sh")
 def test_run_on_a_validator():
-    res = harness.run_benchmark(_config(backends=["rpc"], clients=[2], ops=16, warmup=2, window=2, rpc_port=19500,
+    res = harness.run_benchmark(_config(backends=["rpc"], clients=[2], ops=16, warmup=2, window=2, rpc_port=19540,
                                         limit_ops=8))
     [run] = res["runs"]
     assert (run["backend"], run["threads"], run["window"]) == ("rpc", 4, 2)

@@ -42,7 +42,7 @@ from .workload_api import Executor, Op, OpResult
 SCHEMA = "gridtokenx-bench/1"
 BACKENDS = ("embedded", "rpc", "postgres")
 CHAIN_BACKENDS = ("embedded", "rpc")
-DEFAULT_RPC_PORT = 19500
+DEFAULT_RPC_PORT = 19580  # clear of 8899 and of the 19500 block other benchmarks use (rpc+3…+32, faucet +1001)
 LIMIT_OPS_CAP = 5000
 
 
@@ -226,14 +226,18 @@ class Backends:
         return self._localnet.url
 
     def close(self) -> None:
-        if self._rpc_chain is not None:
-            self._rpc_chain.close()
-        if self._localnet is not None:
-            self._localnet.down()
-        if self._tmp:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-        if self._pg is not None:
-            self._pg.stop()
+        try:
+            if self._rpc_chain is not None:
+                self._rpc_chain.close()
+        finally:
+            try:
+                if self._localnet is not None:
+                    self._localnet.down()
+                if self._tmp:
+                    shutil.rmtree(self._tmp, ignore_errors=True)
+            finally:
+                if self._pg is not None:
+                    self._pg.stop()
 
     def __enter__(self):
         return self

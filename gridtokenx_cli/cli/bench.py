@@ -147,6 +147,15 @@ def _execute(ctx: typer.Context, configs, out: Path, title: str) -> None:
     settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
     log = (lambda msg: err_console.print(f"[dim]{msg}[/dim]")) if not settings.json else (lambda msg: None)
     merged = None
+
+    def terminated(signum, frame):
+        raise SystemExit(128 + signum)  # unwinds through Backends.close: no validator or PostgreSQL left behind
+
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminated)
     try:
         with harness.Backends(configs[0], log) as backends:
             for config in configs:
@@ -247,7 +256,7 @@ def bench_run(
     no_limit: bool = typer.Option(False, "--no-limit", help="skip the pre-signed limit measurement"),
     limit_ops: int = typer.Option(None, "--limit-ops", help="requests in the limit batch (default: as measured, ≤5000)"),
     rpc_url: str = typer.Option(None, "--rpc-url", help="use this validator (programs deployed) instead of starting one"),
-    rpc_port: int = typer.Option(19500, "--rpc-port", help="RPC port of the validator the run starts"),
+    rpc_port: int = typer.Option(19580, "--rpc-port", help="RPC port of the validator the run starts"),
     out: Path = typer.Option(None, "--out", help="output folder (default bench-results/run-<time>)"),
 ) -> None:
     """Run workloads on backends: throughput, per-request latency p50/p95/p99, failures by error, CU per
@@ -286,7 +295,7 @@ def bench_scale(
     skip_accounts: bool = typer.Option(False, "--skip-accounts", help="only the concurrency sweep"),
     no_limit: bool = typer.Option(False, "--no-limit", help="skip the pre-signed limit at each point"),
     rpc_url: str = typer.Option(None, "--rpc-url"),
-    rpc_port: int = typer.Option(19500, "--rpc-port"),
+    rpc_port: int = typer.Option(19580, "--rpc-port"),
     out: Path = typer.Option(None, "--out", help="output folder (default bench-results/scale-<time>)"),
 ) -> None:
     """Scalability sweeps: sustained runs at 1→32 clients, then 10→10,000 accounts; one report with both."""
