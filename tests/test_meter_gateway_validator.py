@@ -24,7 +24,7 @@ from solders.keypair import Keypair
 
 from gridtokenx_cli.chain.workspace import Workspace
 from gridtokenx_cli.clients import governance as gov
-from gridtokenx_cli.localnet import Localnet, LocalnetError, validator_binary
+from gridtokenx_cli.localnet import Localnet
 from gridtokenx_cli.meter import onchain
 from gridtokenx_cli.meter.emulator import start_emulator
 from gridtokenx_cli.meter.provision import provision
@@ -33,13 +33,9 @@ from gridtokenx_cli.meter.signing import write_keypair_file
 from gridtokenx_cli.platform import PROGRAMS
 from gridtokenx_cli.svm_lite import program_so
 
-try:
-    validator_binary()
-    HAVE_VALIDATOR = True
-except LocalnetError:
-    HAVE_VALIDATOR = False
+from validator_helpers import needs_validator  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not HAVE_VALIDATOR, reason="no solana-test-validator: run scripts/install-validator.sh")
+pytestmark = needs_validator
 
 INITIAL_IMPORT, INITIAL_EXPORT = 1_234_567, 345_678
 # the daemon must run where solders has no litesvm (aarch64 wheels): make it unimportable, then run `gtx`

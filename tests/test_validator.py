@@ -7,15 +7,11 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.bench import blockbench_cu as bb
-from gridtokenx_cli.localnet import Localnet, LocalnetError, validator_binary
+from gridtokenx_cli.localnet import Localnet
 
-try:
-    validator_binary()
-    HAVE_VALIDATOR = True
-except LocalnetError:
-    HAVE_VALIDATOR = False
+from validator_helpers import needs_validator  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not HAVE_VALIDATOR, reason="no solana-test-validator: run scripts/install-validator.sh")
+pytestmark = needs_validator
 
 
 @pytest.fixture(scope="module")

@@ -22,15 +22,11 @@ from gridtokenx_cli.chain.workspace import REPO_ROOT, Workspace
 from gridtokenx_cli.cli import app
 from gridtokenx_cli.cli.common import hoist_global_options
 from gridtokenx_cli.cli.keys import write_keypair
-from gridtokenx_cli.localnet import Localnet, LocalnetError, validator_binary
+from gridtokenx_cli.localnet import Localnet
 
-try:
-    validator_binary()
-    HAVE_VALIDATOR = True
-except LocalnetError:
-    HAVE_VALIDATOR = False
+from validator_helpers import needs_validator  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not HAVE_VALIDATOR, reason="no solana-test-validator: run scripts/install-validator.sh")
+pytestmark = needs_validator
 
 PORT = 18933
 QUOTE = 10**6
