@@ -13,12 +13,11 @@ from solders.account import Account
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 
+from bench_helpers import built, chain, check_cu_table, loaded, payer, pg, reject, run_threaded  # noqa: F401
 from gridtokenx_cli.bench.workload_api import Op
 from gridtokenx_cli.bench.workloads import smallbank as sb
-from gridtokenx_cli.chain import open_chain
 from gridtokenx_cli.generated.blockbench import instructions as bix
 from gridtokenx_cli.generated.blockbench.accounts import SmallbankBank, SmallbankCustomer
-from gridtokenx_cli.svm_lite import program_so
 
 # programs/blockbench/src/error.rs (6000 + declaration order) and the Anchor framework errors
 (ARITHMETIC_OVERFLOW, INVALID_AMOUNT, INSUFFICIENT_FUNDS, NEGATIVE_OPENING_BALANCE, DIFFERENT_BANK,
@@ -27,42 +26,11 @@ CONSTRAINT_HAS_ONE, DUPLICATE_MUTABLE, NOT_SIGNER = 2001, 2040, 3010
 I64_MAX = 2**63 - 1
 
 
-@pytest.fixture(scope="module")
-def built():
-    program_so("blockbench")
-
-
-@pytest.fixture
-def chain(built):
-    c = open_chain("embedded", programs=["blockbench"])
-    yield c
-    c.close()
-
-
 @pytest.fixture
 def ex(chain):
     executor = sb.OnChainExecutor(chain)
     executor.load({"accounts": 6})
     return executor
-
-
-@pytest.fixture
-def payer(chain):
-    kp = Keypair()
-    chain.airdrop(kp.pubkey(), 10**10)
-    return kp
-
-
-def snapshot(chain, *addresses):
-    return {a: (chain.get_balance(a), chain.account_data(a)) for a in addresses}
-
-
-def reject(chain, payer, ix, signers, code, watched):
-    before = snapshot(chain, *watched)
-    out = chain.send(ix, payer, signers)
-    assert not out.ok
-    assert out.error is not None and out.error.code == code, out.error
-    assert snapshot(chain, *watched) == before
 
 
 def balances(chain, ex, c) -> tuple[int, int]:
@@ -316,18 +284,6 @@ def test_consistency_check_catches_created_money(chain, ex):
     assert len(ex.check_consistency()) == 1 and "not conserved" in ex.check_consistency()[0]
 
 
-@pytest.fixture(scope="module")
-def pg():
-    from gridtokenx_cli.bench.postgres_server import PostgresServer
-
-    try:
-        server = PostgresServer()
-    except RuntimeError as e:
-        pytest.skip(str(e))
-    with server:
-        yield server
-
-
 def test_same_stream_on_chain_and_postgres_ends_in_the_same_balances(chain, pg):
     ops = take(400, seed=5, accounts=15, hotspot=True, hotspot_size=4)
     on_chain = sb.OnChainExecutor(chain)
@@ -347,9 +303,7 @@ def test_same_stream_on_chain_and_postgres_ends_in_the_same_balances(chain, pg):
 
 
 def test_postgres_rejections_leave_balances_unchanged(pg):
-    sql = sb.PostgresExecutor(pg.dsn, prefix="sb_rejections")
-    try:
-        sql.load({"accounts": 3})
+    with loaded(sb.PostgresExecutor(pg.dsn, prefix="sb_rejections"), {"accounts": 3}) as sql:
         before = sql.balances()
         checking = before[0][0]
         for op, error in [(Op("send_payment", {"from": 0, "to": 1, "amount": checking + 1}), "InsufficientFunds"),
@@ -359,29 +313,14 @@ def test_postgres_rejections_leave_balances_unchanged(pg):
                           (Op("balance", {"customer": 99}), "AccountNotInitialized")]:
             assert sql.execute(op).error == error
         assert sql.balances() == before
-        assert sql.check_consistency() == []
-    finally:
-        sql.close()
 
 
 def test_postgres_concurrent_clients_conserve_money(pg):
-    from concurrent.futures import ThreadPoolExecutor
-
-    sql = sb.PostgresExecutor(pg.dsn, prefix="sb_threads")
-    try:
-        sql.load({"accounts": 10})
+    with loaded(sb.PostgresExecutor(pg.dsn, prefix="sb_threads"), {"accounts": 10}) as sql:
         ops = take(600, seed=9, accounts=10)  # ten customers: two-customer transactions collide often
-        with ThreadPoolExecutor(6) as pool:
-            results = list(pool.map(sql.execute, ops))
+        results = run_threaded(sql, ops, 6)
         assert {r.error for r in results if not r.ok} <= {"InsufficientFunds"}
-        assert sql.check_consistency() == []
-    finally:
-        sql.close()
 
 
 def test_cu_table_lists_every_type():
-    rows = sb.measure()
-    assert {r["tx_type"].split(" ")[0] for r in rows} == set(sb.TX_TYPES)
-    assert all(r["ok"] and r["compute_units"] > 0 for r in rows)
-    print()
-    print(sb.format_table(rows))
+    check_cu_table(sb)

@@ -13,12 +13,12 @@ from solders.account import Account
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 
+from bench_helpers import (built, chain, check_cu_table, loaded, payer, pg, reject, run_threaded,  # noqa: F401
+                           snapshot)
 from gridtokenx_cli.bench.workload_api import Op
 from gridtokenx_cli.bench.workloads import ycsb
-from gridtokenx_cli.chain import open_chain
 from gridtokenx_cli.generated.blockbench import instructions as bix
 from gridtokenx_cli.generated.blockbench.accounts import YcsbRecord, YcsbTable
-from gridtokenx_cli.svm_lite import program_so
 
 # programs/blockbench/src/error.rs (6000 + declaration order) and the Anchor framework errors
 ARITHMETIC_OVERFLOW, INVALID_FIELD, INVALID_SCAN_LENGTH, SCAN_ACCOUNT_COUNT_MISMATCH, SCAN_RECORD_MISMATCH = (
@@ -28,42 +28,11 @@ CONSTRAINT_HAS_ONE, CONSTRAINT_SEEDS, DISCRIMINATOR_MISMATCH, NOT_SIGNER, NOT_IN
 U64_MAX = 2**64 - 1
 
 
-@pytest.fixture(scope="module")
-def built():
-    program_so("blockbench")
-
-
-@pytest.fixture
-def chain(built):
-    c = open_chain("embedded", programs=["blockbench"])
-    yield c
-    c.close()
-
-
 @pytest.fixture
 def ex(chain):
     executor = ycsb.OnChainExecutor(chain)
     executor.load({"records": 30})
     return executor
-
-
-@pytest.fixture
-def payer(chain):
-    kp = Keypair()
-    chain.airdrop(kp.pubkey(), 10**10)
-    return kp
-
-
-def snapshot(chain, *addresses):
-    return {a: (chain.get_balance(a), chain.account_data(a)) for a in addresses}
-
-
-def reject(chain, payer, ix, signers, code, watched):
-    before = snapshot(chain, *watched)
-    out = chain.send(ix, payer, signers)
-    assert not out.ok
-    assert out.error is not None and out.error.code == code, out.error
-    assert snapshot(chain, *watched) == before
 
 
 def record(chain, ex, key) -> YcsbRecord:
@@ -333,18 +302,6 @@ def test_consistency_check_catches_a_tampered_record(chain, ex):
     assert ex.check_consistency() == ["key 2 field 9: not the value of its last write"]
 
 
-@pytest.fixture(scope="module")
-def pg():
-    from gridtokenx_cli.bench.postgres_server import PostgresServer
-
-    try:
-        server = PostgresServer()
-    except RuntimeError as e:
-        pytest.skip(str(e))
-    with server:
-        yield server
-
-
 def test_same_stream_on_chain_and_postgres_ends_in_the_same_records(chain, pg):
     scale = {"records": 50}
     mix = {"read": 0.3, "update": 0.25, "rmw": 0.2, "insert": 0.1, "scan": 0.15}
@@ -366,37 +323,19 @@ def test_same_stream_on_chain_and_postgres_ends_in_the_same_records(chain, pg):
 
 
 def test_postgres_rejections_leave_the_row_unchanged(pg):
-    sql = ycsb.PostgresExecutor(pg.dsn, table="usertable_rejections")
-    try:
-        sql.load({"records": 5})
+    with loaded(ycsb.PostgresExecutor(pg.dsn, table="usertable_rejections"), {"records": 5}) as sql:
         before = sql.stored_records(range(5))
         assert sql.execute(Op("insert", {"key": 2, "value_seed": 1}, 1)).error == "UniqueViolation"
         assert sql.execute(Op("update", {"key": 2, "field": 10, "value_seed": 1}, 2)).error == "InvalidField"
         assert sql.execute(Op("rmw", {"key": 99, "field": 1, "value_seed": 1}, 3)).error == "RecordNotFound"
         assert sql.stored_records(range(5)) == before
-        assert sql.check_consistency() == []
-    finally:
-        sql.close()
 
 
 def test_postgres_smoke_run_from_threads(pg):
-    from concurrent.futures import ThreadPoolExecutor
-
-    sql = ycsb.PostgresExecutor(pg.dsn, table="usertable_threads")
-    try:
-        sql.load({"records": 100})
+    with loaded(ycsb.PostgresExecutor(pg.dsn, table="usertable_threads"), {"records": 100}) as sql:
         ops = list(itertools.islice(ycsb.generate({"records": 100}, 5, workload="f"), 400))
-        with ThreadPoolExecutor(4) as pool:
-            results = list(pool.map(sql.execute, ops))
-        assert all(r.ok for r in results)
-        assert sql.check_consistency() == []
-    finally:
-        sql.close()
+        assert all(r.ok for r in run_threaded(sql, ops, 4))
 
 
 def test_cu_table_lists_every_type():
-    rows = ycsb.measure()
-    assert {r["tx_type"].split(" ")[0] for r in rows} == set(ycsb.TX_TYPES)
-    assert all(r["ok"] and r["compute_units"] > 0 for r in rows)
-    print()
-    print(ycsb.format_table(rows))
+    check_cu_table(ycsb)

@@ -1,26 +1,29 @@
 """Helpers for on-chain executors: pre-signed transactions (so `prepare` really does all the client work and the
-'limit' measurement submits nothing but bytes), their submission on either backend, a thread-safe view of the rpc
-backend for N client threads, and bulk sending for `load`.
+'limit' measurement submits nothing but bytes), their submission on either backend, their outcome as an `OpResult`,
+per-thread fee payers and a thread-safe view of the rpc backend for N client threads, and bulk sending for `load`.
 
 Why not just `Chain.send`: it signs inside the call, and on the embedded backend it expires the blockhash after
 every transaction. A batch pre-signed by `prepare_many` shares one blockhash, so it is submitted here without
-expiring it; each transaction carries a ComputeBudget `set_compute_unit_limit` whose value is unique per request
-(`nonce`), which keeps two identical requests (two DoNothing calls, two reads of the same range) distinct
-transactions under one blockhash instead of `AlreadyProcessed` duplicates. That instruction costs 150 CU, which is
-part of every on-chain CU figure the harness reports.
+expiring it. Every transaction starts with ComputeBudget instructions that make two identical requests (two
+DoNothing calls, two reads of the same range) distinct transactions under one blockhash instead of
+`AlreadyProcessed` duplicates; they are part of every on-chain CU figure the harness reports:
+
+- `nonce_instruction` (blockbench): a `set_compute_unit_limit` whose value is unique per request (150 CU);
+- `unit_budget` (YCSB, Smallbank, TPC): a unit limit sized for the type (what a production client sends) and a
+  unit price of `seq` micro-lamports, unique per request.
 """
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Generic, Iterable, Sequence, TypeVar
 
-from solders.compute_budget import set_compute_unit_limit
+from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
 from solders.hash import Hash
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.message import Message
 from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_metadata import TransactionMetadata
@@ -29,69 +32,121 @@ from gridtokenx_cli.chain import Chain, ChainError, TxOutcome
 
 from .workload_api import OpResult
 
+T = TypeVar("T")
+
 COMPUTE_BUDGET_IX_CU = 150  # what the nonce-carrying set_compute_unit_limit instruction itself consumes
 NONCE_BASE = 1_000_000      # unique CU limits 1,000,000 … 1,399,999 (the runtime maximum is 1,400,000)
 NONCE_SPAN = 400_000
+
+
+MAX_CU_LIMIT = 1_400_000    # the runtime maximum per transaction
 
 
 def nonce_instruction(nonce: int) -> Instruction:
     return set_compute_unit_limit(NONCE_BASE + nonce % NONCE_SPAN)
 
 
+def unit_budget(cu_limit: int, seq: int) -> list[Instruction]:
+    """A unit limit sized for the transaction type and a unit price of `seq` micro-lamports (unique per request)."""
+    return [set_compute_unit_limit(min(cu_limit, MAX_CU_LIMIT)), set_compute_unit_price(seq)]
+
+
 @dataclass
 class PreparedTx:
-    """A signed transaction plus what is needed to re-sign it if its blockhash expires before submission."""
+    """A signed transaction plus how to re-sign it (fresh blockhash) if it expires before submission, and
+    optionally what to make of the outcome."""
 
     kind: str
     tx: Transaction
-    builder: Callable[[Hash], Transaction]
+    build: Callable[[Hash], Transaction]
+    #: called with (outcome, started, ended) — monotonic times around the submission
+    on_outcome: Callable[[TxOutcome, float, float], OpResult] | None = None
 
 
 def build_signed(chain: Chain, ixs: Sequence[Instruction], payer: Keypair, signers: Iterable[Keypair] = (),
-                 *, nonce: int | None = None, kind: str = "", blockhash: Hash | None = None) -> PreparedTx:
-    """Sign `ixs` (payer first) now, with `blockhash` or the chain's latest."""
-    ixs = list(ixs)
-    if nonce is not None:
-        ixs = [nonce_instruction(nonce), *ixs]
-    keys = {payer.pubkey(): payer}
-    for kp in signers:
-        keys.setdefault(kp.pubkey(), kp)
+                 *, budget: Sequence[Instruction] = (), kind: str = "", blockhash: Hash | None = None,
+                 on_outcome: Callable[[TxOutcome, float, float], OpResult] | None = None) -> PreparedTx:
+    """Sign `budget` + `ixs` (payer first) now, with `blockhash` or the chain's latest."""
+    full = [*budget, *ixs]
+    signers = list(signers)
 
-    def builder(bh: Hash) -> Transaction:
-        msg = Message.new_with_blockhash(ixs, payer.pubkey(), bh)
-        required = msg.account_keys[: msg.header.num_required_signatures]
-        return Transaction([keys[k] for k in required], msg, bh)
+    def build(bh: Hash) -> Transaction:
+        return Chain.sign(full, payer, signers, bh)
 
-    return PreparedTx(kind, builder(blockhash or chain.latest_blockhash()), builder)
+    return PreparedTx(kind, build(blockhash or chain.latest_blockhash()), build, on_outcome)
 
 
-def outcome_result(outcome: TxOutcome) -> OpResult:
-    if outcome.ok:
-        return OpResult(True, compute_units=outcome.compute_units)
-    if outcome.error is not None:
-        name = outcome.error.name
-    else:
-        name = str(outcome.raw_error).split("(")[0].split(".")[-1] or "TransactionError"
-    return OpResult(False, error=name, compute_units=outcome.compute_units, detail={"raw": str(outcome.raw_error)})
+def outcome_result(outcome: TxOutcome, event: str | None = None, expected_errors: Iterable[str] = ()) -> OpResult:
+    """OpResult of an outcome: on rejection the Anchor error name (else the transaction error's name, with the
+    raw error as detail, as that name drops the inner error); on success the named event's fields as detail. An
+    error in `expected_errors` is a successful outcome of the request (TPC-C's 1 % new-order rollback): ok, with
+    detail {"rolled_back": error}."""
+    if not outcome.ok:
+        if outcome.error is not None:
+            name, detail = outcome.error.name, {}
+        else:
+            name = str(outcome.raw_error).split("(")[0].split(".")[-1] or "TransactionError"
+            detail = {"raw": str(outcome.raw_error)}
+        if name in expected_errors:
+            return OpResult(True, compute_units=outcome.compute_units, detail={"rolled_back": name})
+        return OpResult(False, error=name, compute_units=outcome.compute_units, detail=detail)
+    detail = {}
+    if event is not None:
+        found = [e for e in outcome.events if e.name == event]
+        if found:
+            detail = dict(found[-1].data)
+    return OpResult(True, compute_units=outcome.compute_units, detail=detail)
 
 
-def submit_prepared(chain: Chain, prepared: PreparedTx) -> TxOutcome:
-    """Submit a pre-signed transaction and wait for its outcome, on either backend."""
+def submit_prepared(chain: Chain, prepared: PreparedTx, lock: threading.Lock | None = None) -> TxOutcome:
+    """Submit a pre-signed transaction and wait for its outcome, on either backend (on the embedded one under
+    `lock`, when given)."""
     svm = getattr(chain, "svm", None)
     if svm is None:  # rpc: the backend resends with a fresh blockhash if this one expires
-        return chain._submit(prepared.tx, prepared.builder)
-    tx = prepared.tx
-    for _ in range(3):
-        res = svm.send_transaction(tx)
-        ok = isinstance(res, TransactionMetadata)
-        if not ok and "BlockhashNotFound" in str(res.err()):
-            # another executor's Chain.send expired the blockhash this batch was signed with: re-sign
-            tx = prepared.builder(svm.latest_blockhash())
-            continue
-        meta = res if ok else res.meta()
-        return Chain._outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
-                              None if ok else res.err())
+        return chain._submit(prepared.tx, prepared.build)
+    with lock or nullcontext():
+        tx = prepared.tx
+        for _ in range(3):
+            res = svm.send_transaction(tx)
+            ok = isinstance(res, TransactionMetadata)
+            if not ok and "BlockhashNotFound" in str(res.err()):
+                # someone expired the blockhash this was signed with (EmbeddedChain.send does after every
+                # transaction): re-sign
+                tx = prepared.build(svm.latest_blockhash())
+                continue
+            meta = res if ok else res.meta()
+            return Chain._outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
+                                  None if ok else res.err())
     raise ChainError("blockhash kept expiring while submitting a pre-signed transaction")
+
+
+class PerThread(Generic[T]):
+    """One value per client thread, made by `factory` on the thread's first `get()`; `made()` lists them all."""
+
+    def __init__(self, factory: Callable[[], T]):
+        self._factory = factory
+        self._local = threading.local()
+        self._made: list[T] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        value = getattr(self._local, "value", None)
+        if value is None:
+            value = self._factory()
+            self._local.value = value
+            with self._lock:
+                self._made.append(value)
+        return value
+
+    def peek(self) -> T | None:
+        """This thread's value, if it has one."""
+        return getattr(self._local, "value", None)
+
+    def take_all(self) -> list[T]:
+        """Every value made so far, forgotten here (for closing them)."""
+        with self._lock:
+            made, self._made = self._made, []
+        return made
 
 
 def send_many(chain: Chain, txs: Sequence[tuple[Sequence[Instruction], Keypair, Sequence[Keypair]]],
@@ -126,19 +181,19 @@ class PayerPool:
         else:  # rpc: airdrops confirm in about a slot each, so ask for them all at once
             with ThreadPoolExecutor(8) as pool:
                 list(pool.map(fund, self.payers))
-        self._local = threading.local()
         self._next = 0
         self._lock = threading.Lock()
+        self._mine = PerThread(self._assign)
+
+    def _assign(self) -> Keypair:
+        with self._lock:
+            kp = self.payers[self._next % len(self.payers)]
+            self._next += 1
+        return kp
 
     def mine(self) -> Keypair:
         """This thread's payer (threads get payers round-robin in the order they first ask)."""
-        kp = getattr(self._local, "payer", None)
-        if kp is None:
-            with self._lock:
-                kp = self.payers[self._next % len(self.payers)]
-                self._next += 1
-            self._local.payer = kp
-        return kp
+        return self._mine.get()
 
 
 class ThreadSafeRpcChain(Chain):
@@ -155,22 +210,18 @@ class ThreadSafeRpcChain(Chain):
         self.max_attempts = kwargs.get("max_attempts", 5)
         self.poll_interval = kwargs.get("poll_interval", 0.4)
         self.priority_fee = kwargs.get("priority_fee_micro_lamports", 0)
-        self._factory = lambda: RpcChain(self.url, **kwargs)
-        self._local = threading.local()
-        self._all: list = []
-        self._lock = threading.Lock()
         self._last_valid_height: dict = {}  # shared, so a transaction signed on one thread is tracked on another
+
+        def open_chain() -> RpcChain:
+            chain = RpcChain(self.url, **kwargs)
+            chain._last_valid_height = self._last_valid_height
+            return chain
+
+        self._chains = PerThread(open_chain)
         self.workspace = self._mine().workspace
 
     def _mine(self):
-        chain = getattr(self._local, "chain", None)
-        if chain is None:
-            chain = self._factory()
-            chain._last_valid_height = self._last_valid_height
-            self._local.chain = chain
-            with self._lock:
-                self._all.append(chain)
-        return chain
+        return self._chains.get()
 
     def latest_blockhash(self) -> Hash:
         return self._mine().latest_blockhash()
@@ -195,8 +246,7 @@ class ThreadSafeRpcChain(Chain):
 
     def close(self) -> None:
         # each RpcChain's event loop belongs to the thread that made it; closing from here is best effort
-        with self._lock:
-            chains, self._all = self._all, []
+        chains = self._chains.take_all()
         for chain in chains:
             try:
                 chain.close()

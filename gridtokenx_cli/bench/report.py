@@ -77,6 +77,12 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
     workloads = list(dict.fromkeys(r["workload"] for r in results["runs"]))
     colors = {b: c for b, c in zip(["embedded", "rpc", "postgres"], ["#1f77b4", "#ff7f0e", "#2ca02c"])}
 
+    def save(fig, key: str) -> None:
+        fig.tight_layout()
+        written[key] = out / CHARTS[key]
+        fig.savefig(written[key], dpi=110)
+        plt.close(fig)
+
     # throughput by workload, bars per backend, the limit as a black tick
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(workloads) * max(1, len(backends))), 4.5))
     width = 0.8 / max(1, len(backends))
@@ -94,10 +100,7 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
     ax.set_ylabel("requests / s")
     ax.set_title("Throughput by workload (most clients measured)")
     ax.legend()
-    fig.tight_layout()
-    written["throughput"] = out / CHARTS["throughput"]
-    fig.savefig(written["throughput"], dpi=110)
-    plt.close(fig)
+    save(fig, "throughput")
 
     # latency percentiles per workload/backend (log scale: µs to s in one chart)
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(heads)), 4.5))
@@ -109,10 +112,7 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
     ax.set_ylabel("latency per request (ms, log)")
     ax.set_title("Latency percentiles (measured per request)")
     ax.legend()
-    fig.tight_layout()
-    written["latency"] = out / CHARTS["latency"]
-    fig.savefig(written["latency"], dpi=110)
-    plt.close(fig)
+    save(fig, "latency")
 
     # scaling: throughput (left) and p50 latency (right) against clients, then against accounts
     for key, axis, title in (("scaling_clients", "clients", "Scaling with concurrency"),
@@ -146,10 +146,7 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
         else:
             left.text(0.5, 0.5, f"no run varied {axis}", ha="center", transform=left.transAxes)
         fig.suptitle(title)
-        fig.tight_layout()
-        written[key] = out / CHARTS[key]
-        fig.savefig(written[key], dpi=110)
-        plt.close(fig)
+        save(fig, key)
     return written
 
 

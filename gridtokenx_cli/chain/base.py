@@ -104,22 +104,30 @@ class Chain(ABC):
              signers: Iterable[Keypair] = (), *, check: bool = False) -> TxOutcome:
         """Sign (payer first, only the keys the message needs) and send; `check=True` raises on rejection."""
         ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
-        candidates = {payer.pubkey(): payer}
-        for kp in signers:
-            candidates.setdefault(kp.pubkey(), kp)
+        signers = list(signers)  # build() runs again on a re-sign
 
         def build(blockhash: Hash) -> Transaction:
-            msg = Message.new_with_blockhash(ixs, payer.pubkey(), blockhash)
-            required = msg.account_keys[: msg.header.num_required_signatures]
-            missing = [k for k in required if k not in candidates]
-            if missing:
-                raise ValueError(f"missing signer(s): {', '.join(map(str, missing))}")
-            return Transaction([candidates[k] for k in required], msg, blockhash)
+            return self.sign(ixs, payer, signers, blockhash)
 
         outcome = self._submit(build(self.latest_blockhash()), build)
         if check and not outcome.ok:
             raise TransactionRejected(outcome)
         return outcome
+
+    @staticmethod
+    def sign(instructions: Sequence[Instruction], payer: Keypair, signers: Iterable[Keypair],
+             blockhash: Hash) -> Transaction:
+        """The transaction of `instructions` under `blockhash`, signed by the payer and whichever of `signers` the
+        message needs (extra signers are ignored; a missing one raises ValueError)."""
+        candidates = {payer.pubkey(): payer}
+        for kp in signers:
+            candidates.setdefault(kp.pubkey(), kp)
+        msg = Message.new_with_blockhash(list(instructions), payer.pubkey(), blockhash)
+        required = msg.account_keys[: msg.header.num_required_signatures]
+        missing = [k for k in required if k not in candidates]
+        if missing:
+            raise ValueError(f"missing signer(s): {', '.join(map(str, missing))}")
+        return Transaction([candidates[k] for k in required], msg, blockhash)
 
     def account_data(self, address: Pubkey) -> bytes | None:
         acc = self.get_account(address)

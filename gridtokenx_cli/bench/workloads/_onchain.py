@@ -1,5 +1,6 @@
-"""What the YCSB and Smallbank on-chain executors share: building, signing and submitting one transaction per
-request on either chain backend, from several client threads.
+"""What the YCSB, Smallbank and TPC on-chain executors share: building, signing and submitting one transaction per
+request on either chain backend, from several client threads (with `gridtokenx_cli.bench.onchain`), and the
+compute-units-per-type table each workload prints.
 
 - Every transaction starts with two ComputeBudget instructions: a unit limit sized for its type (what a production
   client sends; it also keeps the priority fee small) and a unit price of `op.seq` micro-lamports, so two identical
@@ -16,33 +17,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
-from solders.hash import Hash
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.message import Message
-from solders.transaction import Transaction
-from solders.transaction_metadata import TransactionMetadata
 
-from gridtokenx_cli.bench.workload_api import Executor, OpResult
+from gridtokenx_cli.bench.onchain import (PerThread, PreparedTx, build_signed, outcome_result, submit_prepared,
+                                          unit_budget)
+from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
 from gridtokenx_cli.chain import Chain, ChainError, TxOutcome
 
 PAYER_LAMPORTS = 100 * 10**9  # fees at seq micro-lamports per CU stay far below this for any realistic run
-MAX_CU_LIMIT = 1_400_000
-
-
-@dataclass
-class PreparedTx:
-    """A signed transaction plus how to re-sign it (fresh blockhash) and what to do with the outcome."""
-
-    kind: str
-    tx: Transaction
-    build: Callable[[Hash], Transaction]
-    #: called with (outcome, started, ended) — monotonic times around the submission
-    on_outcome: Callable[[TxOutcome, float, float], OpResult] | None = None
 
 
 class ChainExecutor(Executor):
@@ -53,8 +38,9 @@ class ChainExecutor(Executor):
         self.backend = chain.name
         self._embedded = chain.name == "embedded"
         self._submit_lock = threading.Lock()
-        self._local = threading.local()
         self._payer_lock = threading.Lock()
+        self._chains = PerThread(self._reopen_rpc)
+        self._payers = PerThread(self._new_payer)
 
     # ---- per-thread resources ----
     def thread_chain(self) -> Chain:
@@ -64,20 +50,22 @@ class ChainExecutor(Executor):
 
         if not isinstance(self.chain, RpcChain) or threading.current_thread() is threading.main_thread():
             return self.chain
-        chain = getattr(self._local, "chain", None)
-        if chain is None:
-            base = self.chain
-            chain = RpcChain(base.url, max_attempts=base.max_attempts, poll_interval=base.poll_interval)
-            chain._last_valid_height = base._last_valid_height  # transactions signed on one thread, sent on another
-            self._local.chain = chain
+        return self._chains.get()
+
+    def _reopen_rpc(self) -> Chain:
+        from gridtokenx_cli.chain.rpc import RpcChain
+
+        base = self.chain
+        chain = RpcChain(base.url, max_attempts=base.max_attempts, poll_interval=base.poll_interval)
+        chain._last_valid_height = base._last_valid_height  # transactions signed on one thread, sent on another
         return chain
 
     def thread_payer(self) -> Keypair:
-        payer = getattr(self._local, "payer", None)
-        if payer is None:
-            payer = Keypair()
-            self.fund(payer.pubkey(), PAYER_LAMPORTS)
-            self._local.payer = payer
+        return self._payers.get()
+
+    def _new_payer(self) -> Keypair:
+        payer = Keypair()
+        self.fund(payer.pubkey(), PAYER_LAMPORTS)
         return payer
 
     def fund(self, address, lamports: int) -> None:
@@ -96,37 +84,13 @@ class ChainExecutor(Executor):
     # ---- building and sending ----
     def sign(self, kind: str, ixs: Sequence[Instruction], signers: Sequence[Keypair], seq: int, cu_limit: int,
              on_outcome: Callable[[TxOutcome, float, float], OpResult] | None = None) -> PreparedTx:
+        chain = self.thread_chain()
         payer = self.thread_payer()
-        budget = [set_compute_unit_limit(min(cu_limit, MAX_CU_LIMIT)), set_compute_unit_price(seq)]
-        full = [*budget, *ixs]
-        keys = {payer.pubkey(): payer}
-        for kp in signers:
-            keys.setdefault(kp.pubkey(), kp)
-
-        def build(blockhash: Hash) -> Transaction:
-            msg = Message.new_with_blockhash(full, payer.pubkey(), blockhash)
-            required = msg.account_keys[: msg.header.num_required_signatures]
-            return Transaction([keys[k] for k in required], msg, blockhash)
-
-        return PreparedTx(kind, build(self.thread_chain().latest_blockhash()), build, on_outcome)
+        return build_signed(chain, ixs, payer, signers, budget=unit_budget(cu_limit, seq), kind=kind,
+                            on_outcome=on_outcome)
 
     def send_prepared(self, prepared: PreparedTx) -> TxOutcome:
-        if not self._embedded:
-            return self.thread_chain()._submit(prepared.tx, prepared.build)
-        chain = self.chain
-        with self._submit_lock:
-            tx = prepared.tx
-            for _ in range(2):
-                res = chain.svm.send_transaction(tx)
-                ok = isinstance(res, TransactionMetadata)
-                meta = res if ok else res.meta()
-                if not ok and "BlockhashNotFound" in str(res.err()):
-                    # someone expired the blockhash (EmbeddedChain.send does after every transaction): re-sign once
-                    tx = prepared.build(chain.latest_blockhash())
-                    continue
-                return chain._outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
-                                      None if ok else res.err())
-        raise ChainError("embedded: blockhash expired twice while submitting")
+        return submit_prepared(self.thread_chain(), prepared, self._submit_lock)
 
     def submit(self, prepared: PreparedTx) -> OpResult:
         started = time.monotonic()
@@ -149,19 +113,42 @@ class ChainExecutor(Executor):
         return outcome
 
     def close(self) -> None:
-        chain = getattr(self._local, "chain", None)
+        chain = self._chains.peek()
         if chain is not None and chain is not self.chain:
             chain.close()
 
 
-def outcome_result(outcome: TxOutcome, event: str | None = None) -> OpResult:
-    """OpResult of an outcome: the Anchor error name on rejection, the named event's fields as `detail`."""
-    if not outcome.ok:
-        name = outcome.error.name if outcome.error else str(outcome.raw_error)
-        return OpResult(False, error=name, compute_units=outcome.compute_units)
-    detail = {}
-    if event is not None:
-        found = [e for e in outcome.events if e.name == event]
-        if found:
-            detail = dict(found[-1].data)
-    return OpResult(True, compute_units=outcome.compute_units, detail=detail)
+# ----------------------------------------------------------------------------- compute units per type
+
+
+def measure_cu(name: str, program: str, chain: Chain | None,
+               setup: Callable[[Chain], tuple[Executor, Sequence[tuple[str, Op]]]],
+               extra: Callable[[OpResult], dict] | None = None) -> list[dict]:
+    """One transaction per labelled op on `chain` (default: a fresh embedded chain with `program`, closed after):
+    `setup(chain)` loads and returns the executor and the [(label, op)] to run. One row per op with its compute
+    units as the runtime reports them, plus `extra(result)`."""
+    from gridtokenx_cli.chain import open_chain
+
+    own = chain is None
+    chain = chain or open_chain("embedded", programs=[program])
+    ex, ops = setup(chain)
+    rows = []
+    for label, op in ops:
+        res = ex.execute(op)
+        rows.append({"workload": name, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
+                     "error": res.error, **(extra(res) if extra else {})})
+    if own:
+        chain.close()
+    return rows
+
+
+def format_cu_table(heading: str, rows: list[dict], width: int, cu_width: int = 8,
+                    columns: Sequence[tuple[str, str, int]] = ()) -> str:
+    """`measure_cu` rows as text: label, CU, any further (header, row key, width) `columns`, then ok or the error."""
+    def line(label, cu, cells, ok) -> str:
+        return " ".join([f"{label:<{width}}", f"{cu:>{cu_width}}", *(f"{v:>{w}}" for v, w in cells)]) + f"  {ok}"
+
+    lines = [line(heading, "CU", [(h, w) for h, _, w in columns], "ok")]
+    lines += [line(r["tx_type"], r["compute_units"] or 0, [(r[k], w) for _, k, w in columns],
+                   "yes" if r["ok"] else r["error"]) for r in rows]
+    return "\n".join(lines)

@@ -171,21 +171,22 @@ class OnChainExecutor(Executor):
         raise ValueError(f"unknown op kind {op.kind!r}")
 
     def prepare(self, op: Op):
-        from gridtokenx_cli.bench.onchain import build_signed
+        from gridtokenx_cli.bench.onchain import build_signed, nonce_instruction
 
         ix, signers = self._instruction(op)
-        return op, build_signed(self.chain, [ix], self.payers.mine(), signers, nonce=op.seq, kind=op.kind)
+        return op, build_signed(self.chain, [ix], self.payers.mine(), signers, budget=[nonce_instruction(op.seq)],
+                                kind=op.kind)
 
     def prepare_many(self, ops) -> list:
-        from gridtokenx_cli.bench.onchain import build_signed
+        from gridtokenx_cli.bench.onchain import build_signed, nonce_instruction
 
         blockhash = self.chain.latest_blockhash()  # one blockhash for the batch: no RPC round trip per op
         out = []
         for i, op in enumerate(ops):
             ix, signers = self._instruction(op)
             payer = self.payers.payers[i % len(self.payers.payers)]
-            out.append((op, build_signed(self.chain, [ix], payer, signers, nonce=op.seq, kind=op.kind,
-                                         blockhash=blockhash)))
+            out.append((op, build_signed(self.chain, [ix], payer, signers, budget=[nonce_instruction(op.seq)],
+                                         kind=op.kind, blockhash=blockhash)))
         return out
 
     def submit(self, prepared) -> OpResult:

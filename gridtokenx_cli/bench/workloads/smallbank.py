@@ -26,7 +26,8 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
-from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, outcome_result
+from gridtokenx_cli.bench.onchain import outcome_result
+from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, format_cu_table, measure_cu
 from gridtokenx_cli.generated.blockbench import instructions as bix
 from gridtokenx_cli.generated.blockbench.accounts import SmallbankBank, SmallbankCustomer
 from gridtokenx_cli.generated.blockbench.program_id import PROGRAM_ID
@@ -418,33 +419,22 @@ class PostgresExecutor(Executor):
 def measure(chain=None) -> list[dict]:
     """One transaction of every Smallbank type on the embedded chain (write_check with and without the overdraft
     penalty): compute units including the two ComputeBudget instructions every request carries."""
-    from gridtokenx_cli.chain import open_chain
+    def setup(chain):
+        ex = OnChainExecutor(chain, bank_id=0xC0)
+        ex.load({"accounts": 4})
+        return ex, [("balance", Op("balance", {"customer": 0}, 1)),
+                    ("deposit_checking", Op("deposit_checking", {"customer": 0, "amount": 130}, 2)),
+                    ("transact_savings", Op("transact_savings", {"customer": 0, "amount": 2020}, 3)),
+                    ("send_payment", Op("send_payment", {"from": 0, "to": 1, "amount": 500}, 4)),
+                    ("write_check", Op("write_check", {"customer": 1, "amount": 500}, 5)),
+                    ("amalgamate", Op("amalgamate", {"from": 2, "to": 3}, 6)),
+                    ("write_check (overdraft)", Op("write_check", {"customer": 2, "amount": 500}, 7))]
 
-    own = chain is None
-    chain = chain or open_chain("embedded", programs=["blockbench"])
-    ex = OnChainExecutor(chain, bank_id=0xC0)
-    ex.load({"accounts": 4})
-    ops = [("balance", Op("balance", {"customer": 0}, 1)),
-           ("deposit_checking", Op("deposit_checking", {"customer": 0, "amount": 130}, 2)),
-           ("transact_savings", Op("transact_savings", {"customer": 0, "amount": 2020}, 3)),
-           ("send_payment", Op("send_payment", {"from": 0, "to": 1, "amount": 500}, 4)),
-           ("write_check", Op("write_check", {"customer": 1, "amount": 500}, 5)),
-           ("amalgamate", Op("amalgamate", {"from": 2, "to": 3}, 6)),
-           ("write_check (overdraft)", Op("write_check", {"customer": 2, "amount": 500}, 7))]
-    rows = []
-    for label, op in ops:
-        res = ex.execute(op)
-        rows.append({"workload": NAME, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
-                     "error": res.error})
-    if own:
-        chain.close()
-    return rows
+    return measure_cu(NAME, "blockbench", chain, setup)
 
 
 def format_table(rows: list[dict]) -> str:
-    lines = [f"{'Smallbank transaction':<26} {'CU':>8}  ok"]
-    lines += [f"{r['tx_type']:<26} {r['compute_units'] or 0:>8}  {'yes' if r['ok'] else r['error']}" for r in rows]
-    return "\n".join(lines)
+    return format_cu_table("Smallbank transaction", rows, 26)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,14 @@ from __future__ import annotations
 import functools
 import struct
 import threading
-from typing import Iterable
 
 from solders.instruction import AccountMeta
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
+from gridtokenx_cli.bench.onchain import outcome_result
 from gridtokenx_cli.bench.workload_api import OpResult
-from gridtokenx_cli.chain import TxOutcome
 from gridtokenx_cli.generated.tpc import instructions as tix
 from gridtokenx_cli.generated.tpc import types as ttypes
 from gridtokenx_cli.generated.tpc.program_id import PROGRAM_ID
@@ -127,23 +126,6 @@ def bootstrap_keypair() -> Keypair:
     return gov.bootstrap_keypair()
 
 
-def outcome_to_result(outcome: TxOutcome, event: str | None = None,
-                      expected_errors: Iterable[str] = ()) -> OpResult:
-    """OpResult with the named event's fields as detail. An error in `expected_errors` is a successful outcome
-    of the request (TPC-C's 1 % new-order rollback): ok, with detail {"rolled_back": error}."""
-    if not outcome.ok:
-        name = outcome.error.name if outcome.error else str(outcome.raw_error)
-        if name in expected_errors:
-            return OpResult(True, compute_units=outcome.compute_units, detail={"rolled_back": name})
-        return OpResult(False, error=name, compute_units=outcome.compute_units)
-    detail = {}
-    if event is not None:
-        found = [e for e in outcome.events if e.name == event]
-        if found:
-            detail = dict(found[-1].data)
-    return OpResult(True, compute_units=outcome.compute_units, detail=detail)
-
-
 class TpcChainExecutor(ChainExecutor):
     """Load-phase plumbing on programs/tpc: the config (bound to the bootstrap key) and table creation/images."""
 
@@ -215,7 +197,7 @@ class TpcChainExecutor(ChainExecutor):
     def sign_ix(self, kind: str, ix, seq: int, cu_limit: int, event: str, expected_errors=(),
                 signers=()):
         def finish(outcome, started, ended):
-            return outcome_to_result(outcome, event, expected_errors)
+            return outcome_result(outcome, event, expected_errors)
 
         return self.sign(kind, [ix], list(signers), seq, cu_limit, finish)
 

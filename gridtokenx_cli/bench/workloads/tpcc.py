@@ -23,6 +23,7 @@ from gridtokenx_cli.generated.tpc import instructions as tix
 from gridtokenx_cli.generated.tpc import types as ttypes
 
 from . import tpc_common as tc
+from ._onchain import format_cu_table, measure_cu
 from .tpc_common import (C_ROWS, CHUNK_ROWS, CUST_LEN, D_NEXT_O_ID, D_NO_HEAD, D_ORDERS, D_TAX, D_YTD, DISTRICTS,
                          HEADER_LEN, INDEX_ENTRY, ITEM_LEN, K_CUSTOMER, K_DISTRICT, K_ITEM, K_STOCK, K_WAREHOUSE,
                          LINE_LEN, O_LINES, ORDER_LEN, ORDER_RING, STOCK_LEN, WH_TAX, WH_YTD, i64, u16, u32, u64)
@@ -643,41 +644,32 @@ def measure(chain=None) -> list[dict]:
     """Compute units of every TPC-C transaction type on the embedded chain (including the two ComputeBudget
     instructions every request carries): new-order with 5 and 15 lines, its rollback, payment by id and by last
     name, order-status, delivery (10 districts), stock-level."""
-    from gridtokenx_cli.chain import open_chain
+    def setup(chain):
+        ex = OnChainExecutor(chain)
+        ex.load(default_scale())
+        return ex, [
+            ("new_order (5 lines)", Op("new_order", {"w_id": 1, "d_id": 1, "c_id": 1,
+                                                     "lines": [[i, 1, 3] for i in range(1, 6)]}, 1)),
+            ("new_order (15 lines)", Op("new_order", {"w_id": 1, "d_id": 2, "c_id": 2,
+                                                      "lines": [[i * 60, 1, 3] for i in range(1, 16)]}, 2)),
+            ("new_order rollback", Op("new_order", {"w_id": 1, "d_id": 3, "c_id": 3,
+                                                    "lines": [[5, 1, 3], [1001, 1, 1]]}, 3)),
+            ("payment (by id)", Op("payment", {"w_id": 1, "d_id": 1, "c_w_id": 1, "c_d_id": 1, "by_name": False,
+                                               "c_id": 7, "c_last": 0, "amount_cents": 12_345}, 4)),
+            ("payment (by last name)", Op("payment", {"w_id": 1, "d_id": 1, "c_w_id": 1, "c_d_id": 2,
+                                                      "by_name": True, "c_id": 0, "c_last": 3,
+                                                      "amount_cents": 500}, 5)),
+            ("order_status", Op("order_status", {"w_id": 1, "d_id": 1, "by_name": True, "c_id": 0, "c_last": 2},
+                                6)),
+            ("delivery (10 districts)", Op("delivery", {"w_id": 1, "carrier_id": 4}, 7)),
+            ("stock_level", Op("stock_level", {"w_id": 1, "d_id": 2, "threshold": 15}, 8)),
+        ]
 
-    own = chain is None
-    chain = chain or open_chain("embedded", programs=["tpc"])
-    ex = OnChainExecutor(chain)
-    ex.load(default_scale())
-    ops = [
-        ("new_order (5 lines)", Op("new_order", {"w_id": 1, "d_id": 1, "c_id": 1,
-                                                 "lines": [[i, 1, 3] for i in range(1, 6)]}, 1)),
-        ("new_order (15 lines)", Op("new_order", {"w_id": 1, "d_id": 2, "c_id": 2,
-                                                  "lines": [[i * 60, 1, 3] for i in range(1, 16)]}, 2)),
-        ("new_order rollback", Op("new_order", {"w_id": 1, "d_id": 3, "c_id": 3,
-                                                "lines": [[5, 1, 3], [1001, 1, 1]]}, 3)),
-        ("payment (by id)", Op("payment", {"w_id": 1, "d_id": 1, "c_w_id": 1, "c_d_id": 1, "by_name": False,
-                                           "c_id": 7, "c_last": 0, "amount_cents": 12_345}, 4)),
-        ("payment (by last name)", Op("payment", {"w_id": 1, "d_id": 1, "c_w_id": 1, "c_d_id": 2, "by_name": True,
-                                                  "c_id": 0, "c_last": 3, "amount_cents": 500}, 5)),
-        ("order_status", Op("order_status", {"w_id": 1, "d_id": 1, "by_name": True, "c_id": 0, "c_last": 2}, 6)),
-        ("delivery (10 districts)", Op("delivery", {"w_id": 1, "carrier_id": 4}, 7)),
-        ("stock_level", Op("stock_level", {"w_id": 1, "d_id": 2, "threshold": 15}, 8)),
-    ]
-    rows = []
-    for label, op in ops:
-        res = ex.execute(op)
-        rows.append({"workload": NAME, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
-                     "error": res.error})
-    if own:
-        chain.close()
-    return rows
+    return measure_cu(NAME, "tpc", chain, setup)
 
 
 def format_table(rows: list[dict]) -> str:
-    lines = [f"{'TPC-C transaction':<26} {'CU':>8}  ok"]
-    lines += [f"{r['tx_type']:<26} {r['compute_units'] or 0:>8}  {'yes' if r['ok'] else r['error']}" for r in rows]
-    return "\n".join(lines)
+    return format_cu_table("TPC-C transaction", rows, 26)
 
 
 if __name__ == "__main__":

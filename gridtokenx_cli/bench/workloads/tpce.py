@@ -21,6 +21,7 @@ from gridtokenx_cli.generated.tpc import instructions as tix
 from gridtokenx_cli.generated.tpc import types as ttypes
 
 from . import tpc_common as tc
+from ._onchain import format_cu_table, measure_cu
 from .tpc_common import (ACCOUNTS_PER_CHUNK, ACCOUNTS_PER_CUSTOMER, ACCT_LEN, HEADER_LEN, K_BROKERAGE, K_MARKET,
                          K_TRADES, MK_ROWS, SEC_LEN, SECURITIES, TR_HEAD, TR_NEXT, TR_RING_OFF, TRADE_LEN, TRADE_RING,
                          i32, i64, u16, u32, u64)
@@ -351,32 +352,23 @@ class PostgresExecutor(Executor):
 
 def measure(chain=None) -> list[dict]:
     """Compute units of every TPC-E transaction type kept, on the embedded chain."""
-    from gridtokenx_cli.chain import open_chain
+    def setup(chain):
+        ex = OnChainExecutor(chain)
+        ex.load(default_scale())
+        return ex, [
+            ("trade_order (buy)", Op("trade_order", {"account": 5, "security": 3, "is_buy": True, "quantity": 100}, 1)),
+            ("trade_result (buy)", Op("trade_result", {}, 2)),
+            ("customer_position", Op("customer_position", {"customer": 1}, 3)),
+            ("market_watch (10 securities)", Op("market_watch", {"securities": list(range(10))}, 4)),
+            ("market_feed (5 ticks)", Op("market_feed", {"ticks": [[s, 5_000] for s in range(5)]}, 5)),
+            ("trade_result (none pending)", Op("trade_result", {}, 6)),
+        ]
 
-    own = chain is None
-    chain = chain or open_chain("embedded", programs=["tpc"])
-    ex = OnChainExecutor(chain)
-    ex.load(default_scale())
-    ops = [("trade_order (buy)", Op("trade_order", {"account": 5, "security": 3, "is_buy": True, "quantity": 100}, 1)),
-           ("trade_result (buy)", Op("trade_result", {}, 2)),
-           ("customer_position", Op("customer_position", {"customer": 1}, 3)),
-           ("market_watch (10 securities)", Op("market_watch", {"securities": list(range(10))}, 4)),
-           ("market_feed (5 ticks)", Op("market_feed", {"ticks": [[s, 5_000] for s in range(5)]}, 5)),
-           ("trade_result (none pending)", Op("trade_result", {}, 6))]
-    rows = []
-    for label, op in ops:
-        res = ex.execute(op)
-        rows.append({"workload": NAME, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
-                     "error": res.error})
-    if own:
-        chain.close()
-    return rows
+    return measure_cu(NAME, "tpc", chain, setup)
 
 
 def format_table(rows: list[dict]) -> str:
-    lines = [f"{'TPC-E transaction':<30} {'CU':>8}  ok"]
-    lines += [f"{r['tx_type']:<30} {r['compute_units'] or 0:>8}  {'yes' if r['ok'] else r['error']}" for r in rows]
-    return "\n".join(lines)
+    return format_cu_table("TPC-E transaction", rows, 30)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from gridtokenx_cli.generated.tpc import instructions as tix
 from gridtokenx_cli.generated.tpc import types as ttypes
 
 from . import tpc_common as tc
+from ._onchain import format_cu_table, measure_cu
 from .tpc_common import K_LINEITEM, LI_COUNT, LI_LEN, LI_ROWS, LINEITEMS_PER_CHUNK, u16, u32
 
 NAME = "tpch"
@@ -354,36 +355,27 @@ class PostgresExecutor(Executor):
 def measure(chain=None) -> list[dict]:
     """Compute units of Q1, Q6 (over the whole default table, all its transactions together) and the refresh
     functions, on the embedded chain."""
-    from gridtokenx_cli.chain import open_chain
+    def setup(chain):
+        ex = OnChainExecutor(chain)
+        scale = default_scale()
+        ex.load(scale)
+        rows_total = sum(ex.fill)
+        return ex, [
+            (f"q1 ({rows_total} lineitems)", Op("q1", {"delta": 90}, 1)),
+            (f"q6 ({rows_total} lineitems)", Op("q6", {"date_from": day(datetime.date(1994, 1, 1)),
+                                                       "date_to": day(datetime.date(1995, 1, 1)), "discount_lo": 5,
+                                                       "discount_hi": 7, "quantity_below": 24}, 2)),
+            ("rf1 (7 lineitems)", Op("rf1", {"orderkey": int(scale["orders"]) + 1,
+                                             "rows": [[10, 5, 2, "N", "O", 1500, 1_000_000]] * 7}, 3)),
+            ("rf2 (delete one order)", Op("rf2", {"orderkey": 1}, 4)),
+        ]
 
-    own = chain is None
-    chain = chain or open_chain("embedded", programs=["tpc"])
-    ex = OnChainExecutor(chain)
-    scale = default_scale()
-    ex.load(scale)
-    rows_total = sum(ex.fill)
-    ops = [(f"q1 ({rows_total} lineitems)", Op("q1", {"delta": 90}, 1)),
-           (f"q6 ({rows_total} lineitems)", Op("q6", {"date_from": day(datetime.date(1994, 1, 1)),
-                                                      "date_to": day(datetime.date(1995, 1, 1)), "discount_lo": 5,
-                                                      "discount_hi": 7, "quantity_below": 24}, 2)),
-           ("rf1 (7 lineitems)", Op("rf1", {"orderkey": int(scale["orders"]) + 1,
-                                            "rows": [[10, 5, 2, "N", "O", 1500, 1_000_000]] * 7}, 3)),
-           ("rf2 (delete one order)", Op("rf2", {"orderkey": 1}, 4))]
-    rows = []
-    for label, op in ops:
-        res = ex.execute(op)
-        rows.append({"workload": NAME, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
-                     "error": res.error, "transactions": res.detail.get("transactions", 1)})
-    if own:
-        chain.close()
-    return rows
+    return measure_cu(NAME, "tpc", chain, setup,
+                      extra=lambda res: {"transactions": res.detail.get("transactions", 1)})
 
 
 def format_table(rows: list[dict]) -> str:
-    lines = [f"{'TPC-H transaction':<26} {'CU':>9} {'txs':>4}  ok"]
-    lines += [f"{r['tx_type']:<26} {r['compute_units'] or 0:>9} {r['transactions']:>4}  "
-              f"{'yes' if r['ok'] else r['error']}" for r in rows]
-    return "\n".join(lines)
+    return format_cu_table("TPC-H transaction", rows, 26, cu_width=9, columns=[("txs", "transactions", 4)])
 
 
 if __name__ == "__main__":

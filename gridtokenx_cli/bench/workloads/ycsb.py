@@ -36,7 +36,8 @@ from solders.pubkey import Pubkey
 
 from gridtokenx_cli.bench.blockbench_cu import xorshift64
 from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
-from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, outcome_result
+from gridtokenx_cli.bench.onchain import outcome_result
+from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, format_cu_table, measure_cu
 from gridtokenx_cli.generated.blockbench import instructions as bix
 from gridtokenx_cli.generated.blockbench.accounts import YcsbRecord, YcsbTable
 from gridtokenx_cli.generated.blockbench.program_id import PROGRAM_ID
@@ -556,33 +557,22 @@ class PostgresExecutor(Executor):
 def measure(chain=None) -> list[dict]:
     """One transaction of every YCSB type on the embedded chain (scans of 1, 10 and 25 records): compute units
     as the runtime reports them, including the two ComputeBudget instructions every request carries."""
-    from gridtokenx_cli.chain import open_chain
+    def setup(chain):
+        ex = OnChainExecutor(chain, table_id=0xC0)
+        ex.load({"records": MAX_SCAN + 1})
+        return ex, [("insert", Op("insert", {"key": MAX_SCAN + 1, "value_seed": 7}, 1)),
+                    ("read", Op("read", {"key": 3}, 2)),
+                    ("update", Op("update", {"key": 3, "field": 4, "value_seed": 8}, 3)),
+                    ("rmw", Op("rmw", {"key": 3, "field": 9, "value_seed": 9}, 4)),
+                    ("scan (1 record)", Op("scan", {"start": 0, "count": 1}, 5)),
+                    ("scan (10 records)", Op("scan", {"start": 0, "count": 10}, 6)),
+                    (f"scan ({MAX_SCAN} records)", Op("scan", {"start": 0, "count": MAX_SCAN}, 7))]
 
-    own = chain is None
-    chain = chain or open_chain("embedded", programs=["blockbench"])
-    ex = OnChainExecutor(chain, table_id=0xC0)
-    ex.load({"records": MAX_SCAN + 1})
-    ops = [("insert", Op("insert", {"key": MAX_SCAN + 1, "value_seed": 7}, 1)),
-           ("read", Op("read", {"key": 3}, 2)),
-           ("update", Op("update", {"key": 3, "field": 4, "value_seed": 8}, 3)),
-           ("rmw", Op("rmw", {"key": 3, "field": 9, "value_seed": 9}, 4)),
-           ("scan (1 record)", Op("scan", {"start": 0, "count": 1}, 5)),
-           ("scan (10 records)", Op("scan", {"start": 0, "count": 10}, 6)),
-           (f"scan ({MAX_SCAN} records)", Op("scan", {"start": 0, "count": MAX_SCAN}, 7))]
-    rows = []
-    for label, op in ops:
-        res = ex.execute(op)
-        rows.append({"workload": NAME, "tx_type": label, "compute_units": res.compute_units, "ok": res.ok,
-                     "error": res.error})
-    if own:
-        chain.close()
-    return rows
+    return measure_cu(NAME, "blockbench", chain, setup)
 
 
 def format_table(rows: list[dict]) -> str:
-    lines = [f"{'YCSB transaction':<22} {'CU':>8}  ok"]
-    lines += [f"{r['tx_type']:<22} {r['compute_units'] or 0:>8}  {'yes' if r['ok'] else r['error']}" for r in rows]
-    return "\n".join(lines)
+    return format_cu_table("YCSB transaction", rows, 22)
 
 
 if __name__ == "__main__":
