@@ -16,6 +16,7 @@ from gridtokenx_cli.bench.workload_api import Op
 from gridtokenx_cli.bench.workloads import blockbench as bbw
 from gridtokenx_cli.cli import app
 from gridtokenx_cli.cli.common import hoist_global_options
+from validator_helpers import needs_validator
 
 runner = CliRunner()
 
@@ -385,17 +386,7 @@ def test_workload_smoke(name):
 # ----------------------------------------------------------------------------- rpc (solana-test-validator)
 
 
-def _have_validator() -> bool:
-    from gridtokenx_cli.localnet import LocalnetError, validator_binary
-
-    try:
-        validator_binary()
-        return True
-    except LocalnetError:
-        return False
-
-
-@pytest.mark.skipif(not _have_validator(), reason="no solana-test-validator: run scripts/install-validator.sh")
+@needs_validator
 def test_run_on_a_validator():
     res = harness.run_benchmark(_config(backends=["rpc"], clients=[2], ops=16, warmup=2, window=2, rpc_port=19540,
                                         limit_ops=8))
