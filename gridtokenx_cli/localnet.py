@@ -57,6 +57,24 @@ def rpc_call(url: str, method: str, params: list | None = None, timeout: float =
     return reply["result"]
 
 
+def _running(pid: int) -> bool:
+    """Alive and not a zombie: a validator started by this process stays a zombie until reaped, so `os.kill(pid, 0)`
+    alone would make `down` wait out its whole timeout after the validator has already exited."""
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it if it is our exited child
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
 @dataclass
 class Localnet:
     root: Path = REPO_ROOT / ".gtx" / "localnet"
@@ -83,11 +101,7 @@ class Localnet:
             pid = int(self.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        return pid
+        return pid if _running(pid) else None
 
     def healthy(self) -> bool:
         try:
