@@ -36,8 +36,9 @@ def validator_binary() -> Path:
             raise LocalnetError(f"GTX_VALIDATOR={explicit} does not exist; unset it or run scripts/install-validator.sh")
         return Path(explicit)
     cache = Path(os.environ.get("GTX_CACHE_DIR") or Path.home() / ".cache" / "gridtokenx")
-    for candidate in (cache / f"validator-{VALIDATOR_VERSION}-release" / "bin" / "solana-test-validator",
-                      cache / f"validator-{VALIDATOR_VERSION}" / "bin" / "solana-test-validator"):
+    # scripts/install-validator.sh's default build (opt-level 1, see README), then an opt-level 3 build if present
+    for build in ("release-o1", "release", ""):
+        candidate = cache / f"validator-{VALIDATOR_VERSION}{'-' + build if build else ''}" / "bin" / "solana-test-validator"
         if candidate.exists():
             return candidate
     found = shutil.which("solana-test-validator")
