@@ -502,6 +502,11 @@ class PostgresExecutor(Executor):
         conn.execute("INSERT INTO orders VALUES (%s, %s, %s, %s, now(), NULL, %s, %s)",
                      (w, d, o_id, c_id, len(a["lines"]), all_local))
         conn.execute("INSERT INTO new_order VALUES (%s, %s, %s)", (w, d, o_id))
+        # lock the stock rows in one global order (warehouse, item): taken in line order, two concurrent
+        # new-orders deadlock and wait out PostgreSQL's 1 s deadlock_timeout, which flattered the chain
+        supplies, items = zip(*sorted({(s, i) for i, s, _ in a["lines"]}))
+        conn.execute("SELECT 1 FROM stock WHERE (s_w_id, s_i_id) IN (SELECT * FROM unnest(%s::int[], %s::int[])) "
+                     "ORDER BY s_w_id, s_i_id FOR UPDATE", (list(supplies), list(items)))
         total = 0
         brand_generic = 0
         for n, (i_id, supply, qty) in enumerate(a["lines"], start=1):
