@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -70,3 +71,32 @@ class PostgresServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class PgConnections:
+    """One psycopg connection per client thread (the harness's clients are threads); by default each request is
+    one transaction (autocommit off)."""
+
+    def __init__(self, dsn: str, *, autocommit: bool = False):
+        self.dsn = dsn
+        self.autocommit = autocommit
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+
+    def get(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import psycopg
+
+            conn = psycopg.connect(self.dsn, autocommit=self.autocommit)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()

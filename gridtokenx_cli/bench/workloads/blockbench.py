@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import struct
 import threading
 from collections import defaultdict
 from typing import Any, Iterator
@@ -32,6 +31,7 @@ from typing import Any, Iterator
 from solders.keypair import Keypair
 
 from gridtokenx_cli.bench import blockbench_cu as bb
+from gridtokenx_cli.bench.postgres_server import PgConnections
 from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
 
 NAME = "blockbench"
@@ -273,9 +273,7 @@ class PostgresExecutor(Executor):
         import psycopg
 
         self.dsn = dsn
-        self._local = threading.local()
-        self._conns: list = []
-        self._lock = threading.Lock()
+        self.conns = PgConnections(dsn, autocommit=True)
         self.log = _WriteLog()
         self.base_writes: dict[int, int] = {}
         self.stores = 0
@@ -283,15 +281,7 @@ class PostgresExecutor(Executor):
             conn.execute(_SCHEMA)
 
     def _conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            import psycopg
-
-            conn = psycopg.connect(self.dsn, autocommit=True)
-            self._local.conn = conn
-            with self._lock:
-                self._conns.append(conn)
-        return conn
+        return self.conns.get()
 
     def load(self, scale: dict) -> None:
         needed = int(scale["accounts"])
@@ -351,7 +341,4 @@ class PostgresExecutor(Executor):
         return self.log.violations(stores, self.base_writes)
 
     def close(self) -> None:
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for conn in conns:
-            conn.close()
+        self.conns.close()

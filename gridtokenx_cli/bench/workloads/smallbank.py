@@ -25,6 +25,7 @@ from typing import Iterator
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from gridtokenx_cli.bench.postgres_server import PgConnections
 from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
 from gridtokenx_cli.bench.onchain import outcome_result
 from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, format_cu_table, measure_cu
@@ -278,23 +279,13 @@ class PostgresExecutor(Executor):
         self.dsn = dsn
         self.t_accounts, self.t_savings, self.t_checking = (f"{prefix}_accounts", f"{prefix}_savings",
                                                             f"{prefix}_checking")
-        self._local = threading.local()
-        self._connections: list = []
-        self._conn_lock = threading.Lock()
+        self.conns = PgConnections(dsn)
         self.ledger = Ledger()
         self.accounts = 0
         self.opening_total = 0
 
     def _conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            import psycopg
-
-            conn = psycopg.connect(self.dsn)
-            self._local.conn = conn
-            with self._conn_lock:
-                self._connections.append(conn)
-        return conn
+        return self.conns.get()
 
     def load(self, scale: dict) -> None:
         accounts = int(scale["accounts"])
@@ -407,10 +398,7 @@ class PostgresExecutor(Executor):
         return self.ledger.check(self.opening_total, self.balances())
 
     def close(self) -> None:
-        with self._conn_lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+        self.conns.close()
 
 
 # ----------------------------------------------------------------------------- compute units per type

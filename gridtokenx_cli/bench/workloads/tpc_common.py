@@ -16,6 +16,7 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 from gridtokenx_cli.bench.onchain import outcome_result
+from gridtokenx_cli.bench.postgres_server import PgConnections  # noqa: F401  (the TPC executors use tc.PgConnections)
 from gridtokenx_cli.bench.workload_api import OpResult
 from gridtokenx_cli.generated.tpc import instructions as tix
 from gridtokenx_cli.generated.tpc import types as ttypes
@@ -200,33 +201,6 @@ class TpcChainExecutor(ChainExecutor):
             return outcome_result(outcome, event, expected_errors)
 
         return self.sign(kind, [ix], list(signers), seq, cu_limit, finish)
-
-
-class PgConnections:
-    """One psycopg connection per client thread (autocommit off; each request is one transaction)."""
-
-    def __init__(self, dsn: str):
-        self.dsn = dsn
-        self._local = threading.local()
-        self._all: list = []
-        self._lock = threading.Lock()
-
-    def get(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            import psycopg
-
-            conn = psycopg.connect(self.dsn)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
 
 
 def run_sql_transaction(conns: PgConnections, body, retries: int = 8) -> OpResult:

@@ -35,6 +35,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from gridtokenx_cli.bench.blockbench_cu import xorshift64
+from gridtokenx_cli.bench.postgres_server import PgConnections
 from gridtokenx_cli.bench.workload_api import Executor, Op, OpResult
 from gridtokenx_cli.bench.onchain import outcome_result
 from gridtokenx_cli.bench.workloads._onchain import ChainExecutor, format_cu_table, measure_cu
@@ -435,21 +436,11 @@ class PostgresExecutor(Executor):
     def __init__(self, dsn: str, table: str = "usertable"):
         self.dsn = dsn
         self.table = table
-        self._local = threading.local()
-        self._connections: list = []
-        self._conn_lock = threading.Lock()
+        self.conns = PgConnections(dsn)
         self.model = YcsbModel()
 
     def _conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            import psycopg
-
-            conn = psycopg.connect(self.dsn)
-            self._local.conn = conn
-            with self._conn_lock:
-                self._connections.append(conn)
-        return conn
+        return self.conns.get()
 
     def load(self, scale: dict) -> None:
         records = int(scale["records"])
@@ -545,10 +536,7 @@ class PostgresExecutor(Executor):
         return self.model.check(self.stored_records())
 
     def close(self) -> None:
-        with self._conn_lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+        self.conns.close()
 
 
 # ----------------------------------------------------------------------------- compute units per type
