@@ -1,21 +1,39 @@
 #!/usr/bin/env bash
-# The test suite from a fresh machine: set up, build solana-test-validator from crates.io (once, cached under
-# ~/.cache/gridtokenx), build every program offline (cached too), check that generated files are up to date, run pytest.
+# The test suite from a fresh machine: set up, install solana-test-validator (seeded or built from crates.io, cached
+# under ~/.cache/gridtokenx), build every program offline (cached too), check that generated files are up to date,
+# run pytest. Ends with one line of timings per part (also when a part fails), so a CI log shows where time went.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-"$ROOT/scripts/setup.sh"
 cd "$ROOT"
+GTX_TIMINGS="$(mktemp)"
+export GTX_TIMINGS
+t0=$(date +%s)
+summary() {
+  local rc=$? parts
+  parts="$(awk '{printf "%s%s %d s", (NR > 1 ? ", " : ""), $1, $2}' "$GTX_TIMINGS")"
+  echo "CI timing: ${parts:-nothing finished}; total $(( $(date +%s) - t0 )) s (exit $rc)"
+  rm -f "$GTX_TIMINGS"
+}
+trap summary EXIT
+timed() {  # timed PART START
+  echo "$1 $(( $(date +%s) - $2 ))" >>"$GTX_TIMINGS"
+}
+"$ROOT/scripts/setup.sh"
 start=$(date +%s)
-# the validator suites deploy to a real solana-test-validator; a cold build is the longest step of a fresh machine
+# the validator suites deploy to a real solana-test-validator; built cold it is the longest step of a fresh machine
 GTX_VALIDATOR="$("$ROOT/scripts/install-validator.sh")"
 export GTX_VALIDATOR
-echo "solana-test-validator: $GTX_VALIDATOR ($(( $(date +%s) - start )) s)"
+timed validator "$start"
 start=$(date +%s)
 .venv/bin/gtx build
-echo "gtx build: $(( $(date +%s) - start )) s"
+timed gtx-build "$start"
 # the IDL in idl/ is generated from the Rust source; a stale committed copy fails CI
 if ! git diff --exit-code --stat -- idl/ gridtokenx_cli/generated/; then
   echo "error: idl/ or gridtokenx_cli/generated/ is stale; run gtx build and commit them" >&2
   exit 1
 fi
-.venv/bin/python -m pytest -q "$@"
+start=$(date +%s)
+rc=0
+.venv/bin/python -m pytest -q "$@" || rc=$?
+timed tests "$start"
+exit $rc
