@@ -30,6 +30,10 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 T0 = 1_750_000_000
+#: the meters are registered this long before T0, so a first reading at T0 covers 900 s of rated output
+REGISTERED_AT = T0 - 900
+#: MID's rated power: 100 kW; 60 s give 100,000 × 60 × 1.1 / 3,600 = 1,833 Wh (default margin 10 %)
+CAPACITY_W = 100_000
 MID = reg.meter_id("METER-0001")
 MID2 = reg.meter_id("METER-0002")
 DAY = 24 * 60 * 60
@@ -114,23 +118,47 @@ class Env:
 
     def update(self, **changes):
         """``update_oracle_config`` keeping every current value except ``changes``."""
-        c = self.config()
-        current = dict(api_gateway=c.api_gateway, min_energy_value=c.min_energy_value,
-                       max_energy_value=c.max_energy_value, max_production_ratio=c.max_production_ratio,
-                       max_deviation_percent=c.max_deviation_percent, min_reading_interval=c.min_reading_interval,
-                       backup_oracles=list(c.backup_oracles[:c.backup_oracle_count]),
-                       consensus_threshold=c.consensus_threshold)
-        return self.ok(o.ix_update_oracle_config(self.admin.pubkey(), o.params(**(current | changes))), self.admin)
+        p = o.params_from_config(self.config(), **changes)
+        return self.ok(o.ix_update_oracle_config(self.admin.pubkey(), p), self.admin)
+
+
+def register_meter(env: Env, text_id: str, meter_type: str = "Solar", key: Keypair | None = None,
+                   capacity_w: int = CAPACITY_W) -> Pubkey:
+    """The registry's own ``register_meter`` (meter key signs the registration, capacity declared)."""
+    key = key or Keypair()
+    try:
+        return reg.register_user_and_meter(env.svm, env.owner, text_id, meter_type, key, capacity_w=capacity_w)
+    except TypeError:  # TEMPORARY until the registry client passes the capacity
+        return _register_raw(env, text_id, meter_type, key, capacity_w)
+
+
+def _register_raw(env: Env, text_id: str, meter_type: str, key: Keypair, capacity_w: int) -> Pubkey:
+    owner = env.owner
+    if env.svm.get_account(reg.user_pda(owner.pubkey())[0]) is None:
+        env.ok(reg.ix_register_user(owner.pubkey(), "Prosumer"), owner)
+    mid = reg.meter_id(text_id)
+    cfg = reg.registry_config_pda()[0]
+    msg = b"GTX-REGISTER-METER-v1" + bytes(cfg) + bytes(owner.pubkey()) + mid + struct.pack("<Q", capacity_w)
+    ed = o.ed25519_verify_instruction(key.pubkey(), msg, key.sign_message(msg))
+    data = h.sighash("global", "register_meter") + mid + bytes([["Solar", "Wind", "Battery", "Grid"].index(meter_type)]) + \
+        bytes(key.pubkey()) + struct.pack("<Q", capacity_w)
+    metas = [AccountMeta(owner.pubkey(), True, True), AccountMeta(reg.user_pda(owner.pubkey())[0], False, True),
+             AccountMeta(reg.meter_pda(mid)[0], False, True), AccountMeta(cfg, False, True),
+             AccountMeta(gov.governance_config_pda()[0], False, False),
+             AccountMeta(SYSTEM_PROGRAM_ID, False, False), AccountMeta(o.INSTRUCTIONS_SYSVAR_ID, False, False)]
+    env.ok([ed, Instruction(reg.PROGRAM_ID, data, metas)], owner)
+    return reg.meter_pda(mid)[0]
 
 
 def make_env(programs, *, init_oracle: bool = True) -> Env:
     svm = h.new_svm(programs)
     env = Env(svm, h.funded_keypair(svm), h.funded_keypair(svm, keypair=gov.bootstrap_keypair()),
               h.funded_keypair(svm), h.funded_keypair(svm), Keypair())
-    env.warp(T0)
+    env.warp(REGISTERED_AT)
     gov.initialize_governance_for_tests(svm, Keypair().pubkey())
     reg.initialize_registry_for_tests(svm)
-    reg.register_user_and_meter(svm, env.owner, "METER-0001", "Solar", env.meter_key.pubkey())
+    register_meter(env, "METER-0001", "Solar", env.meter_key)
+    env.warp(T0)
     if init_oracle:
         env.ok(o.ix_initialize_oracle(env.admin.pubkey(), env.gateway.pubkey()), env.admin)
         env.ok(o.ix_initialize_meter_state(env.gateway.pubkey(), MID), env.gateway)
@@ -243,6 +271,9 @@ def test_initialize_oracle(bare):
     assert cfg.api_gateway == env.gateway.pubkey()
     assert (cfg.min_energy_value, cfg.max_energy_value, cfg.max_production_ratio, cfg.max_deviation_percent,
             cfg.min_reading_interval) == (0, 1_000_000_000, 10, 50, 60)
+    assert list(cfg.type_ceiling_w) == [1_000_000, 5_000_000, 1_000_000, 1_000_000] == list(o.DEFAULT_TYPE_CEILING_W)
+    assert (cfg.capacity_margin_percent, cfg.first_reading_max_interval, cfg.deviation_floor_percent) == (10, 3_600, 25)
+    assert cfg.rejected_capacity == 0
     assert cfg.backup_oracle_count == 0 and cfg.consensus_threshold == 1
     assert all(k == Pubkey.default() for k in cfg.backup_oracles) and len(cfg.backup_oracles) == 10
     assert cfg.total_readings == cfg.valid_readings == cfg.rejected_readings == cfg.clearing_count == 0
@@ -295,19 +326,25 @@ def test_update_oracle_config(env):
     env.accept(1_000, 500, T0)
     env.ok(o.ix_trigger_market_clearing(env.admin.pubkey()), env.admin)
     before = env.config()
-    new_gateway, oracles = Keypair().pubkey(), [Keypair().pubkey() for _ in range(3)]
+    new_gateway, oracles = Keypair().pubkey(), [Keypair().pubkey() for _ in range(4)]
+    ceilings = [7_000, 8_000, 9_000, 10_000]
     p = o.params(new_gateway, min_energy_value=5, max_energy_value=9_999, max_production_ratio=4,
-                 max_deviation_percent=75, min_reading_interval=300, backup_oracles=oracles, consensus_threshold=2)
+                 max_deviation_percent=75, min_reading_interval=300, type_ceiling_w=ceilings,
+                 capacity_margin_percent=20, first_reading_max_interval=900, deviation_floor_percent=5,
+                 backup_oracles=oracles, consensus_threshold=3)
     env.warp(T0 + 10)
     res = env.ok(o.ix_update_oracle_config(env.admin.pubkey(), p), env.admin)
     after = env.config()
     assert after == replace(before, api_gateway=new_gateway, min_energy_value=5, max_energy_value=9_999,
                             max_production_ratio=4, max_deviation_percent=75, min_reading_interval=300,
-                            backup_oracles=oracles + [Pubkey.default()] * 7, backup_oracle_count=3,
-                            consensus_threshold=2)
+                            type_ceiling_w=ceilings, capacity_margin_percent=20, first_reading_max_interval=900,
+                            deviation_floor_percent=5, backup_oracles=oracles + [Pubkey.default()] * 6,
+                            backup_oracle_count=4, consensus_threshold=3)
     assert env.events(res) == [{"admin": env.admin.pubkey(), "api_gateway": new_gateway, "min_energy_value": 5,
                                 "max_energy_value": 9_999, "max_production_ratio": 4, "max_deviation_percent": 75,
-                                "min_reading_interval": 300, "backup_oracle_count": 3, "consensus_threshold": 2,
+                                "min_reading_interval": 300, "type_ceiling_w": ceilings,
+                                "capacity_margin_percent": 20, "first_reading_max_interval": 900,
+                                "deviation_floor_percent": 5, "backup_oracle_count": 4, "consensus_threshold": 3,
                                 "timestamp": T0 + 10}]
     # shrinking the oracle set clears the stale entries
     env.update(backup_oracles=oracles[:1], consensus_threshold=1)
@@ -317,11 +354,36 @@ def test_update_oracle_config(env):
 def test_update_oracle_config_accepts_the_limits(env):
     oracles = [Keypair().pubkey() for _ in range(10)]
     env.update(min_energy_value=U64_MAX, max_energy_value=U64_MAX, max_production_ratio=1, max_deviation_percent=1,
-               min_reading_interval=DAY, backup_oracles=oracles, consensus_threshold=6)
+               min_reading_interval=DAY, type_ceiling_w=[1, 10**9, 1, 10**9], capacity_margin_percent=100,
+               first_reading_max_interval=DAY, deviation_floor_percent=100, backup_oracles=oracles,
+               consensus_threshold=7)
     cfg = env.config()
-    assert cfg.backup_oracles == oracles and cfg.consensus_threshold == 6 and cfg.min_reading_interval == DAY
-    env.update(backup_oracles=[], consensus_threshold=200, min_reading_interval=0)  # consensus disabled
-    assert env.config().backup_oracle_count == 0 and env.config().consensus_threshold == 200
+    assert cfg.backup_oracles == oracles and cfg.consensus_threshold == 7 and cfg.min_reading_interval == DAY
+    assert (list(cfg.type_ceiling_w), cfg.capacity_margin_percent, cfg.first_reading_max_interval,
+            cfg.deviation_floor_percent) == ([1, 10**9, 1, 10**9], 100, DAY, 100)
+    env.update(backup_oracles=[], consensus_threshold=200, min_reading_interval=0, capacity_margin_percent=0,
+               first_reading_max_interval=1, deviation_floor_percent=0)  # consensus disabled
+    cfg = env.config()
+    assert cfg.backup_oracle_count == 0 and cfg.consensus_threshold == 200
+    assert (cfg.capacity_margin_percent, cfg.first_reading_max_interval, cfg.deviation_floor_percent) == (0, 1, 0)
+
+
+@pytest.mark.parametrize("n,valid", [(1, [1]), (3, [3]), (4, [3]), (5, [3, 5]), (6, [5]), (7, [5, 7]),
+                                     (10, [7, 9])])
+def test_update_oracle_config_accepts_exactly_the_safe_thresholds(env, n, valid):
+    """threshold odd, ≤ n, a strict majority of n and ≥ 2f + 1 with f = (n − 1) // 3 — every other value of 1..n
+    is refused with InvalidConsensusThreshold."""
+    keys = _keys(n)
+    assert o.valid_thresholds(n) == valid
+    for t in range(1, n + 1):
+        if t in valid:
+            env.update(backup_oracles=keys, consensus_threshold=t)
+            assert env.config().consensus_threshold == t
+        else:
+            p = o.params_from_config(env.config(), backup_oracles=keys, consensus_threshold=t)
+            before = env.snaps(env.admin.pubkey())
+            h.assert_rejected(env.svm, env.send(o.ix_update_oracle_config(env.admin.pubkey(), p), env.admin),
+                              OracleError.InvalidConsensusThreshold, before)
 
 
 def _keys(n: int) -> list[Pubkey]:
@@ -341,12 +403,26 @@ BAD_PARAMS = [
     ({"consensus_threshold": 0}, OracleError.InvalidConsensusThreshold),
     ({"backup_oracles": _K[:3], "consensus_threshold": 4}, OracleError.InvalidConsensusThreshold),
     ({"backup_oracles": _K[:4], "consensus_threshold": 2}, OracleError.InvalidConsensusThreshold),  # not a majority
+    ({"backup_oracles": _K[:3], "consensus_threshold": 2}, OracleError.InvalidConsensusThreshold),  # even
+    ({"backup_oracles": _K[:2], "consensus_threshold": 2}, OracleError.InvalidConsensusThreshold),  # n = 2
+    ({"backup_oracles": _K[:2], "consensus_threshold": 1}, OracleError.InvalidConsensusThreshold),  # minority
+    ({"backup_oracles": _K[:4], "consensus_threshold": 4}, OracleError.InvalidConsensusThreshold),  # even
+    ({"backup_oracles": _K[:10], "consensus_threshold": 5}, OracleError.InvalidConsensusThreshold),  # < 2f + 1
+    ({"type_ceiling_w": [0, 1, 1, 1]}, OracleError.InvalidTypeCeiling),
+    ({"type_ceiling_w": [1, 1, 1, 0]}, OracleError.InvalidTypeCeiling),
+    ({"type_ceiling_w": [1, 10**9 + 1, 1, 1]}, OracleError.InvalidTypeCeiling),
+    ({"capacity_margin_percent": 101}, OracleError.InvalidCapacityMargin),
+    ({"first_reading_max_interval": 0}, OracleError.InvalidFirstReadingInterval),
+    ({"first_reading_max_interval": DAY + 1}, OracleError.InvalidFirstReadingInterval),
+    ({"deviation_floor_percent": 101}, OracleError.InvalidDeviationFloor),
 ]
 
 
 @pytest.mark.parametrize("changes,code", BAD_PARAMS, ids=[f"{c.name}-{i}" for i, (_, c) in enumerate(BAD_PARAMS)])
 def test_update_oracle_config_rejects_invalid_params(env, changes, code):
     p = o.params(**({"api_gateway": env.gateway.pubkey()} | changes))
+    with pytest.raises(ValueError, match=f"^{o.PARAM_ERRORS[code]}: "):
+        o.check_params(p)  # the client-side check refuses it too, naming the field
     before = env.snaps(env.admin.pubkey())
     h.assert_rejected(env.svm, env.send(o.ix_update_oracle_config(env.admin.pubkey(), p), env.admin), code, before)
 
@@ -377,7 +453,7 @@ def test_initialize_meter_state_by_gateway(env):
 
 
 def test_initialize_meter_state_by_admin(env):
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Wind")
+    register_meter(env, "METER-0002", "Wind")
     env.warp(T0 + 5)
     res = env.ok(o.ix_initialize_meter_state(env.admin.pubkey(), MID2), env.admin)
     pda = o.meter_state_pda(MID2)[0]
@@ -396,7 +472,7 @@ def test_initialize_meter_state_event(bare):
 
 
 def test_initialize_meter_state_requires_gateway_or_admin(env):
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Wind")
+    register_meter(env, "METER-0002", "Wind")
     other = env.stranger()
     before = h.snapshots(env.svm, o.meter_state_pda(MID2)[0], other.pubkey())
     h.assert_rejected(env.svm, env.send(o.ix_initialize_meter_state(other.pubkey(), MID2), other),
@@ -424,7 +500,7 @@ def test_initialize_meter_state_twice(env):
 
 
 def test_initialize_meter_state_when_paused(env):
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Wind")
+    register_meter(env, "METER-0002", "Wind")
     gov.pause_for_tests(env.svm)
     before = h.snapshots(env.svm, o.meter_state_pda(MID2)[0], env.gateway.pubkey())
     h.assert_rejected(env.svm, env.send(o.ix_initialize_meter_state(env.gateway.pubkey(), MID2), env.gateway),
@@ -480,12 +556,17 @@ def test_submit_meter_reading_compute_units(env):
 @pytest.mark.parametrize("name,prev,reading", [
     ("timestamp exactly now + 60", None, (1_000, 500, T0 + 60)),
     ("ratio exactly 10:1", None, (10_000, 1_000, T0)),
-    ("no consumption: ratio not applicable", None, (1_000_000_000, 0, T0)),
+    # first reading, 900 s since registration: 100 kW × 900 s × 1.1 = 27,500 Wh
+    ("no consumption on a Solar meter: up to the capacity bound", None, (27_500, 0, T0)),
+    ("consumption exactly the capacity bound", None, (0, 27_500, T0)),
     ("zero reading", None, (0, 0, T0)),
     ("interval exactly the minimum", (1_000, 500, T0 - 60), (1_000, 500, T0)),
     ("deviation exactly +50 %", (1_000, 500, T0 - 60), (1_500, 500, T0)),
     ("deviation exactly -50 %", (1_000, 500, T0 - 60), (500, 500, T0)),
-    ("previous production 0: no deviation limit", (0, 500, T0 - 60), (5_000, 500, T0)),
+    # 60 s: capacity bound 1,833.3 Wh, floor 25 % of it = 458.3 Wh
+    ("previous production 0: the floor, 25 % of the capacity bound", (0, 500, T0 - 60), (458, 500, T0)),
+    ("previous production small: the floor above the percent", (100, 500, T0 - 60), (558, 500, T0)),
+    ("after 60 s: production exactly the capacity bound", (1_300, 500, T0 - 60), (1_833, 500, T0)),
 ])
 def test_submit_meter_reading_boundaries_are_accepted(env, name, prev, reading):
     if prev is not None:
@@ -514,6 +595,10 @@ def _prior(env: Env, p: int = 1_000, c: int = 500):
     env.warp(T0)
 
 
+def _make_grid(env: Env):
+    reg.set_meter_fields(env.svm, env.meter, meter_type=reg.METER_TYPES["Grid"])
+
+
 REJECTIONS = [
     # (reason, setup, (produced, consumed, timestamp))
     (RejectReason.FutureTimestamp, None, (1_000, 500, T0 + 61)),
@@ -529,6 +614,13 @@ REJECTIONS = [
     (RejectReason.ExcessiveDeviation, _prior, (1_501, 500, T0)),
     (RejectReason.ExcessiveDeviation, _prior, (499, 500, T0)),
     (RejectReason.ExcessiveDeviation, _prior, (0, 500, T0)),
+    (RejectReason.ExcessiveDeviation, lambda e: _prior(e, 0, 500), (459, 500, T0)),  # floor 458.3 Wh
+    (RejectReason.ExcessiveDeviation, lambda e: _prior(e, 100, 500), (559, 500, T0)),
+    (RejectReason.RatioExceeded, lambda e: _make_grid(e), (1, 0, T0)),  # a Grid meter: no production without import
+    (RejectReason.CapacityExceeded, None, (27_501, 0, T0)),  # first reading: 900 s since registration
+    (RejectReason.CapacityExceeded, None, (0, 27_501, T0)),
+    (RejectReason.CapacityExceeded, lambda e: _prior(e, 1_300, 500), (1_834, 500, T0)),  # 60 s: 1,833.3 Wh
+    (RejectReason.CapacityExceeded, lambda e: _prior(e, 1_300, 500), (1_300, 1_834, T0)),
 ]
 
 
@@ -713,7 +805,7 @@ def _submit_with(env: Env, old: Pubkey, new: Pubkey) -> h.TxResult:
 
 def test_submit_account_substitutions(env):
     """Every account of submit_meter_reading replaced by a plausible wrong one fails with Anchor's error."""
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Solar", env.meter_key.pubkey())
+    register_meter(env, "METER-0002", "Solar", env.meter_key)
     env.ok(o.ix_initialize_meter_state(env.gateway.pubkey(), MID2), env.gateway)
     other_meter, other_state = reg.meter_pda(MID2)[0], o.meter_state_pda(MID2)[0]
     gc = gov.governance_config_pda()[0]
@@ -750,7 +842,7 @@ def test_submit_registry_total_overflow(env):
 
 
 def test_submit_without_meter_state(env):
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Solar", env.meter_key.pubkey())
+    register_meter(env, "METER-0002", "Solar", env.meter_key)
     before = env.snaps(reg.meter_pda(MID2)[0])
     ixs = env.reading_ixs(1_000, 500, T0, mid=MID2)
     h.assert_rejected(env.svm, env.send(ixs, env.gateway), AE.AccountNotInitialized.code, before, index=1)
@@ -761,8 +853,9 @@ def test_submit_without_meter_state(env):
 
 @pytest.fixture
 def oracles(env) -> list[Keypair]:
+    """Three backup oracles; the only safe threshold for n = 3 is 3."""
     kps = [Keypair() for _ in range(3)]
-    env.update(backup_oracles=[k.pubkey() for k in kps], consensus_threshold=2)
+    env.update(backup_oracles=[k.pubkey() for k in kps], consensus_threshold=3)
     return kps
 
 
@@ -775,8 +868,10 @@ def test_consensus_median_of_three(env, oracles):
     cfg0, state0 = env.config(), env.state()
     a, b, c = oracles
     res = h.expect_ok(consensus(env, T0, [(a, 100, 50), (b, 300, 10), (c, 200, 30)]))
+    # medians 200 and 30: c reported exactly that pair, so c's reading is taken whole
     assert env.events(res) == [
-        {"meter_id": MID, "oracle_count": 3, "median_produced": 200, "median_consumed": 30, "reading_timestamp": T0},
+        {"meter_id": MID, "oracle_count": 3, "oracle": c.pubkey(), "median_produced": 200, "median_consumed": 30,
+         "reading_timestamp": T0},
         {"meter_id": MID, "energy_produced": 200, "energy_consumed": 30, "reading_timestamp": T0,
          "total_generation": 200, "total_consumption": 30, "reading_count": 1},
         {"meter_id": MID, "source": ReadingSource.Consensus, "energy_produced": 200, "energy_consumed": 30,
@@ -790,29 +885,39 @@ def test_consensus_median_of_three(env, oracles):
                                   last_energy_consumed=30, total_readings=1, valid_readings=1, quality_score=100)
 
 
-def test_consensus_even_count_takes_the_lower_median(env, oracles):
-    a, _, c = oracles
-    res = h.expect_ok(consensus(env, T0, [(c, 300, 20), (a, 100, 40)]))
-    assert env.events(res, "ConsensusReached")[0] == {
-        "meter_id": MID, "oracle_count": 2, "median_produced": 100, "median_consumed": 20, "reading_timestamp": T0}
-    m = env.registry_meter()
-    assert (m.total_generation, m.total_consumption) == (100, 20)
+def test_consensus_even_count_is_refused(env):
+    """An even count has no middle reading: refused even when it reaches the threshold (n = 4, t = 3, 4 sign)."""
+    kps = [Keypair() for _ in range(4)]
+    env.update(backup_oracles=[k.pubkey() for k in kps], consensus_threshold=3)
+    before = env.snaps()
+    h.assert_rejected(env.svm, consensus(env, T0, [(k, 100, 50) for k in kps]), OracleError.EvenOracleCount, before)
 
 
 def test_consensus_outlier_is_ignored(env):
-    """The spec's example: 98, 100, 102 and a faulty 250 -> lower median 100 (spec: average 101)."""
+    """The spec's example (a faulty oracle reports far more), as 3-of-4: two honest identical readings and
+    a faulty one; the honest reading is taken whole (the spec averaged 4 values into one nobody reported)."""
     kps = [Keypair() for _ in range(4)]
     env.update(backup_oracles=[k.pubkey() for k in kps], consensus_threshold=3)
-    values = [98_000, 100_000, 102_000, 250_000]
-    res = h.expect_ok(consensus(env, T0, [(k, v, 50_000) for k, v in zip(kps, values)]))
-    assert env.events(res, "ConsensusReached")[0]["median_produced"] == o.lower_median(values) == 100_000
-    assert env.registry_meter().total_generation == 100_000
+    entries = [(kps[0], 10_000, 5_000), (kps[1], 10_000, 5_000), (kps[3], 25_000, 0)]
+    res = h.expect_ok(consensus(env, T0, entries))
+    ev = env.events(res, "ConsensusReached")[0]
+    assert (ev["oracle"], ev["median_produced"], ev["median_consumed"]) == (kps[0].pubkey(), 10_000, 5_000)
+    m = env.registry_meter()
+    assert (m.total_generation, m.total_consumption) == (10_000, 5_000)
+
+
+def test_consensus_disagreement_is_refused(env, oracles):
+    """No signer reported (median produced, median consumed): no value is invented, the round fails."""
+    a, b, c = oracles
+    before = env.snaps()
+    h.assert_rejected(env.svm, consensus(env, T0, [(a, 100, 50), (b, 101, 0), (c, 102, 52)]),
+                      OracleError.ConsensusDisagreement, before)
 
 
 def test_consensus_median_is_validated_like_any_reading(env, oracles):
     a, b, c = oracles
     cfg, state, meter_snap = env.config(), env.state(), h.snapshot(env.svm, env.meter)
-    res = consensus(env, T0, [(a, 20_000, 1_000), (b, 11_000, 1_000), (c, 500, 1_000)])  # median 11:1
+    res = consensus(env, T0, [(a, 20_000, 1_000), (b, 11_000, 1_000), (c, 500, 1_000)])  # b's reading: 11:1
     assert env.events(res, "ConsensusReached")[0]["median_produced"] == 11_000
     assert_recorded_rejection(env, res, RejectReason.RatioExceeded, cfg, state, meter_snap, 11_000, 1_000, T0,
                               source=ReadingSource.Consensus)
@@ -832,27 +937,28 @@ def test_consensus_with_no_readings(env, oracles):
 def test_consensus_duplicate_oracle(env, oracles):
     a = oracles[0]
     before = env.snaps()
-    h.assert_rejected(env.svm, consensus(env, T0, [(a, 100, 50), (a, 100, 50)]), OracleError.DuplicateOracle, before)
+    h.assert_rejected(env.svm, consensus(env, T0, [(a, 100, 50), (oracles[1], 100, 50), (a, 100, 50)]),
+                      OracleError.DuplicateOracle, before)
 
 
 def test_consensus_unknown_oracle(env, oracles):
     before = env.snaps()
-    h.assert_rejected(env.svm, consensus(env, T0, [(oracles[0], 100, 50), (Keypair(), 100, 50)]),
-                      OracleError.UnauthorizedOracle, before)
+    entries = [(oracles[0], 100, 50), (oracles[1], 100, 50), (Keypair(), 100, 50)]
+    h.assert_rejected(env.svm, consensus(env, T0, entries), OracleError.UnauthorizedOracle, before)
 
 
 def test_consensus_disabled_without_backup_oracles(env):
-    kps = [Keypair(), Keypair()]
+    kps = [Keypair(), Keypair(), Keypair()]
     before = env.snaps()
     h.assert_rejected(env.svm, consensus(env, T0, [(k, 100, 50) for k in kps]), OracleError.UnauthorizedOracle, before)
 
 
 def test_consensus_oracles_must_sign(env, oracles):
-    a, b, _ = oracles
-    ix = o.ix_submit_meter_reading_consensus(MID, T0, [(a.pubkey(), 100, 50), (b.pubkey(), 100, 50)])
+    a, b, c = oracles
+    ix = o.ix_submit_meter_reading_consensus(MID, T0, [(k.pubkey(), 100, 50) for k in oracles])
     ix = patch(ix, b.pubkey(), is_signer=False)
     before = env.snaps()
-    h.assert_rejected(env.svm, env.send(ix, a), OracleError.OracleNotSigner, before)
+    h.assert_rejected(env.svm, env.send(ix, a, c), OracleError.OracleNotSigner, before)
 
 
 def test_consensus_values_and_oracles_must_pair_up(env, oracles):
@@ -883,7 +989,7 @@ def test_consensus_when_paused(env, oracles):
 
 
 def test_consensus_account_substitutions(env, oracles):
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Solar", env.meter_key.pubkey())
+    register_meter(env, "METER-0002", "Solar", env.meter_key)
     env.ok(o.ix_initialize_meter_state(env.gateway.pubkey(), MID2), env.gateway)
     other_meter, other_state = reg.meter_pda(MID2)[0], o.meter_state_pda(MID2)[0]
     gc = gov.governance_config_pda()[0]
@@ -1008,7 +1114,7 @@ def test_authority_transfer_errors(env):
 
 def _all_instructions(env: Env, oracles: list[Keypair]) -> dict[str, tuple[Instruction, list[Keypair], Pubkey]]:
     """name -> (instruction, signers, the signer account the instruction checks)."""
-    reg.register_user_and_meter(env.svm, env.owner, "METER-0002", "Solar")
+    register_meter(env, "METER-0002", "Solar")
     new = Keypair()
     a, g = env.admin, env.gateway
     return {

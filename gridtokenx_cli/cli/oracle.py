@@ -107,17 +107,44 @@ def submit_consensus(ctx: typer.Context,
                                                              "(repeat; each keypair signs)"),
                      timestamp: str = typer.Option(None, "--timestamp", help="reading time, unix seconds "
                                                                              "(default: the chain's clock)")) -> None:
-    """Backup oracles submit one reading together; the median of their values is accepted if at least the
-    consensus threshold of distinct configured oracles sign (submit_meter_reading_consensus; -k pays)."""
+    """Backup oracles submit one reading together: an odd number, at least the consensus threshold, of distinct
+    configured oracles sign; the reading equal to (median produced, median consumed) is taken whole, and a round
+    where no oracle reported that pair fails with ConsensusDisagreement (submit_meter_reading_consensus; -k
+    pays)."""
     from gridtokenx_cli.clients import oracle as orc
 
     parsed = [_parse_oracle_reading(r) for r in readings]
+    if len(parsed) % 2 == 0:
+        usage_error("--reading", f"{len(parsed)} readings: an even count has no middle reading",
+                    "give an odd number of --reading options")
     with session(ctx) as s:
         mid, _, _ = s.meter(meter_id)
         ts = s.now() if timestamp is None else parse_amount(timestamp, "--timestamp")
         ix = orc.ix_submit_meter_reading_consensus(mid, ts, [(kp.pubkey(), p, c) for kp, p, c in parsed])
         out = s.send("oracle submit-consensus", ix, [kp for kp, _, _ in parsed])
         s.report("oracle submit-consensus", out, {"reading_timestamp": ts, **_reading_result(s, mid, meter_id, out)})
+
+
+#: ``OracleParams`` field -> the option that sets it (errors name the option).
+CONFIG_FLAGS = {
+    "api_gateway": "--api-gateway", "min_energy_value": "--min-energy", "max_energy_value": "--max-energy",
+    "max_production_ratio": "--max-production-ratio", "max_deviation_percent": "--max-deviation-percent",
+    "min_reading_interval": "--min-reading-interval", "type_ceiling_w": "--type-ceiling",
+    "capacity_margin_percent": "--capacity-margin-percent",
+    "first_reading_max_interval": "--first-reading-max-interval",
+    "deviation_floor_percent": "--deviation-floor-percent", "backup_oracles": "--backup-oracle",
+    "consensus_threshold": "--consensus-threshold",
+}
+
+
+def _parse_type_ceiling(value: str) -> tuple[str, int]:
+    from gridtokenx_cli.clients import oracle as orc
+
+    name, sep, watts = value.partition("=")
+    if not sep or name not in orc.METER_TYPES:
+        usage_error("--type-ceiling", f"{value!r} is not TYPE=W with TYPE one of {', '.join(orc.METER_TYPES)}",
+                    "e.g. --type-ceiling Solar=1000000")
+    return name, parse_amount(watts, "--type-ceiling")
 
 
 @app.command("update-config")
@@ -131,43 +158,64 @@ def update_config(ctx: typer.Context,
                                                     help="largest change against the previous reading, %"),
                   min_interval: str = typer.Option(None, "--min-reading-interval",
                                                    help="seconds between two readings of a meter"),
+                  type_ceilings: List[str] = typer.Option(None, "--type-ceiling",
+                                                          help="TYPE=W: plausibility ceiling of a meter type "
+                                                               "(Solar, Wind, Battery, Grid), 1 W to 1 GW (repeat)"),
+                  capacity_margin: str = typer.Option(None, "--capacity-margin-percent",
+                                                      help="allowance above the rated energy, % (0-100)"),
+                  first_interval: str = typer.Option(None, "--first-reading-max-interval",
+                                                     help="seconds of rated output a first reading may cover at "
+                                                          "most (1-86400)"),
+                  deviation_floor: str = typer.Option(None, "--deviation-floor-percent",
+                                                      help="production change always allowed, % of the "
+                                                           "interval's capacity bound (0-100)"),
                   backup_oracles: List[str] = typer.Option(None, "--backup-oracle",
                                                            help="public key of a backup oracle (repeat; replaces "
                                                                 "the list)"),
                   clear_backup_oracles: bool = typer.Option(False, "--clear-backup-oracles",
                                                             help="remove every backup oracle"),
                   threshold: str = typer.Option(None, "--consensus-threshold",
-                                                help="backup oracles needed for a consensus reading")) -> None:
-    """Change validation limits, the API gateway or the backup oracles (admin signs); unset options keep
-    their current value."""
+                                                help="backup oracles needed for a consensus reading (odd, a "
+                                                     "majority, >= 2f+1 with f = (n-1)/3)")) -> None:
+    """Change validation limits, plausibility bounds, the API gateway or the backup oracles (admin signs);
+    unset options keep their current value. The new values are checked before sending; an invalid one is a
+    usage error naming its option."""
     from gridtokenx_cli.clients import oracle as orc
     from gridtokenx_cli.generated.oracle.accounts import OracleConfig
 
     gateway = parse_pubkey(api_gateway, "--api-gateway") if api_gateway else None
     oracles = [parse_pubkey(o, "--backup-oracle") for o in backup_oracles or []]
+    ceilings = dict(_parse_type_ceiling(v) for v in type_ceilings or [])
     numbers = {name: parse_amount(v, flag, allow_zero=True) for name, flag, v in (
         ("min_energy_value", "--min-energy", min_energy), ("max_energy_value", "--max-energy", max_energy),
         ("max_production_ratio", "--max-production-ratio", max_ratio),
         ("max_deviation_percent", "--max-deviation-percent", max_deviation),
         ("min_reading_interval", "--min-reading-interval", min_interval),
+        ("capacity_margin_percent", "--capacity-margin-percent", capacity_margin),
+        ("first_reading_max_interval", "--first-reading-max-interval", first_interval),
+        ("deviation_floor_percent", "--deviation-floor-percent", deviation_floor),
         ("consensus_threshold", "--consensus-threshold", threshold)) if v is not None}
-    if numbers.get("max_deviation_percent", 0) >= 1 << 16:
-        usage_error("--max-deviation-percent", "does not fit in u16", "give a percentage below 65536")
+    for name in ("max_deviation_percent", "capacity_margin_percent", "deviation_floor_percent"):
+        if numbers.get(name, 0) >= 1 << 16:
+            usage_error(CONFIG_FLAGS[name], "does not fit in u16", "give a percentage below 65536")
     if numbers.get("consensus_threshold", 0) >= 1 << 8:
         usage_error("--consensus-threshold", "does not fit in u8", "give a count below 256")
     with session(ctx) as s:
         cfg = s.decode(orc.oracle_config_pda()[0], OracleConfig)
-        current = dict(api_gateway=cfg.api_gateway, min_energy_value=cfg.min_energy_value,
-                       max_energy_value=cfg.max_energy_value, max_production_ratio=cfg.max_production_ratio,
-                       max_deviation_percent=cfg.max_deviation_percent, min_reading_interval=cfg.min_reading_interval,
-                       backup_oracles=list(cfg.backup_oracles[: cfg.backup_oracle_count]),
-                       consensus_threshold=cfg.consensus_threshold)
-        current.update(numbers)
+        changes = dict(numbers)
+        if ceilings:
+            changes["type_ceiling_w"] = ceilings
         if gateway:
-            current["api_gateway"] = gateway
+            changes["api_gateway"] = gateway
         if oracles or clear_backup_oracles:
-            current["backup_oracles"] = oracles
-        out = s.send("oracle update-config", orc.ix_update_oracle_config(s.signer.pubkey(), orc.params(**current)))
+            changes["backup_oracles"] = oracles
+        params = orc.params_from_config(cfg, **changes)
+        try:
+            orc.check_params(params)
+        except ValueError as e:
+            field, _, problem = str(e).partition(": ")
+            usage_error(CONFIG_FLAGS.get(field, field), problem, "see `gtx oracle update-config --help`")
+        out = s.send("oracle update-config", orc.ix_update_oracle_config(s.signer.pubkey(), params))
         s.report("oracle update-config", out, {"config": config_view(s)})
 
 

@@ -47,6 +47,16 @@ DEFAULT_MAX_ENERGY_VALUE = 1_000_000_000
 DEFAULT_MAX_PRODUCTION_RATIO = 10
 DEFAULT_MAX_DEVIATION_PERCENT = 50
 DEFAULT_MIN_READING_INTERVAL = 60
+MAX_READING_GAP_SECONDS = 24 * 60 * 60
+#: ``type_ceiling_w`` order = the registry's ``MeterType`` order
+METER_TYPES = ("Solar", "Wind", "Battery", "Grid")
+MAX_TYPE_CEILING_W = 1_000_000_000
+MAX_CAPACITY_MARGIN_PERCENT = 100
+MAX_DEVIATION_FLOOR_PERCENT = 100
+DEFAULT_TYPE_CEILING_W = (1_000_000, 5_000_000, 1_000_000, 1_000_000)
+DEFAULT_CAPACITY_MARGIN_PERCENT = 10
+DEFAULT_FIRST_READING_MAX_INTERVAL = 60 * 60
+DEFAULT_DEVIATION_FLOOR_PERCENT = 25
 
 
 class OracleError(IntEnum):
@@ -73,6 +83,13 @@ class OracleError(IntEnum):
     OracleNotSigner = 6018
     DuplicateOracle = 6019
     ArithmeticOverflow = 6020
+    InvalidTypeCeiling = 6021
+    InvalidCapacityMargin = 6022
+    InvalidFirstReadingInterval = 6023
+    InvalidDeviationFloor = 6024
+    EvenOracleCount = 6025
+    ConsensusDisagreement = 6026
+    MeterNotApproved = 6027
 
 
 class RejectReason(IntEnum):
@@ -84,6 +101,7 @@ class RejectReason(IntEnum):
     OutOfRange = 3
     RatioExceeded = 4
     ExcessiveDeviation = 5
+    CapacityExceeded = 6
 
 
 #: OracleConfig counter of each rejection reason.
@@ -94,7 +112,29 @@ REJECT_COUNTERS = {
     RejectReason.OutOfRange: "rejected_out_of_range",
     RejectReason.RatioExceeded: "rejected_ratio",
     RejectReason.ExcessiveDeviation: "rejected_deviation",
+    RejectReason.CapacityExceeded: "rejected_capacity",
 }
+
+#: The ``OracleParams`` field each ``update_oracle_config`` error is about.
+PARAM_ERRORS = {
+    OracleError.InvalidApiGateway: "api_gateway",
+    OracleError.InvalidEnergyRange: "min_energy_value",
+    OracleError.InvalidProductionRatio: "max_production_ratio",
+    OracleError.InvalidDeviationPercent: "max_deviation_percent",
+    OracleError.InvalidReadingInterval: "min_reading_interval",
+    OracleError.InvalidTypeCeiling: "type_ceiling_w",
+    OracleError.InvalidCapacityMargin: "capacity_margin_percent",
+    OracleError.InvalidFirstReadingInterval: "first_reading_max_interval",
+    OracleError.InvalidDeviationFloor: "deviation_floor_percent",
+    OracleError.TooManyBackupOracles: "backup_oracles",
+    OracleError.InvalidBackupOracle: "backup_oracles",
+    OracleError.InvalidConsensusThreshold: "consensus_threshold",
+}
+
+#: ``OracleParams`` fields in declaration order (every one ``update_oracle_config`` replaces).
+PARAM_FIELDS = ("api_gateway", "min_energy_value", "max_energy_value", "max_production_ratio",
+                "max_deviation_percent", "min_reading_interval", "type_ceiling_w", "capacity_margin_percent",
+                "first_reading_max_interval", "deviation_floor_percent", "backup_oracles", "consensus_threshold")
 
 
 class ReadingSource(IntEnum):
@@ -109,7 +149,9 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
     "OracleConfigUpdated": B([
         ("admin", "pubkey"), ("api_gateway", "pubkey"), ("min_energy_value", "u64"), ("max_energy_value", "u64"),
         ("max_production_ratio", "u64"), ("max_deviation_percent", "u16"), ("min_reading_interval", "u64"),
-        ("backup_oracle_count", "u8"), ("consensus_threshold", "u8"), ("timestamp", "i64")]),
+        ("type_ceiling_w", "[u64;4]"), ("capacity_margin_percent", "u16"), ("first_reading_max_interval", "u64"),
+        ("deviation_floor_percent", "u16"), ("backup_oracle_count", "u8"), ("consensus_threshold", "u8"),
+        ("timestamp", "i64")]),
     "MeterStateInitialized": B([("meter_id", "[u8;32]"), ("meter_state", "pubkey"), ("initialized_by", "pubkey"),
                                 ("timestamp", "i64")]),
     "MeterReadingAccepted": B([
@@ -120,8 +162,8 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
         ("meter_id", "[u8;32]"), ("source", "u8"), ("reason", "u8"), ("energy_produced", "u64"),
         ("energy_consumed", "u64"), ("reading_timestamp", "i64"), ("rejected_readings", "u64"),
         ("total_readings", "u64"), ("quality_score", "u8")]),
-    "ConsensusReached": B([("meter_id", "[u8;32]"), ("oracle_count", "u8"), ("median_produced", "u64"),
-                           ("median_consumed", "u64"), ("reading_timestamp", "i64")]),
+    "ConsensusReached": B([("meter_id", "[u8;32]"), ("oracle_count", "u8"), ("oracle", "pubkey"),
+                           ("median_produced", "u64"), ("median_consumed", "u64"), ("reading_timestamp", "i64")]),
     "MarketClearingTriggered": B([("triggered_by", "pubkey"), ("timestamp", "i64"), ("previous_clearing_at", "i64"),
                                   ("clearing_count", "u64")]),
     "AuthorityTransferProposed": B([("authority", "pubkey"), ("pending_authority", "pubkey"), ("expires_at", "i64")]),
@@ -164,13 +206,100 @@ def params(api_gateway: Pubkey, *, min_energy_value: int = DEFAULT_MIN_ENERGY_VA
            max_production_ratio: int = DEFAULT_MAX_PRODUCTION_RATIO,
            max_deviation_percent: int = DEFAULT_MAX_DEVIATION_PERCENT,
            min_reading_interval: int = DEFAULT_MIN_READING_INTERVAL,
+           type_ceiling_w: Sequence[int] = DEFAULT_TYPE_CEILING_W,
+           capacity_margin_percent: int = DEFAULT_CAPACITY_MARGIN_PERCENT,
+           first_reading_max_interval: int = DEFAULT_FIRST_READING_MAX_INTERVAL,
+           deviation_floor_percent: int = DEFAULT_DEVIATION_FLOOR_PERCENT,
            backup_oracles: Sequence[Pubkey] = (), consensus_threshold: int = 1) -> otypes.OracleParams:
-    """An ``OracleParams`` value (defaults = what ``initialize_oracle`` sets)."""
+    """An ``OracleParams`` value (defaults = what ``initialize_oracle`` sets). ``type_ceiling_w`` may also be a
+    mapping ``{"Solar": W, …}`` of the types to change (the others keep their default)."""
     return otypes.OracleParams(
         api_gateway=api_gateway, min_energy_value=min_energy_value, max_energy_value=max_energy_value,
         max_production_ratio=max_production_ratio, max_deviation_percent=max_deviation_percent,
-        min_reading_interval=min_reading_interval, backup_oracles=list(backup_oracles),
+        min_reading_interval=min_reading_interval,
+        type_ceiling_w=type_ceilings(type_ceiling_w, DEFAULT_TYPE_CEILING_W),
+        capacity_margin_percent=capacity_margin_percent, first_reading_max_interval=first_reading_max_interval,
+        deviation_floor_percent=deviation_floor_percent, backup_oracles=list(backup_oracles),
         consensus_threshold=consensus_threshold)
+
+
+def type_ceilings(value, base: Sequence[int]) -> list[int]:
+    """Four ceilings (W, MeterType order) from a sequence of four or a ``{type name: W}`` mapping over ``base``."""
+    if isinstance(value, dict):
+        unknown = set(value) - set(METER_TYPES)
+        if unknown:
+            raise ValueError(f"type_ceiling_w: unknown meter type(s) {sorted(unknown)}, expected {METER_TYPES}")
+        return [int(value.get(name, base[i])) for i, name in enumerate(METER_TYPES)]
+    out = [int(v) for v in value]
+    if len(out) != len(METER_TYPES):
+        raise ValueError(f"type_ceiling_w: {len(out)} values, expected 4 ({', '.join(METER_TYPES)})")
+    return out
+
+
+def current_params(cfg: OracleConfig) -> dict:
+    """Every ``OracleParams`` field of a decoded ``OracleConfig`` (for read-modify-write updates)."""
+    out = {name: getattr(cfg, name) for name in PARAM_FIELDS if name != "backup_oracles"}
+    out["type_ceiling_w"] = list(cfg.type_ceiling_w)
+    out["backup_oracles"] = list(cfg.backup_oracles[:cfg.backup_oracle_count])
+    return out
+
+
+def params_from_config(cfg: OracleConfig, **changes) -> otypes.OracleParams:
+    """``OracleParams`` keeping every value of ``cfg`` except ``changes`` (``type_ceiling_w`` may be a partial
+    ``{type name: W}`` mapping)."""
+    unknown = set(changes) - set(PARAM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown OracleParams field(s): {sorted(unknown)}")
+    current = current_params(cfg)
+    if isinstance(changes.get("type_ceiling_w"), dict):
+        changes = {**changes, "type_ceiling_w": type_ceilings(changes["type_ceiling_w"], current["type_ceiling_w"])}
+    current.update(changes)
+    return params(**current)
+
+
+def check_params(p: otypes.OracleParams) -> None:
+    """The checks ``update_oracle_config`` makes, in its order, client-side, raising ``ValueError("field: …")``
+    (so the CLI can say which option is wrong before sending)."""
+    if p.api_gateway == Pubkey.default():
+        raise ValueError("api_gateway: must not be the default key")
+    if p.min_energy_value > p.max_energy_value:
+        raise ValueError("min_energy_value: must not exceed max_energy_value")
+    if p.max_production_ratio < 1:
+        raise ValueError("max_production_ratio: must be at least 1")
+    if p.max_deviation_percent < 1:
+        raise ValueError("max_deviation_percent: must be at least 1")
+    if p.min_reading_interval > MAX_MIN_READING_INTERVAL:
+        raise ValueError(f"min_reading_interval: must not exceed {MAX_MIN_READING_INTERVAL} s")
+    for name, c in zip(METER_TYPES, p.type_ceiling_w):
+        if not 1 <= c <= MAX_TYPE_CEILING_W:
+            raise ValueError(f"type_ceiling_w: the {name} ceiling must be 1 to {MAX_TYPE_CEILING_W:,} W, got {c}")
+    if p.capacity_margin_percent > MAX_CAPACITY_MARGIN_PERCENT:
+        raise ValueError(f"capacity_margin_percent: must not exceed {MAX_CAPACITY_MARGIN_PERCENT}")
+    if not 1 <= p.first_reading_max_interval <= MAX_READING_GAP_SECONDS:
+        raise ValueError(f"first_reading_max_interval: must be 1 to {MAX_READING_GAP_SECONDS} s")
+    if p.deviation_floor_percent > MAX_DEVIATION_FLOOR_PERCENT:
+        raise ValueError(f"deviation_floor_percent: must not exceed {MAX_DEVIATION_FLOOR_PERCENT}")
+    if len(p.backup_oracles) > MAX_BACKUP_ORACLES:
+        raise ValueError(f"backup_oracles: at most {MAX_BACKUP_ORACLES}, got {len(p.backup_oracles)}")
+    for i, k in enumerate(p.backup_oracles):
+        if k == Pubkey.default() or k in p.backup_oracles[:i]:
+            raise ValueError(f"backup_oracles: {k} is the default key or listed twice")
+    if not consensus_threshold_is_safe(len(p.backup_oracles), p.consensus_threshold):
+        raise ValueError(f"consensus_threshold: {p.consensus_threshold} is not safe for {len(p.backup_oracles)} "
+                         f"backup oracles (valid: {valid_thresholds(len(p.backup_oracles))})")
+
+
+def consensus_threshold_is_safe(n: int, t: int) -> bool:
+    """``update_oracle_config``'s threshold rule: n = 0 → t ≥ 1; else with f = (n − 1) // 3: t odd, t ≤ n,
+    2t > n and t ≥ 2f + 1."""
+    if n == 0:
+        return t >= 1
+    f = (n - 1) // 3
+    return t >= 2 * f + 1 and 2 * t > n and t % 2 == 1 and t <= n
+
+
+def valid_thresholds(n: int) -> list[int]:
+    return [t for t in range(1, max(n, 1) + 1) if consensus_threshold_is_safe(n, t)]
 
 
 def ix_initialize_oracle(authority: Pubkey, api_gateway: Pubkey, *,
@@ -290,9 +419,22 @@ def moving_average(average: int, interval: int) -> int:
     return interval if average == 0 else (4 * average + interval) // 5
 
 
-def lower_median(values: Sequence[int]) -> int:
-    """``sorted(values)[(n - 1) // 2]``: the median, the lower middle value for an even count."""
-    return sorted(values)[(len(values) - 1) // 2]
+def consensus_reading(readings: Sequence[tuple[int, int]]) -> int | None:
+    """Index of the reading ``submit_meter_reading_consensus`` accepts: the first ``(produced, consumed)`` equal
+    to (median produced, median consumed) of an odd count; ``None`` when no signer reported that pair (the
+    program refuses with ``ConsensusDisagreement``). Raises ``ValueError`` for an even or empty count."""
+    k = len(readings)
+    if k == 0 or k % 2 == 0:
+        raise ValueError(f"an odd number of readings is required, got {k}")
+    pair = (sorted(p for p, _ in readings)[k // 2], sorted(c for _, c in readings)[k // 2])
+    return next((i for i, r in enumerate(readings) if tuple(r) == pair), None)
+
+
+def capacity_bound_wh(capacity_w: int, ceiling_w: int, elapsed_s: int, margin_percent: int) -> int:
+    """Largest Wh the capacity rule accepts: ``⌊min(capacity, ceiling) × min(elapsed, 24 h) × (100 + margin)
+    / 360,000⌋``."""
+    elapsed = max(0, min(elapsed_s, MAX_READING_GAP_SECONDS))
+    return min(capacity_w, ceiling_w) * elapsed * (100 + margin_percent) // 360_000
 
 
 # ----------------------------------------------------------------------------- LiteSVM fixtures

@@ -28,15 +28,16 @@ def provision(chain, meters: Sequence[tuple[str, Keypair]], *, min_reading_inter
         platform.register_meter(owner, text_id, meter_type, key)
     if min_reading_interval is not None or lenient:
         cfg = platform.fetch_oracle_config()
-        params = orc.params(
-            cfg.api_gateway, min_energy_value=0 if lenient else cfg.min_energy_value,
-            max_energy_value=U64_MAX if lenient else cfg.max_energy_value,
-            max_production_ratio=U64_MAX if lenient else cfg.max_production_ratio,
-            max_deviation_percent=U16_MAX if lenient else cfg.max_deviation_percent,
-            min_reading_interval=cfg.min_reading_interval if min_reading_interval is None else min_reading_interval,
-            backup_oracles=list(cfg.backup_oracles[:cfg.backup_oracle_count]),
-            consensus_threshold=cfg.consensus_threshold)
-        platform.send(orc.ix_update_oracle_config(platform.bootstrap.pubkey(), params))
+        changes = {} if min_reading_interval is None else {"min_reading_interval": min_reading_interval}
+        if lenient:
+            # the widest values update_oracle_config accepts; the capacity bound still applies (meter rating ×
+            # 2, the largest margin), so readings must stay physically possible for the declared capacity
+            changes.update(min_energy_value=0, max_energy_value=U64_MAX, max_production_ratio=U64_MAX,
+                           max_deviation_percent=U16_MAX, type_ceiling_w=[orc.MAX_TYPE_CEILING_W] * 4,
+                           capacity_margin_percent=orc.MAX_CAPACITY_MARGIN_PERCENT,
+                           first_reading_max_interval=orc.MAX_READING_GAP_SECONDS,
+                           deviation_floor_percent=orc.MAX_DEVIATION_FLOOR_PERCENT)
+        platform.send(orc.ix_update_oracle_config(platform.bootstrap.pubkey(), orc.params_from_config(cfg, **changes)))
     return platform
 
 
@@ -44,11 +45,5 @@ def set_oracle_limits(platform, **changes) -> None:
     """``update_oracle_config`` with some limits changed (e.g. ``max_energy_value`` to provoke OutOfRange)."""
     from gridtokenx_cli.clients import oracle as orc
 
-    cfg = platform.fetch_oracle_config()
-    current = dict(min_energy_value=cfg.min_energy_value, max_energy_value=cfg.max_energy_value,
-                   max_production_ratio=cfg.max_production_ratio, max_deviation_percent=cfg.max_deviation_percent,
-                   min_reading_interval=cfg.min_reading_interval)
-    current.update(changes)
-    params = orc.params(cfg.api_gateway, backup_oracles=list(cfg.backup_oracles[:cfg.backup_oracle_count]),
-                        consensus_threshold=cfg.consensus_threshold, **current)
-    platform.send(orc.ix_update_oracle_config(platform.bootstrap.pubkey(), params))
+    platform.send(orc.ix_update_oracle_config(platform.bootstrap.pubkey(),
+                                              orc.params_from_config(platform.fetch_oracle_config(), **changes)))

@@ -31,7 +31,7 @@ pub enum OracleError {
     TooManyBackupOracles, // 6011
     #[msg("Backup oracles must be distinct and not the default key")]
     InvalidBackupOracle, // 6012
-    #[msg("consensus_threshold must be a majority of the backup oracles (1 <= t <= n, 2t > n)")]
+    #[msg("consensus_threshold must be odd, <= n, a strict majority of n and >= 2f+1, f = (n-1)/3, n = backup oracles")]
     InvalidConsensusThreshold, // 6013
     #[msg("The API gateway must not be the default key")]
     InvalidApiGateway, // 6014
@@ -47,4 +47,18 @@ pub enum OracleError {
     DuplicateOracle, // 6019
     #[msg("Arithmetic overflow")]
     ArithmeticOverflow, // 6020
+    #[msg("type_ceiling_w: every meter type's ceiling must be 1 W to 1 GW")]
+    InvalidTypeCeiling, // 6021
+    #[msg("capacity_margin_percent must not exceed 100")]
+    InvalidCapacityMargin, // 6022
+    #[msg("first_reading_max_interval must be 1 s to 24 hours")]
+    InvalidFirstReadingInterval, // 6023
+    #[msg("deviation_floor_percent must not exceed 100")]
+    InvalidDeviationFloor, // 6024
+    #[msg("An even number of oracle readings has no middle reading: submit an odd number")]
+    EvenOracleCount, // 6025
+    #[msg("No oracle reported the median pair (median produced, median consumed): no consensus")]
+    ConsensusDisagreement, // 6026
+    #[msg("The meter is not approved by the registry admin")]
+    MeterNotApproved, // 6027
 }

@@ -18,6 +18,10 @@ pub struct OracleConfigUpdated {
     pub max_production_ratio: u64,
     pub max_deviation_percent: u16,
     pub min_reading_interval: u64,
+    pub type_ceiling_w: [u64; 4],
+    pub capacity_margin_percent: u16,
+    pub first_reading_max_interval: u64,
+    pub deviation_floor_percent: u16,
     pub backup_oracle_count: u8,
     pub consensus_threshold: u8,
     pub timestamp: i64,
@@ -59,11 +63,13 @@ pub struct ReadingRejected {
     pub quality_score: u8,
 }
 
-/// Enough backup oracles agreed; the medians are then validated like any reading.
+/// Enough backup oracles agreed: `oracle`'s reading equals (median produced, median consumed) and is then
+/// validated like any reading.
 #[event]
 pub struct ConsensusReached {
     pub meter_id: [u8; 32],
     pub oracle_count: u8,
+    pub oracle: Pubkey,
     pub median_produced: u64,
     pub median_consumed: u64,
     pub reading_timestamp: i64,

@@ -23,6 +23,20 @@ pub const MAX_FUTURE_SKEW_SECONDS: i64 = 60;
 /// `min_reading_interval` can be at most 24 h: the registry refuses gaps above 24 h, so a longer
 /// minimum interval would make every second reading impossible.
 pub const MAX_MIN_READING_INTERVAL: u64 = 24 * 60 * 60;
+/// The registry's largest gap between two readings (`registry::state::MAX_READING_GAP_SECONDS`): the capacity
+/// bound never counts more elapsed time than this (a longer gap fails in the registry anyway).
+pub const MAX_READING_GAP_SECONDS: u64 = 24 * 60 * 60;
+
+/// Number of `registry::state::MeterType` variants (Solar, Wind, Battery, Grid): `type_ceiling_w` has one
+/// entry per variant, indexed by the variant's declaration order.
+pub const METER_TYPE_COUNT: usize = 4;
+/// Largest accepted `type_ceiling_w` entry: 1 GW. A sanity bound (not needed against overflow, the math is
+/// u128): a ceiling above the largest single plant would make the type rule meaningless.
+pub const MAX_TYPE_CEILING_W: u64 = 1_000_000_000;
+/// Largest accepted `capacity_margin_percent`: the bound is at most twice the rated energy.
+pub const MAX_CAPACITY_MARGIN_PERCENT: u16 = 100;
+/// Largest accepted `deviation_floor_percent` (of the interval's capacity bound).
+pub const MAX_DEVIATION_FLOOR_PERCENT: u16 = 100;
 
 /// Defaults set by `initialize_oracle` (platform-algorithms §2.1, §2.2, §2.4), changeable with
 /// `update_oracle_config`.
@@ -34,6 +48,15 @@ pub const DEFAULT_MAX_PRODUCTION_RATIO: u64 = 10;
 pub const DEFAULT_MAX_DEVIATION_PERCENT: u16 = 50;
 /// "Real-time" tier: 60 s.
 pub const DEFAULT_MIN_READING_INTERVAL: u64 = 60;
+/// Ceilings per meter type, W, in `MeterType` order: Solar 1 MW (a large rooftop / community array),
+/// Wind 5 MW (one utility turbine), Battery 1 MW, Grid 1 MW (a commercial grid connection).
+pub const DEFAULT_TYPE_CEILING_W: [u64; METER_TYPE_COUNT] = [1_000_000, 5_000_000, 1_000_000, 1_000_000];
+/// 10 % above the rated energy (meter accuracy class and interval-boundary jitter).
+pub const DEFAULT_CAPACITY_MARGIN_PERCENT: u16 = 10;
+/// A first reading covers at most one hour of rated output.
+pub const DEFAULT_FIRST_READING_MAX_INTERVAL: u64 = 60 * 60;
+/// A change of up to 25 % of the interval's capacity bound is always allowed (sunrise after a 0 reading).
+pub const DEFAULT_DEVIATION_FLOOR_PERCENT: u16 = 25;
 
 /// Singleton `[seeds::ORACLE_CONFIG]`.
 #[account]
@@ -51,6 +74,18 @@ pub struct OracleConfig {
     pub max_deviation_percent: u16,
     /// Smallest accepted gap between two accepted readings of one meter, seconds.
     pub min_reading_interval: u64,
+    /// Plausibility ceiling per meter type, W, indexed by `MeterType` (Solar, Wind, Battery, Grid). A reading's
+    /// produced and consumed energy may not exceed `min(meter.capacity_w, ceiling) × elapsed s / 3600 ×
+    /// (100 + capacity_margin_percent) / 100` Wh.
+    pub type_ceiling_w: [u64; METER_TYPE_COUNT],
+    /// Extra allowance on the rated energy, percent (0–100).
+    pub capacity_margin_percent: u16,
+    /// Elapsed time the capacity bound grants a meter's first accepted reading at most, seconds (the time
+    /// since registration counts, capped at this).
+    pub first_reading_max_interval: u64,
+    /// A production change of up to this percent of the interval's capacity bound is always allowed, so the
+    /// deviation rule is defined when the previous production is 0 (0–100).
+    pub deviation_floor_percent: u16,
     /// Oracles allowed to take part in `submit_meter_reading_consensus`; only the first
     /// `backup_oracle_count` entries are meaningful, the rest are `Pubkey::default()`.
     pub backup_oracles: [Pubkey; MAX_BACKUP_ORACLES],
@@ -68,6 +103,7 @@ pub struct OracleConfig {
     pub rejected_out_of_range: u64,
     pub rejected_ratio: u64,
     pub rejected_deviation: u64,
+    pub rejected_capacity: u64,
     /// Consensus rounds that reached the threshold (their median may still have been rejected).
     pub consensus_rounds: u64,
     pub last_clearing_at: i64,
@@ -94,6 +130,10 @@ pub struct OracleParams {
     pub max_production_ratio: u64,
     pub max_deviation_percent: u16,
     pub min_reading_interval: u64,
+    pub type_ceiling_w: [u64; METER_TYPE_COUNT],
+    pub capacity_margin_percent: u16,
+    pub first_reading_max_interval: u64,
+    pub deviation_floor_percent: u16,
     pub backup_oracles: Vec<Pubkey>,
     pub consensus_threshold: u8,
 }
@@ -134,10 +174,14 @@ pub enum RejectReason {
     RateLimited,
     /// A value outside `[min_energy_value, max_energy_value]`.
     OutOfRange,
-    /// `energy_produced > max_production_ratio × energy_consumed`.
+    /// `energy_produced > max_production_ratio × energy_consumed`; with `energy_consumed == 0` any
+    /// production on a Grid meter (generation-type meters may produce with zero consumption).
     RatioExceeded,
-    /// `energy_produced` moved more than `max_deviation_percent` from the last accepted reading.
+    /// `energy_produced` moved more than `max(max_deviation_percent of the last accepted production,
+    /// deviation_floor_percent of the interval's capacity bound)`.
     ExcessiveDeviation,
+    /// `energy_produced` or `energy_consumed` above `min(capacity_w, type ceiling) × elapsed × (100 + margin)`.
+    CapacityExceeded,
 }
 
 /// Which instruction produced a reading.
@@ -145,7 +189,7 @@ pub enum RejectReason {
 pub enum ReadingSource {
     /// `submit_meter_reading`: the API gateway relays a meter-signed reading.
     Gateway,
-    /// `submit_meter_reading_consensus`: the median of the backup oracles' values.
+    /// `submit_meter_reading_consensus`: the median reading of the backup oracles.
     Consensus,
 }
 

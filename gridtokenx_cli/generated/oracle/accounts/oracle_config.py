@@ -20,6 +20,10 @@ class OracleConfigJSON(typing.TypedDict):
     max_production_ratio: int
     max_deviation_percent: int
     min_reading_interval: int
+    type_ceiling_w: list[int]
+    capacity_margin_percent: int
+    first_reading_max_interval: int
+    deviation_floor_percent: int
     backup_oracles: list[str]
     backup_oracle_count: int
     consensus_threshold: int
@@ -32,6 +36,7 @@ class OracleConfigJSON(typing.TypedDict):
     rejected_out_of_range: int
     rejected_ratio: int
     rejected_deviation: int
+    rejected_capacity: int
     consensus_rounds: int
     last_clearing_at: int
     clearing_count: int
@@ -49,6 +54,10 @@ class OracleConfig:
         "max_production_ratio" / borsh.U64,
         "max_deviation_percent" / borsh.U16,
         "min_reading_interval" / borsh.U64,
+        "type_ceiling_w" / borsh.U64[4],
+        "capacity_margin_percent" / borsh.U16,
+        "first_reading_max_interval" / borsh.U64,
+        "deviation_floor_percent" / borsh.U16,
         "backup_oracles" / BorshPubkey[10],
         "backup_oracle_count" / borsh.U8,
         "consensus_threshold" / borsh.U8,
@@ -61,6 +70,7 @@ class OracleConfig:
         "rejected_out_of_range" / borsh.U64,
         "rejected_ratio" / borsh.U64,
         "rejected_deviation" / borsh.U64,
+        "rejected_capacity" / borsh.U64,
         "consensus_rounds" / borsh.U64,
         "last_clearing_at" / borsh.I64,
         "clearing_count" / borsh.U64,
@@ -73,6 +83,10 @@ class OracleConfig:
     max_production_ratio: int
     max_deviation_percent: int
     min_reading_interval: int
+    type_ceiling_w: list[int]
+    capacity_margin_percent: int
+    first_reading_max_interval: int
+    deviation_floor_percent: int
     backup_oracles: list[Pubkey]
     backup_oracle_count: int
     consensus_threshold: int
@@ -85,6 +99,7 @@ class OracleConfig:
     rejected_out_of_range: int
     rejected_ratio: int
     rejected_deviation: int
+    rejected_capacity: int
     consensus_rounds: int
     last_clearing_at: int
     clearing_count: int
@@ -141,6 +156,10 @@ class OracleConfig:
             max_production_ratio=dec.max_production_ratio,
             max_deviation_percent=dec.max_deviation_percent,
             min_reading_interval=dec.min_reading_interval,
+            type_ceiling_w=dec.type_ceiling_w,
+            capacity_margin_percent=dec.capacity_margin_percent,
+            first_reading_max_interval=dec.first_reading_max_interval,
+            deviation_floor_percent=dec.deviation_floor_percent,
             backup_oracles=dec.backup_oracles,
             backup_oracle_count=dec.backup_oracle_count,
             consensus_threshold=dec.consensus_threshold,
@@ -153,6 +172,7 @@ class OracleConfig:
             rejected_out_of_range=dec.rejected_out_of_range,
             rejected_ratio=dec.rejected_ratio,
             rejected_deviation=dec.rejected_deviation,
+            rejected_capacity=dec.rejected_capacity,
             consensus_rounds=dec.consensus_rounds,
             last_clearing_at=dec.last_clearing_at,
             clearing_count=dec.clearing_count,
@@ -168,6 +188,10 @@ class OracleConfig:
             "max_production_ratio": self.max_production_ratio,
             "max_deviation_percent": self.max_deviation_percent,
             "min_reading_interval": self.min_reading_interval,
+            "type_ceiling_w": self.type_ceiling_w,
+            "capacity_margin_percent": self.capacity_margin_percent,
+            "first_reading_max_interval": self.first_reading_max_interval,
+            "deviation_floor_percent": self.deviation_floor_percent,
             "backup_oracles": list(map(lambda item: str(item), self.backup_oracles)),
             "backup_oracle_count": self.backup_oracle_count,
             "consensus_threshold": self.consensus_threshold,
@@ -180,6 +204,7 @@ class OracleConfig:
             "rejected_out_of_range": self.rejected_out_of_range,
             "rejected_ratio": self.rejected_ratio,
             "rejected_deviation": self.rejected_deviation,
+            "rejected_capacity": self.rejected_capacity,
             "consensus_rounds": self.consensus_rounds,
             "last_clearing_at": self.last_clearing_at,
             "clearing_count": self.clearing_count,
@@ -196,6 +221,10 @@ class OracleConfig:
             max_production_ratio=obj["max_production_ratio"],
             max_deviation_percent=obj["max_deviation_percent"],
             min_reading_interval=obj["min_reading_interval"],
+            type_ceiling_w=obj["type_ceiling_w"],
+            capacity_margin_percent=obj["capacity_margin_percent"],
+            first_reading_max_interval=obj["first_reading_max_interval"],
+            deviation_floor_percent=obj["deviation_floor_percent"],
             backup_oracles=list(
                 map(lambda item: Pubkey.from_string(item), obj["backup_oracles"])
             ),
@@ -210,6 +239,7 @@ class OracleConfig:
             rejected_out_of_range=obj["rejected_out_of_range"],
             rejected_ratio=obj["rejected_ratio"],
             rejected_deviation=obj["rejected_deviation"],
+            rejected_capacity=obj["rejected_capacity"],
             consensus_rounds=obj["consensus_rounds"],
             last_clearing_at=obj["last_clearing_at"],
             clearing_count=obj["clearing_count"],

@@ -135,12 +135,12 @@ class InvalidConsensusThreshold(ProgramError):
     def __init__(self) -> None:
         super().__init__(
             6013,
-            "consensus_threshold must be a majority of the backup oracles (1 <= t <= n, 2t > n)",
+            "consensus_threshold must be odd, at most n, a strict majority of n and at least 2f+1 with f = (n-1)/3 (n = backup oracles)",
         )
 
     code = 6013
     name = "InvalidConsensusThreshold"
-    msg = "consensus_threshold must be a majority of the backup oracles (1 <= t <= n, 2t > n)"
+    msg = "consensus_threshold must be odd, at most n, a strict majority of n and at least 2f+1 with f = (n-1)/3 (n = backup oracles)"
 
 
 class InvalidApiGateway(ProgramError):
@@ -208,6 +208,79 @@ class ArithmeticOverflow(ProgramError):
     msg = "Arithmetic overflow"
 
 
+class InvalidTypeCeiling(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6021, "type_ceiling_w: every meter type's ceiling must be 1 W to 1 GW"
+        )
+
+    code = 6021
+    name = "InvalidTypeCeiling"
+    msg = "type_ceiling_w: every meter type's ceiling must be 1 W to 1 GW"
+
+
+class InvalidCapacityMargin(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6022, "capacity_margin_percent must not exceed 100")
+
+    code = 6022
+    name = "InvalidCapacityMargin"
+    msg = "capacity_margin_percent must not exceed 100"
+
+
+class InvalidFirstReadingInterval(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6023, "first_reading_max_interval must be 1 s to 24 hours")
+
+    code = 6023
+    name = "InvalidFirstReadingInterval"
+    msg = "first_reading_max_interval must be 1 s to 24 hours"
+
+
+class InvalidDeviationFloor(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6024, "deviation_floor_percent must not exceed 100")
+
+    code = 6024
+    name = "InvalidDeviationFloor"
+    msg = "deviation_floor_percent must not exceed 100"
+
+
+class EvenOracleCount(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6025,
+            "An even number of oracle readings has no middle reading: submit an odd number",
+        )
+
+    code = 6025
+    name = "EvenOracleCount"
+    msg = (
+        "An even number of oracle readings has no middle reading: submit an odd number"
+    )
+
+
+class ConsensusDisagreement(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6026,
+            "No oracle reported the median pair (median produced, median consumed): no consensus",
+        )
+
+    code = 6026
+    name = "ConsensusDisagreement"
+    msg = "No oracle reported the median pair (median produced, median consumed): no consensus"
+
+
+class MeterNotApproved(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6027, "The meter is not approved by the registry admin")
+
+    code = 6027
+    name = "MeterNotApproved"
+    msg = "The meter is not approved by the registry admin"
+
+
 CustomError = typing.Union[
     UnauthorizedGateway,
     UnauthorizedCaller,
@@ -230,6 +303,13 @@ CustomError = typing.Union[
     OracleNotSigner,
     DuplicateOracle,
     ArithmeticOverflow,
+    InvalidTypeCeiling,
+    InvalidCapacityMargin,
+    InvalidFirstReadingInterval,
+    InvalidDeviationFloor,
+    EvenOracleCount,
+    ConsensusDisagreement,
+    MeterNotApproved,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: UnauthorizedGateway(),
@@ -253,6 +333,13 @@ CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6018: OracleNotSigner(),
     6019: DuplicateOracle(),
     6020: ArithmeticOverflow(),
+    6021: InvalidTypeCeiling(),
+    6022: InvalidCapacityMargin(),
+    6023: InvalidFirstReadingInterval(),
+    6024: InvalidDeviationFloor(),
+    6025: EvenOracleCount(),
+    6026: ConsensusDisagreement(),
+    6027: MeterNotApproved(),
 }
 
 

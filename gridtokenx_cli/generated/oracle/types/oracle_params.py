@@ -14,6 +14,10 @@ class OracleParamsJSON(typing.TypedDict):
     max_production_ratio: int
     max_deviation_percent: int
     min_reading_interval: int
+    type_ceiling_w: list[int]
+    capacity_margin_percent: int
+    first_reading_max_interval: int
+    deviation_floor_percent: int
     backup_oracles: list[str]
     consensus_threshold: int
 
@@ -27,6 +31,10 @@ class OracleParams:
         "max_production_ratio" / borsh.U64,
         "max_deviation_percent" / borsh.U16,
         "min_reading_interval" / borsh.U64,
+        "type_ceiling_w" / borsh.U64[4],
+        "capacity_margin_percent" / borsh.U16,
+        "first_reading_max_interval" / borsh.U64,
+        "deviation_floor_percent" / borsh.U16,
         "backup_oracles" / borsh.Vec(typing.cast(Construct, BorshPubkey)),
         "consensus_threshold" / borsh.U8,
     )
@@ -36,6 +44,10 @@ class OracleParams:
     max_production_ratio: int
     max_deviation_percent: int
     min_reading_interval: int
+    type_ceiling_w: list[int]
+    capacity_margin_percent: int
+    first_reading_max_interval: int
+    deviation_floor_percent: int
     backup_oracles: list[Pubkey]
     consensus_threshold: int
 
@@ -48,6 +60,10 @@ class OracleParams:
             max_production_ratio=obj.max_production_ratio,
             max_deviation_percent=obj.max_deviation_percent,
             min_reading_interval=obj.min_reading_interval,
+            type_ceiling_w=obj.type_ceiling_w,
+            capacity_margin_percent=obj.capacity_margin_percent,
+            first_reading_max_interval=obj.first_reading_max_interval,
+            deviation_floor_percent=obj.deviation_floor_percent,
             backup_oracles=obj.backup_oracles,
             consensus_threshold=obj.consensus_threshold,
         )
@@ -60,6 +76,10 @@ class OracleParams:
             "max_production_ratio": self.max_production_ratio,
             "max_deviation_percent": self.max_deviation_percent,
             "min_reading_interval": self.min_reading_interval,
+            "type_ceiling_w": self.type_ceiling_w,
+            "capacity_margin_percent": self.capacity_margin_percent,
+            "first_reading_max_interval": self.first_reading_max_interval,
+            "deviation_floor_percent": self.deviation_floor_percent,
             "backup_oracles": self.backup_oracles,
             "consensus_threshold": self.consensus_threshold,
         }
@@ -72,6 +92,10 @@ class OracleParams:
             "max_production_ratio": self.max_production_ratio,
             "max_deviation_percent": self.max_deviation_percent,
             "min_reading_interval": self.min_reading_interval,
+            "type_ceiling_w": self.type_ceiling_w,
+            "capacity_margin_percent": self.capacity_margin_percent,
+            "first_reading_max_interval": self.first_reading_max_interval,
+            "deviation_floor_percent": self.deviation_floor_percent,
             "backup_oracles": list(map(lambda item: str(item), self.backup_oracles)),
             "consensus_threshold": self.consensus_threshold,
         }
@@ -85,6 +109,10 @@ class OracleParams:
             max_production_ratio=obj["max_production_ratio"],
             max_deviation_percent=obj["max_deviation_percent"],
             min_reading_interval=obj["min_reading_interval"],
+            type_ceiling_w=obj["type_ceiling_w"],
+            capacity_margin_percent=obj["capacity_margin_percent"],
+            first_reading_max_interval=obj["first_reading_max_interval"],
+            deviation_floor_percent=obj["deviation_floor_percent"],
             backup_oracles=list(
                 map(lambda item: Pubkey.from_string(item), obj["backup_oracles"])
             ),

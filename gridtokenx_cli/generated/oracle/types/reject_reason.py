@@ -29,6 +29,10 @@ class ExcessiveDeviationJSON(typing.TypedDict):
     kind: typing.Literal["ExcessiveDeviation"]
 
 
+class CapacityExceededJSON(typing.TypedDict):
+    kind: typing.Literal["CapacityExceeded"]
+
+
 @dataclass
 class FutureTimestamp:
     discriminator: typing.ClassVar = 0
@@ -137,6 +141,24 @@ class ExcessiveDeviation:
         }
 
 
+@dataclass
+class CapacityExceeded:
+    discriminator: typing.ClassVar = 6
+    kind: typing.ClassVar = "CapacityExceeded"
+
+    @classmethod
+    def to_json(cls) -> CapacityExceededJSON:
+        return CapacityExceededJSON(
+            kind="CapacityExceeded",
+        )
+
+    @classmethod
+    def to_encodable(cls) -> dict:
+        return {
+            "CapacityExceeded": {},
+        }
+
+
 RejectReasonKind = typing.Union[
     FutureTimestamp,
     Backdated,
@@ -144,6 +166,7 @@ RejectReasonKind = typing.Union[
     OutOfRange,
     RatioExceeded,
     ExcessiveDeviation,
+    CapacityExceeded,
 ]
 RejectReasonJSON = typing.Union[
     FutureTimestampJSON,
@@ -152,6 +175,7 @@ RejectReasonJSON = typing.Union[
     OutOfRangeJSON,
     RatioExceededJSON,
     ExcessiveDeviationJSON,
+    CapacityExceededJSON,
 ]
 
 
@@ -170,6 +194,8 @@ def from_decoded(obj: dict) -> RejectReasonKind:
         return RatioExceeded()
     if "ExcessiveDeviation" in obj:
         return ExcessiveDeviation()
+    if "CapacityExceeded" in obj:
+        return CapacityExceeded()
     raise ValueError("Invalid enum object")
 
 
@@ -186,6 +212,8 @@ def from_json(obj: RejectReasonJSON) -> RejectReasonKind:
         return RatioExceeded()
     if obj["kind"] == "ExcessiveDeviation":
         return ExcessiveDeviation()
+    if obj["kind"] == "CapacityExceeded":
+        return CapacityExceeded()
     kind = obj["kind"]
     raise ValueError(f"Unrecognized enum kind: {kind}")
 
@@ -197,4 +225,5 @@ layout = EnumForCodegen(
     "OutOfRange" / borsh.CStruct(),
     "RatioExceeded" / borsh.CStruct(),
     "ExcessiveDeviation" / borsh.CStruct(),
+    "CapacityExceeded" / borsh.CStruct(),
 )

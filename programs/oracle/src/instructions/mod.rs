@@ -26,6 +26,7 @@ pub use update_oracle_config::*;
 
 use anchor_lang::prelude::*;
 use gridtokenx_common::seeds;
+use registry::state::MeterAccount;
 
 use crate::{
     error::OracleError,
@@ -43,6 +44,26 @@ pub(crate) struct Reading {
     pub source: ReadingSource,
 }
 
+/// What the validation reads from the registry's `MeterAccount`.
+pub(crate) struct MeterFacts {
+    pub last_reading_at: i64,
+    pub registered_at: i64,
+    pub capacity_w: u64,
+    /// `MeterType` declaration index (Solar 0, Wind 1, Battery 2, Grid 3): `OracleConfig::type_ceiling_w`'s index.
+    pub meter_type: usize,
+}
+
+impl MeterFacts {
+    pub fn of(meter: &MeterAccount) -> Self {
+        Self {
+            last_reading_at: meter.last_reading_at,
+            registered_at: meter.registered_at,
+            capacity_w: meter.capacity_w,
+            meter_type: meter.meter_type as usize,
+        }
+    }
+}
+
 /// The accounts of the `registry::update_meter_reading` CPI.
 pub(crate) struct RegistryCpi<'info> {
     pub oracle_authority: AccountInfo<'info>,
@@ -55,14 +76,14 @@ fn incr(v: u64) -> Result<u64> {
     v.checked_add(1).ok_or_else(|| error!(OracleError::ArithmeticOverflow))
 }
 
-/// Validates `reading` (future, backdated, rate limit, range, ratio, deviation). A rejection is recorded
+/// Validates `reading` (future, backdated, rate limit, range, ratio, deviation, capacity). A rejection is recorded
 /// in the counters of `config` and `meter_state` plus a `ReadingRejected` event and returns `Ok`; an
 /// accepted reading is forwarded to the registry (CPI signed by `[ORACLE_AUTHORITY]`) and becomes the
 /// meter's last reading.
 pub(crate) fn process_reading(
     config: &mut OracleConfig,
     meter_state: &mut MeterState,
-    registry_last_reading_at: i64,
+    meter: MeterFacts,
     reading: Reading,
     cpi: RegistryCpi<'_>,
 ) -> Result<()> {
@@ -73,12 +94,19 @@ pub(crate) fn process_reading(
         max_production_ratio: config.max_production_ratio,
         max_deviation_percent: config.max_deviation_percent,
         min_reading_interval: config.min_reading_interval,
+        type_ceiling_w: config.type_ceiling_w,
+        capacity_margin_percent: config.capacity_margin_percent,
+        first_reading_max_interval: config.first_reading_max_interval,
+        deviation_floor_percent: config.deviation_floor_percent,
     };
     let history = History {
         has_previous: meter_state.valid_readings > 0,
         last_reading_timestamp: meter_state.last_reading_timestamp,
-        registry_last_reading_at,
+        registry_last_reading_at: meter.last_reading_at,
         last_energy_produced: meter_state.last_energy_produced,
+        registered_at: meter.registered_at,
+        capacity_w: meter.capacity_w,
+        meter_type: meter.meter_type,
     };
     let verdict = validate_reading(
         &limits,
@@ -102,6 +130,7 @@ pub(crate) fn process_reading(
                 RejectReason::OutOfRange => &mut config.rejected_out_of_range,
                 RejectReason::RatioExceeded => &mut config.rejected_ratio,
                 RejectReason::ExcessiveDeviation => &mut config.rejected_deviation,
+                RejectReason::CapacityExceeded => &mut config.rejected_capacity,
             };
             *counter = incr(*counter)?;
             meter_state.rejected_readings = incr(meter_state.rejected_readings)?;

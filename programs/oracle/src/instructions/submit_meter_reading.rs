@@ -5,7 +5,7 @@ use registry::{program::Registry, state::MeterAccount};
 use crate::{
     ed25519::{reading_message, verify_preceding_ed25519, SignatureCheckError, INSTRUCTIONS_SYSVAR_ID},
     error::OracleError,
-    instructions::{process_reading, Reading, RegistryCpi},
+    instructions::{process_reading, MeterFacts, Reading, RegistryCpi},
     state::{MeterState, OracleConfig, ReadingSource, ORACLE_AUTHORITY_ADDRESS, ORACLE_CONFIG_ADDRESS},
 };
 
@@ -25,6 +25,7 @@ pub struct SubmitMeterReading<'info> {
         bump = meter.bump,
         seeds::program = ids::REGISTRY,
         constraint = meter.active @ OracleError::MeterInactive,
+        constraint = meter.approved @ OracleError::MeterNotApproved,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
     /// CHECK: the oracle's CPI signer PDA `[ORACLE_AUTHORITY]` (address checked).
@@ -61,11 +62,11 @@ pub fn handler(
         })?;
     }
 
-    let registry_last_reading_at = accounts.meter.last_reading_at;
+    let meter = MeterFacts::of(&accounts.meter);
     process_reading(
         &mut accounts.oracle_config,
         &mut accounts.meter_state,
-        registry_last_reading_at,
+        meter,
         Reading { meter_id, energy_produced, energy_consumed, reading_timestamp, source: ReadingSource::Gateway },
         RegistryCpi {
             oracle_authority: accounts.oracle_authority.to_account_info(),

@@ -5,16 +5,16 @@ use registry::{program::Registry, state::MeterAccount};
 use crate::{
     error::OracleError,
     events::ConsensusReached,
-    instructions::{process_reading, Reading, RegistryCpi},
+    instructions::{process_reading, MeterFacts, Reading, RegistryCpi},
     state::{
         MeterState, OracleConfig, OracleValues, ReadingSource, MAX_BACKUP_ORACLES, ORACLE_AUTHORITY_ADDRESS,
         ORACLE_CONFIG_ADDRESS,
     },
-    validation::lower_median,
+    validation::{consensus_reading, ConsensusError},
 };
 
 /// Remaining accounts: one signer per entry of `readings`, in the same order (`readings[i]` are the
-/// values reported by `remaining_accounts[i]`).
+/// values reported by `remaining_accounts[i]`); an odd number of them.
 #[derive(Accounts)]
 #[instruction(meter_id: [u8; 32])]
 pub struct SubmitMeterReadingConsensus<'info> {
@@ -28,6 +28,7 @@ pub struct SubmitMeterReadingConsensus<'info> {
         bump = meter.bump,
         seeds::program = ids::REGISTRY,
         constraint = meter.active @ OracleError::MeterInactive,
+        constraint = meter.approved @ OracleError::MeterNotApproved,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
     /// CHECK: the oracle's CPI signer PDA `[ORACLE_AUTHORITY]` (address checked).
@@ -38,12 +39,15 @@ pub struct SubmitMeterReadingConsensus<'info> {
     pub registry_program: Program<'info, Registry>,
 }
 
-/// Byzantine-tolerant reading (platform-algorithms §2.5): at least `consensus_threshold` distinct
-/// configured backup oracles sign this transaction, each reporting its own values; the lower median of
-/// the produced values and of the consumed values (taken independently) goes through the same
-/// validation as a gateway reading. Fixes to the illustration: oracles must actually sign (the
-/// illustration trusted an `oracle_pubkey` field inside the argument), duplicates are refused (one oracle
-/// repeated would reach any threshold), and the timestamp is the one the oracles sign, not the clock.
+/// Byzantine-tolerant reading (platform-algorithms §2.5): an odd number k ≥ `consensus_threshold` of
+/// distinct configured backup oracles sign this transaction, each reporting its own values; the accepted
+/// reading is one signer's whole reading equal to (median produced, median consumed), which then goes
+/// through the same validation as a gateway reading (see `validation::consensus_reading` for why a
+/// minority cannot steer it and `update_oracle_config::consensus_threshold_is_safe` for the threshold rule).
+/// Fixes to the illustration: oracles must actually sign (the illustration trusted an `oracle_pubkey` field
+/// inside the argument), duplicates are refused (one oracle repeated would reach any threshold), the count
+/// must be odd (the illustration averaged two middle values), produced and consumed come from the same
+/// reading, and the timestamp is the one the oracles sign, not the clock.
 pub fn handler(
     ctx: Context<SubmitMeterReadingConsensus>,
     meter_id: [u8; 32],
@@ -57,6 +61,7 @@ pub fn handler(
     let oracles = ctx.remaining_accounts;
     require!(readings.len() == oracles.len(), OracleError::OracleCountMismatch);
     require!(readings.len() >= usize::from(config.consensus_threshold), OracleError::InsufficientConsensus);
+    require!(readings.len() % 2 == 1, OracleError::EvenOracleCount);
     let backups = config.backups();
     for (i, oracle) in oracles.iter().enumerate() {
         require!(backups.contains(oracle.key), OracleError::UnauthorizedOracle);
@@ -64,12 +69,17 @@ pub fn handler(
         require!(!oracles[..i].iter().any(|o| o.key == oracle.key), OracleError::DuplicateOracle);
     }
     // Every entry is a distinct configured oracle, so there are at most MAX_BACKUP_ORACLES of them.
-    debug_assert!(readings.len() <= MAX_BACKUP_ORACLES);
-
-    let mut produced: Vec<u64> = readings.iter().map(|r| r.energy_produced).collect();
-    let mut consumed: Vec<u64> = readings.iter().map(|r| r.energy_consumed).collect();
-    let median_produced = lower_median(&mut produced).ok_or(OracleError::InsufficientConsensus)?;
-    let median_consumed = lower_median(&mut consumed).ok_or(OracleError::InsufficientConsensus)?;
+    let mut pairs = [(0u64, 0u64); MAX_BACKUP_ORACLES];
+    for (slot, r) in pairs.iter_mut().zip(readings.iter()) {
+        *slot = (r.energy_produced, r.energy_consumed);
+    }
+    let submitted = pairs.get(..readings.len()).ok_or(OracleError::InsufficientConsensus)?;
+    let chosen = consensus_reading(submitted).map_err(|e| match e {
+        ConsensusError::Empty => OracleError::InsufficientConsensus,
+        ConsensusError::EvenCount => OracleError::EvenOracleCount,
+        ConsensusError::Disagreement => OracleError::ConsensusDisagreement,
+    })?;
+    let accepted = readings[chosen];
 
     accounts.oracle_config.consensus_rounds = accounts
         .oracle_config
@@ -80,20 +90,21 @@ pub fn handler(
         meter_id,
         // <= MAX_BACKUP_ORACLES (10), see above.
         oracle_count: readings.len() as u8,
-        median_produced,
-        median_consumed,
+        oracle: *oracles[chosen].key,
+        median_produced: accepted.energy_produced,
+        median_consumed: accepted.energy_consumed,
         reading_timestamp,
     });
 
-    let registry_last_reading_at = accounts.meter.last_reading_at;
+    let meter = MeterFacts::of(&accounts.meter);
     process_reading(
         &mut accounts.oracle_config,
         &mut accounts.meter_state,
-        registry_last_reading_at,
+        meter,
         Reading {
             meter_id,
-            energy_produced: median_produced,
-            energy_consumed: median_consumed,
+            energy_produced: accepted.energy_produced,
+            energy_consumed: accepted.energy_consumed,
             reading_timestamp,
             source: ReadingSource::Consensus,
         },
