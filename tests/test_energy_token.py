@@ -218,12 +218,24 @@ def test_initialize_token(bare):
     assert info.bump == et.token_info_pda()[1]
     mint = bytes(bare.svm.get_account(bare.mint).data)
     assert bare.svm.get_account(bare.mint).owner == TOKEN_2022_PROGRAM_ID
-    # mint authority = Some(TokenInfo), supply 0, 9 decimals, initialised, no freeze authority
-    assert struct.unpack_from("<I32sQB?I", mint) == (1, bytes(bare.token_info), 0, 9, True, 0)
+    # mint authority = Some(TokenInfo), supply 0, 9 decimals, initialised, freeze authority = Some(governance's
+    # [b"governance_authority"] PDA): the emergency pause freezes GRX accounts (governance sync_grx_freeze)
+    assert struct.unpack_from("<I32sQB?I32s", mint) == (1, bytes(bare.token_info), 0, 9, True, 1,
+                                                         bytes(gov.governance_authority_pda()[0]))
     assert et.mint_decimals(bare.svm) == et.GRX_DECIMALS
     assert events(res) == [{"token_info": bare.token_info, "mint": bare.mint, "admin": bare.admin.pubkey(),
                             "decimals": 9}]
     bare.assert_supply_invariant()
+
+
+def test_initialize_token_pause_authority_must_be_governance_pda(bare):
+    """The freeze authority cannot be pointed at a key the caller holds (it could then freeze or thaw GRX)."""
+    attacker = h.funded_keypair(bare.svm)
+    ix = replace_account(et.ix_initialize_token(bare.admin.pubkey()), gov.governance_authority_pda()[0],
+                         attacker.pubkey())
+    before = bare.snaps(attacker.pubkey())
+    h.assert_rejected(bare.svm, bare.send(ix, bare.admin), A.ConstraintSeeds, before)
+    assert bare.svm.get_account(bare.mint) is None
 
 
 def test_initialize_token_requires_bootstrap(bare):

@@ -667,9 +667,11 @@ def test_match_orders_rejections(env, case):
     sell = env.place_sell(seller, 1_000, PRICE)
     if case == "zero":
         ix, code = env.ix_match(buyer.pubkey, buy, sell, 0), TE.ZeroAmount
-    elif case == "sides":
-        ix, code = env.ix_match(buyer.pubkey, sell, buy, buyer_grx_account=seller.grx,
-                                buyer_quote_account=seller.quote, seller_quote_account=buyer.quote), TE.WrongOrderSide
+    elif case == "sides":  # a sell order where the buy goes (the sell side's certificate account is valid)
+        other_sell = env.place_sell(seller, 500, PRICE)
+        second_quote = env.extra_token_account(seller.pubkey, env.quote_mint)  # else 2040 answers first
+        ix, code = env.ix_match(buyer.pubkey, other_sell, sell, buyer_grx_account=seller.grx,
+                                buyer_quote_account=second_quote), TE.WrongOrderSide
     elif case == "self":
         own_buy = env.place_buy(seller, 1_000, PRICE)
         # distinct token accounts, else Anchor's duplicate-mutable-account check (2040) answers first
@@ -1206,6 +1208,9 @@ def test_random_order_sequences_keep_invariants(trading_so, ops):
             res = env.send(env.ix_match(users[0].pubkey, b, s, o[3]), users[0].keypair)
             can = (bo.status.discriminator < 2 and so.status.discriminator < 2 and bo.owner != so.owner
                    and bo.price >= so.price)
+            if can:  # a fill whose quote cost rounds to 0 is refused (FillTooSmall)
+                q = min(o[3], *before)
+                can = tc.quote_for(q, tc.clearing_price(bo.price, so.price, q, env.market().total_volume_wh)) > 0
             assert h.is_ok(res) == can, h.logs(res)
             event("match ok" if can else f"match rejected ({h.custom_error_code(res)})")
             if can:
@@ -1217,10 +1222,20 @@ def test_random_order_sequences_keep_invariants(trading_so, ops):
             pick = [a for i, a in enumerate(open_orders) if (o[1] >> (i % 16)) & 1][:6]
             if not pick:
                 continue
-            res = env.send([cu_limit(), env.ix_batch(users[0].pubkey, pick)], users[0].keypair)
+            decoded = [env.order(a) for a in pick]
             book = [tc.BookOrder(x.side.discriminator, x.price, x.order_id, x.amount_wh - x.filled_wh)
-                    for x in map(env.order, pick)] if not h.is_ok(res) else None
-            event(f"auction {'ok' if h.is_ok(res) else 'no cross'}")
+                    for x in decoded]
+            model = tc.run_auction(book, env.market().last_clearing_price)
+            res = env.send([cu_limit(), env.ix_batch(users[0].pubkey, pick)], users[0].keypair)
+            expected = TE.NoCrossingOrders if model is None else None
+            for bi, si, q in (model[2] if model else []):  # the first refused fill decides the error
+                if decoded[bi].owner == decoded[si].owner:
+                    expected = TE.SelfTrade
+                elif tc.quote_for(q, model[0]) == 0:
+                    expected = TE.FillTooSmall
+                if expected:
+                    break
+            event(f"auction {'ok' if h.is_ok(res) else expected.name}")
             if h.is_ok(res):
                 [summary] = events(res, "BatchAuctionExecuted")
                 assert summary["fills"]
@@ -1229,8 +1244,8 @@ def test_random_order_sequences_keep_invariants(trading_so, ops):
                     so = env.order(tc.order_pda(env.market_address, fill["sell_order_id"])[0])
                     assert so.price <= summary["clearing_price"] <= bo.price
             else:
-                assert h.custom_error_code(res) == TE.NoCrossingOrders
-                assert tc.run_auction(book, 0) is None
+                assert expected is not None and h.custom_error_code(res) == expected, h.logs(res)
+            assert h.is_ok(res) == (expected is None)
         escrow_invariants(env, orders)
     # conservation: tokens only move between users, escrows and the fee vault
     a = env.accts

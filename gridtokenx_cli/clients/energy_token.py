@@ -108,8 +108,11 @@ def use_token_2022(ix: Instruction) -> Instruction:
 
 
 def ix_initialize_token(authority: Pubkey) -> Instruction:
+    """``initialize_token``: the GRX mint's freeze authority is governance's ``[b"governance_authority"]`` PDA
+    (the emergency pause freezes GRX accounts through ``governance::sync_grx_freeze``)."""
     return use_token_2022(eix.initialize_token(
-        {"authority": authority, "token_info": token_info_pda()[0], "mint": grx_mint_pda()[0]}))
+        {"authority": authority, "token_info": token_info_pda()[0],
+         "pause_authority": gov.governance_authority_pda()[0], "mint": grx_mint_pda()[0]}))
 
 
 def ix_mint_tokens_direct(authority: Pubkey, destination: Pubkey, amount: int, *,

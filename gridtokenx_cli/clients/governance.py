@@ -9,6 +9,7 @@ import json
 from enum import IntEnum
 from pathlib import Path
 
+from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
@@ -69,7 +70,34 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
     "ErcRevoked": svm_lite.Borsh([
         ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("revoked_by", "pubkey"), ("previous_status", "u8"),
         ("timestamp", "i64"), ("erc_revoked", "u64")]),
+    "GrxFreezeSynced": svm_lite.Borsh([("paused", "bool"), ("frozen", "u32"), ("thawed", "u32"),
+                                       ("unchanged", "u32"), ("timestamp", "i64")]),
 }
+
+#: Token accounts one ``sync_grx_freeze`` takes in a legacy transaction (32-byte keys; with
+#: ``emergency_pause`` in the same transaction there is room for about 25).
+SYNC_BATCH = 20
+
+TOKEN_2022_PROGRAM_ID = Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
+ENERGY_TOKEN_PROGRAM_ID = Pubkey.from_string("8V9a99PnHt5Z7oUy5ghaR5p9gCm1srurLUkCVZJ4yAFk")
+
+
+class GovernanceError(IntEnum):
+    """programs/governance/src/error.rs (6000 + declaration order)."""
+
+    AlreadyPaused = 6000
+    NotPaused = 6001
+    NotRecAuthority = 6002
+    InvalidRecAuthority = 6003
+    ZeroEnergyAmount = 6004
+    InsufficientUnclaimedEnergy = 6005
+    InvalidErcStatus = 6006
+    CertificateExpired = 6007
+    NotCertificateOwner = 6008
+    InvalidNewOwner = 6009
+    ArithmeticOverflow = 6010
+    InvalidGrxAccount = 6011
+    GrxNotFreezable = 6012
 
 
 # ----------------------------------------------------------------------------- PDAs
@@ -90,6 +118,50 @@ def erc_certificate_pda(certificate_id: bytes, program_id: Pubkey = PROGRAM_ID) 
 def governance_authority_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
     """``[b"governance_authority"]`` -> governance's signer PDA for its CPI into the registry."""
     return Pubkey.find_program_address([GOVERNANCE_AUTHORITY_SEED], program_id)
+
+
+def grx_mint_address() -> Pubkey:
+    """energy_token's ``[b"grx_mint"]`` PDA (the GRX mint)."""
+    return Pubkey.find_program_address([b"grx_mint"], ENERGY_TOKEN_PROGRAM_ID)[0]
+
+
+def ix_sync_grx_freeze(accounts: list[Pubkey] | tuple[Pubkey, ...]) -> Instruction:
+    """``sync_grx_freeze`` over GRX token ``accounts`` (permissionless): frozen while paused, thawed after."""
+    from solders.instruction import AccountMeta
+
+    return gix.sync_grx_freeze({
+        "governance_config": governance_config_pda()[0], "governance_authority": governance_authority_pda()[0],
+        "grx_mint": grx_mint_address(), "token_program": TOKEN_2022_PROGRAM_ID},
+        remaining_accounts=[AccountMeta(a, False, True) for a in accounts])
+
+
+def grx_token_accounts(chain) -> list[Pubkey]:
+    """Every GRX (Token-2022) token account the chain knows of: ``getProgramAccounts`` filtered by the mint on
+    RPC; on the embedded chain the accounts the CLI state file holds (``touched``), filtered the same way."""
+    mint = grx_mint_address()
+    found: list[Pubkey] = []
+    if hasattr(chain, "client"):  # RpcChain
+        from solana.rpc.types import MemcmpOpts
+
+        res = chain.call("get_program_accounts", TOKEN_2022_PROGRAM_ID, encoding="base64",
+                         filters=[MemcmpOpts(offset=0, bytes=str(mint))])
+        for keyed in res.value:
+            data = bytes(keyed.account.data)
+            if _is_token_account(data):
+                found.append(keyed.pubkey)
+        return sorted(found, key=str)
+    for address in sorted(getattr(chain, "touched", ()), key=str):
+        acc = chain.get_account(address)
+        if acc is not None and acc.owner == TOKEN_2022_PROGRAM_ID and bytes(acc.data)[:32] == bytes(mint) \
+                and _is_token_account(bytes(acc.data)):
+            found.append(address)
+    return found
+
+
+def _is_token_account(data: bytes) -> bool:
+    # 165 bytes (no extensions), or longer with AccountType::Account (2) at offset 165; a mint is 82 bytes or
+    # carries AccountType::Mint (1) there.
+    return len(data) == 165 or (len(data) > 165 and data[165] == 2)
 
 
 def certificate_id(text: str | bytes) -> bytes:

@@ -99,6 +99,8 @@ class TradingError(IntEnum):
     ZeroSwapOutput = 6025
     InvalidPoolAmount = 6026
     InsufficientFees = 6027
+    ErcCertificateMismatch = 6028
+    FillTooSmall = 6029
 
 
 class CommonError(IntEnum):
@@ -214,7 +216,8 @@ def grx_for(amount_wh: int) -> int:
 
 
 def fee_for(amount: int, fee_bps: int) -> int:
-    return amount * fee_bps // BPS_DENOMINATOR
+    """Rounded up: a positive rate never makes a positive-value trade free of fees (math.rs ``fee_for``)."""
+    return min(-(-amount * fee_bps // BPS_DENOMINATOR), amount)
 
 
 def clearing_price(bid: int, ask: int, volume_wh: int, total_volume_wh: int) -> int:
@@ -243,6 +246,8 @@ def compute_fill(bid: int, buy_remaining_wh: int, buy_escrow_remaining: int, amo
                  fee_bps: int) -> Fill:
     release = buy_escrow_remaining - quote_for(buy_remaining_wh - amount_wh, bid)
     cost = quote_for(amount_wh, price)
+    if cost == 0:
+        raise ValueError("FillTooSmall")  # GRX for no quote is refused on chain
     fee = fee_for(cost, fee_bps)
     assert 0 <= cost <= release
     return Fill(amount_wh, price, grx_for(amount_wh), cost, fee, cost - fee, release, release - cost)
@@ -727,6 +732,7 @@ class TradingEnv:
         seller = self._user(so.owner)
         accounts = {
             "matcher": matcher, "market": a["market"], "buy_order": buy, "sell_order": sell,
+            "sell_erc_certificate": so.erc_certificate,
             "escrow_authority": a["escrow_authority"], "grx_escrow": a["grx_escrow"],
             "quote_escrow": a["quote_escrow"], "fee_vault": a["fee_vault"],
             "buyer_grx_account": buyer.grx if buyer else Pubkey.default(),
@@ -740,6 +746,8 @@ class TradingEnv:
                                 remaining_accounts=[order_meta(o, False) for o in others])
 
     def auction_remaining(self, orders: Sequence[Pubkey]) -> list[AccountMeta]:
+        """Order groups of ``execute_batch_auction``: buy → order, owner's GRX and quote accounts; sell → order,
+        owner's quote account, the order's ERC certificate (read-only, re-checked at the fill)."""
         metas = []
         for address in orders:
             o = self.order(address)
@@ -748,6 +756,8 @@ class TradingEnv:
             if o.side.discriminator == SIDE_BUY:
                 metas.append(AccountMeta(u.grx, False, True))
             metas.append(AccountMeta(u.quote, False, True))
+            if o.side.discriminator == SIDE_SELL:
+                metas.append(AccountMeta(o.erc_certificate, False, False))
         return metas
 
     def ix_batch(self, cranker: Pubkey, orders: Sequence[Pubkey] = (), *,

@@ -27,4 +27,8 @@ pub enum GovernanceError {
     InvalidNewOwner,
     #[msg("Arithmetic overflow")]
     ArithmeticOverflow,
+    #[msg("Not a writable GRX token account")]
+    InvalidGrxAccount,
+    #[msg("The GRX mint's freeze authority is not the governance authority PDA")]
+    GrxNotFreezable,
 }

@@ -93,3 +93,14 @@ pub struct ErcRevoked {
     /// `GovernanceConfig::erc_revoked` after this revocation.
     pub erc_revoked: u64,
 }
+
+/// `sync_grx_freeze`: GRX token accounts frozen (system paused) or thawed (not paused) by this call.
+#[event]
+pub struct GrxFreezeSynced {
+    pub paused: bool,
+    pub frozen: u32,
+    pub thawed: u32,
+    /// Accounts passed that were already in the right state.
+    pub unchanged: u32,
+    pub timestamp: i64,
+}

@@ -2,6 +2,8 @@
 //! (defined in `gridtokenx_common`, read by every program), the admin's two-step authority transfer,
 //! the REC authority, and the Energy Renewable Certificate (ERC) lifecycle issue → validate → transfer →
 //! revoke, with double-claim prevention through the registry's `claimed_erc_generation` high-water mark.
+//! `sync_grx_freeze` carries the pause to GRX itself: while paused it freezes the GRX token accounts passed
+//! (the mint's freeze authority is this program's `[GOVERNANCE_AUTHORITY]` PDA), after the pause it thaws them.
 //!
 //! This file only dispatches; every instruction lives in `instructions/<name>.rs`.
 use anchor_lang::prelude::*;
@@ -61,5 +63,9 @@ pub mod governance {
 
     pub fn revoke_erc(ctx: Context<RevokeErc>) -> Result<()> {
         instructions::revoke_erc::handler(ctx)
+    }
+
+    pub fn sync_grx_freeze<'info>(ctx: Context<'info, SyncGrxFreeze<'info>>) -> Result<()> {
+        instructions::sync_grx_freeze::handler(ctx)
     }
 }

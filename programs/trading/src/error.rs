@@ -61,4 +61,8 @@ pub enum TradingError {
     InvalidPoolAmount,
     #[msg("Not enough fees in the vault")]
     InsufficientFees,
+    #[msg("The ERC certificate passed is not the one backing the sell order")]
+    ErcCertificateMismatch,
+    #[msg("The fill's quote cost rounds to zero")]
+    FillTooSmall,
 }

@@ -20,11 +20,14 @@ pub fn grx_for(amount_wh: u64) -> MathResult<u64> {
     amount_wh.checked_mul(GRX_PER_WH).ok_or(TradingError::ArithmeticOverflow)
 }
 
-/// `amount × fee_bps / 10_000`, rounded down (≤ amount because fee_bps ≤ 10_000).
+/// `amount × fee_bps / 10_000`, rounded **up**, so a positive fee rate never makes a trade of positive value
+/// free of fees (the published fragment rounded down: any quote cost below `10_000 / fee_bps` units paid no
+/// fee at all, and splitting a trade into such fills avoided the fee). Never more than `amount`, because
+/// `fee_bps ≤ 10_000` (checked by initialize_market); 0 only when the amount or the rate is 0.
 pub fn fee_for(amount: u64, fee_bps: u16) -> u64 {
-    let fee = u128::from(amount) * u128::from(fee_bps) / BPS_DENOMINATOR;
-    // fee ≤ amount because fee_bps ≤ 10_000 (checked by initialize_market), so it fits in u64.
-    u64::try_from(fee).unwrap_or(amount)
+    let fee = (u128::from(amount) * u128::from(fee_bps)).div_ceil(BPS_DENOMINATOR);
+    // fee ≤ amount (see above), so it fits in u64; the min keeps that true even for a rate above 100 %.
+    u64::try_from(fee).unwrap_or(amount).min(amount)
 }
 
 /// Clearing price of a bilateral match (platform-algorithms 1.1): mid-point plus a volume-weighted
@@ -75,6 +78,11 @@ pub struct Fill {
 /// that before and after, which is ≥ `quote_for(amount_wh, bid)` ≥ `quote_for(amount_wh, price)` because
 /// `floor(a + b) ≥ floor(a) + floor(b)` and `price ≤ bid`. So the escrow always covers the cost, and it
 /// reaches exactly zero when the order is filled.
+///
+/// Rounding never pays for nothing: a fill whose cost `floor(amount_wh × price / 1000)` is 0 — GRX for no
+/// quote — is refused (`FillTooSmall`) rather than rounded up against the buyer, because a cost rounded up
+/// could exceed both the buyer's limit price and the escrow this fill releases (the escrow is itself
+/// rounded down). The crank fills a larger amount, or the owner cancels the dust remainder.
 pub fn compute_fill(
     bid: u64,
     buy_remaining_wh: u64,
@@ -91,6 +99,9 @@ pub fn compute_fill(
         .checked_sub(escrow_after)
         .ok_or(TradingError::ArithmeticOverflow)?;
     let quote_cost = quote_for(amount_wh, price)?;
+    if quote_cost == 0 {
+        return Err(TradingError::FillTooSmall);
+    }
     let buyer_refund = buyer_release.checked_sub(quote_cost).ok_or(TradingError::ArithmeticOverflow)?;
     let fee = fee_for(quote_cost, fee_bps);
     Ok(Fill {
@@ -356,7 +367,12 @@ mod tests {
         assert_eq!(quote_for(1, 999).unwrap(), 0);
         assert_eq!(quote_for(u64::MAX, u64::MAX), Err(TradingError::ArithmeticOverflow));
         assert_eq!(fee_for(10_000, 25), 25);
+        assert_eq!(fee_for(10_001, 25), 26); // rounded up
+        assert_eq!(fee_for(1, 1), 1); // a positive rate never rounds a positive cost to a free trade
+        assert_eq!(fee_for(0, 25), 0);
+        assert_eq!(fee_for(1_000, 0), 0);
         assert_eq!(fee_for(u64::MAX, 10_000), u64::MAX);
+        assert_eq!(fee_for(u64::MAX, 9_999), u64::MAX - u64::MAX / 10_000);
         assert_eq!(grx_for(u64::MAX), Err(TradingError::ArithmeticOverflow));
     }
 
@@ -382,6 +398,9 @@ mod tests {
         assert_eq!(f.quote_cost, 1);
         assert_eq!(f.buyer_refund, f.buyer_release - 1);
         assert_eq!(f.grx_amount, 3 * GRX_PER_WH);
+        assert_eq!(f.fee, 1); // 1 × 100 bps rounded up
+        // 1 Wh at 999 µ/kWh costs 0.999 → 0 units: refused, not delivered for nothing
+        assert_eq!(compute_fill(999, 7, 6, 1, 999, 100), Err(TradingError::FillTooSmall));
     }
 
     fn o(side: OrderSide, price: u64, id: u64, rem: u64) -> BookOrder {

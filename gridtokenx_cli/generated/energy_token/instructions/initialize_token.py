@@ -10,6 +10,7 @@ from ..program_id import PROGRAM_ID
 class InitializeTokenAccounts(typing.TypedDict):
     authority: Pubkey
     token_info: Pubkey
+    pause_authority: Pubkey
     mint: Pubkey
 
 
@@ -21,6 +22,9 @@ def initialize_token(
     keys: list[AccountMeta] = [
         AccountMeta(pubkey=accounts["authority"], is_signer=True, is_writable=True),
         AccountMeta(pubkey=accounts["token_info"], is_signer=False, is_writable=True),
+        AccountMeta(
+            pubkey=accounts["pause_authority"], is_signer=False, is_writable=False
+        ),
         AccountMeta(pubkey=accounts["mint"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts.get("token_program", TOKEN_2022_PROGRAM_ID), is_signer=False, is_writable=False),
         AccountMeta(pubkey=SYS_PROGRAM_ID, is_signer=False, is_writable=False),

@@ -110,6 +110,26 @@ class ArithmeticOverflow(ProgramError):
     msg = "Arithmetic overflow"
 
 
+class InvalidGrxAccount(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6011, "Not a writable GRX token account")
+
+    code = 6011
+    name = "InvalidGrxAccount"
+    msg = "Not a writable GRX token account"
+
+
+class GrxNotFreezable(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6012, "The GRX mint's freeze authority is not the governance authority PDA"
+        )
+
+    code = 6012
+    name = "GrxNotFreezable"
+    msg = "The GRX mint's freeze authority is not the governance authority PDA"
+
+
 CustomError = typing.Union[
     AlreadyPaused,
     NotPaused,
@@ -122,6 +142,8 @@ CustomError = typing.Union[
     NotCertificateOwner,
     InvalidNewOwner,
     ArithmeticOverflow,
+    InvalidGrxAccount,
+    GrxNotFreezable,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: AlreadyPaused(),
@@ -135,6 +157,8 @@ CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6008: NotCertificateOwner(),
     6009: InvalidNewOwner(),
     6010: ArithmeticOverflow(),
+    6011: InvalidGrxAccount(),
+    6012: GrxNotFreezable(),
 }
 
 

@@ -25,6 +25,7 @@ from .set_rec_authority import (
     SetRecAuthorityArgs,
     SetRecAuthorityAccounts,
 )
+from .sync_grx_freeze import sync_grx_freeze, SyncGrxFreezeAccounts
 from .transfer_erc import transfer_erc, TransferErcArgs, TransferErcAccounts
 from .validate_erc_for_trading import (
     validate_erc_for_trading,

@@ -22,6 +22,10 @@ class MeterAccountJSON(typing.TypedDict):
     reading_count: int
     registered_at: int
     bump: int
+    capacity_w: int
+    approved: bool
+    retired: bool
+    deactivated_by_admin: bool
 
 
 @dataclass
@@ -40,6 +44,10 @@ class MeterAccount:
         "reading_count" / borsh.U64,
         "registered_at" / borsh.I64,
         "bump" / borsh.U8,
+        "capacity_w" / borsh.U64,
+        "approved" / borsh.Bool,
+        "retired" / borsh.Bool,
+        "deactivated_by_admin" / borsh.Bool,
     )
     meter_id: list[int]
     owner: Pubkey
@@ -54,6 +62,10 @@ class MeterAccount:
     reading_count: int
     registered_at: int
     bump: int
+    capacity_w: int
+    approved: bool
+    retired: bool
+    deactivated_by_admin: bool
 
     @classmethod
     def from_decoded(cls, obj: Container) -> "MeterAccount":
@@ -71,6 +83,10 @@ class MeterAccount:
             reading_count=obj.reading_count,
             registered_at=obj.registered_at,
             bump=obj.bump,
+            capacity_w=obj.capacity_w,
+            approved=obj.approved,
+            retired=obj.retired,
+            deactivated_by_admin=obj.deactivated_by_admin,
         )
 
     def to_encodable(self) -> dict[str, typing.Any]:
@@ -88,6 +104,10 @@ class MeterAccount:
             "reading_count": self.reading_count,
             "registered_at": self.registered_at,
             "bump": self.bump,
+            "capacity_w": self.capacity_w,
+            "approved": self.approved,
+            "retired": self.retired,
+            "deactivated_by_admin": self.deactivated_by_admin,
         }
 
     def to_json(self) -> MeterAccountJSON:
@@ -105,6 +125,10 @@ class MeterAccount:
             "reading_count": self.reading_count,
             "registered_at": self.registered_at,
             "bump": self.bump,
+            "capacity_w": self.capacity_w,
+            "approved": self.approved,
+            "retired": self.retired,
+            "deactivated_by_admin": self.deactivated_by_admin,
         }
 
     @classmethod
@@ -123,4 +147,8 @@ class MeterAccount:
             reading_count=obj["reading_count"],
             registered_at=obj["registered_at"],
             bump=obj["bump"],
+            capacity_w=obj["capacity_w"],
+            approved=obj["approved"],
+            retired=obj["retired"],
+            deactivated_by_admin=obj["deactivated_by_admin"],
         )

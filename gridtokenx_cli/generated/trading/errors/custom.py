@@ -256,6 +256,26 @@ class InsufficientFees(ProgramError):
     msg = "Not enough fees in the vault"
 
 
+class ErcCertificateMismatch(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6028, "The ERC certificate passed is not the one backing the sell order"
+        )
+
+    code = 6028
+    name = "ErcCertificateMismatch"
+    msg = "The ERC certificate passed is not the one backing the sell order"
+
+
+class FillTooSmall(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6029, "The fill's quote cost rounds to zero")
+
+    code = 6029
+    name = "FillTooSmall"
+    msg = "The fill's quote cost rounds to zero"
+
+
 CustomError = typing.Union[
     InvalidFeeBps,
     InvalidQuoteMint,
@@ -285,6 +305,8 @@ CustomError = typing.Union[
     ZeroSwapOutput,
     InvalidPoolAmount,
     InsufficientFees,
+    ErcCertificateMismatch,
+    FillTooSmall,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: InvalidFeeBps(),
@@ -315,6 +337,8 @@ CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6025: ZeroSwapOutput(),
     6026: InvalidPoolAmount(),
     6027: InsufficientFees(),
+    6028: ErcCertificateMismatch(),
+    6029: FillTooSmall(),
 }
 
 

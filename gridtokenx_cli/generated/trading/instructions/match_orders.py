@@ -18,6 +18,7 @@ class MatchOrdersAccounts(typing.TypedDict):
     market: Pubkey
     buy_order: Pubkey
     sell_order: Pubkey
+    sell_erc_certificate: Pubkey
     escrow_authority: Pubkey
     grx_escrow: Pubkey
     quote_escrow: Pubkey
@@ -43,6 +44,9 @@ def match_orders(
         AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts["buy_order"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts["sell_order"], is_signer=False, is_writable=True),
+        AccountMeta(
+            pubkey=accounts["sell_erc_certificate"], is_signer=False, is_writable=False
+        ),
         AccountMeta(
             pubkey=accounts["escrow_authority"], is_signer=False, is_writable=False
         ),

@@ -1,13 +1,18 @@
 use anchor_lang::prelude::*;
 use anchor_spl::{token_2022::Token2022, token_interface::Mint};
-use gridtokenx_common::{require_bootstrap, seeds, AuthorityState};
+use gridtokenx_common::{ids, require_bootstrap, seeds, AuthorityState};
 
 use crate::{
     events::TokenInitialized,
     state::{TokenInfo, GRX_DECIMALS},
 };
 
-/// Creates TokenInfo and the GRX Token-2022 mint (9 decimals, mint authority = TokenInfo, no freeze authority).
+/// Creates TokenInfo and the GRX Token-2022 mint (9 decimals, mint authority = TokenInfo, freeze authority =
+/// governance's `[GOVERNANCE_AUTHORITY]` PDA, so that governance's emergency pause also stops raw Token-2022
+/// transfers and burns: `governance::sync_grx_freeze` freezes GRX accounts while paused and thaws them after).
+/// Token-2022's Pausable extension would pause the whole mint in one instruction, but the Token-2022 program
+/// LiteSVM (solders 0.26.0) bundles rejects it (`PausableExtension` is "Invalid instruction"), see
+/// docs/programs.md.
 /// Unlike the illustration in platform-algorithms §3.3 there is no `registry_program` argument: the registry id
 /// is fixed (`gridtokenx_common::ids::REGISTRY`), so nobody can point minting rights elsewhere.
 #[derive(Accounts)]
@@ -17,6 +22,10 @@ pub struct InitializeToken<'info> {
     pub authority: Signer<'info>,
     #[account(init, payer = authority, space = TokenInfo::SPACE, seeds = [seeds::TOKEN_INFO], bump)]
     pub token_info: Box<Account<'info, TokenInfo>>,
+    /// CHECK: governance's signer PDA `[seeds::GOVERNANCE_AUTHORITY]` (address checked by the seeds; it has
+    /// no data and need not exist yet), made the GRX freeze authority.
+    #[account(seeds = [seeds::GOVERNANCE_AUTHORITY], bump, seeds::program = ids::GOVERNANCE)]
+    pub pause_authority: UncheckedAccount<'info>,
     #[account(
         init,
         payer = authority,
@@ -24,6 +33,7 @@ pub struct InitializeToken<'info> {
         bump,
         mint::decimals = GRX_DECIMALS,
         mint::authority = token_info,
+        mint::freeze_authority = pause_authority,
         mint::token_program = token_program,
     )]
     pub mint: Box<InterfaceAccount<'info, Mint>>,

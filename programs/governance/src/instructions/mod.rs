@@ -14,6 +14,7 @@ pub mod issue_erc;
 pub mod propose_authority_transfer;
 pub mod revoke_erc;
 pub mod set_rec_authority;
+pub mod sync_grx_freeze;
 pub mod transfer_erc;
 pub mod validate_erc_for_trading;
 
@@ -26,5 +27,6 @@ pub use issue_erc::*;
 pub use propose_authority_transfer::*;
 pub use revoke_erc::*;
 pub use set_rec_authority::*;
+pub use sync_grx_freeze::*;
 pub use transfer_erc::*;
 pub use validate_erc_for_trading::*;

@@ -3,12 +3,13 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{Mint, TokenAccount, TokenInterface},
 };
+use governance::state::ErcCertificate;
 use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::TradingError,
     events::{AuctionFill, BatchAuctionExecuted},
-    instructions::{apply_fill, load_order, record_clearing, transfer},
+    instructions::{apply_fill, load_order, record_clearing, require_erc_backs, transfer},
     math::{compute_fill, run_auction, BookOrder},
     state::{MarketState, LimitOrder, OrderSide, MAX_BATCH_ORDERS},
 };
@@ -73,12 +74,27 @@ fn two_mut<T>(v: &mut [T], i: usize, j: usize) -> (&mut T, &mut T) {
     }
 }
 
+/// The sell order's certificate from a remaining account: a governance `ErcCertificate` (owner and
+/// discriminator checked by `Account::try_from`) at the address the order recorded.
+fn certificate_of<'info>(info: Option<&'info AccountInfo<'info>>, expected: &Pubkey) -> Result<Account<'info, ErcCertificate>> {
+    let info = info.ok_or(TradingError::InvalidRemainingAccounts)?;
+    require_keys_eq!(*info.key, *expected, TradingError::ErcCertificateMismatch);
+    Account::<ErcCertificate>::try_from(info)
+}
+
 /// Uniform-price call auction over the resting orders passed as remaining accounts, in groups:
-/// a buy order followed by its owner's GRX and quote token accounts, a sell order followed by its owner's
-/// quote token account (all writable). One clearing price for every fill, maximising the matched volume
-/// (ties: `math::run_auction`); tokens move as in `match_orders`, aggregated per order.
+/// a buy order followed by its owner's GRX and quote token accounts (writable), a sell order followed by
+/// its owner's quote token account (writable) and the order's ERC certificate. One clearing price for every
+/// fill, maximising the matched volume (ties: `math::run_auction`); tokens move as in `match_orders`,
+/// aggregated per order.
+///
+/// As in `match_orders`: every sell order's certificate is checked again (seller owns it, Validated, not
+/// expired — else the certificate's error), a fill between two orders of the same owner is refused
+/// (`SelfTrade`: a wash trade would only move the clearing price and the price history), and a fill whose
+/// quote cost rounds to 0 is refused (`FillTooSmall`). The crank leaves such orders out and runs again.
 pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
+    let now = Clock::get()?.unix_timestamp;
     let market_key = ctx.accounts.market.key();
     let grx_mint = ctx.accounts.market.grx_mint;
     let quote_mint = ctx.accounts.market.quote_mint;
@@ -99,9 +115,13 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
                 Some(token_account_of(rem.get(i + 1), &owner, &grx_mint)?),
                 token_account_of(rem.get(i + 2), &owner, &quote_mint)?,
             ),
-            OrderSide::Sell => (None, token_account_of(rem.get(i + 1), &owner, &quote_mint)?),
+            OrderSide::Sell => {
+                let cert = certificate_of(rem.get(i + 2), &order.erc_certificate)?;
+                require_erc_backs(&cert, &owner, now)?;
+                (None, token_account_of(rem.get(i + 1), &owner, &quote_mint)?)
+            }
         };
-        i += if grx_account.is_some() { 3 } else { 2 };
+        i += 3;
         entries.push(Entry { order, grx_account, quote_account, grx_in: 0, quote_in: 0 });
     }
 
@@ -118,13 +138,12 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
         .ok_or(TradingError::NoCrossingOrders)?;
     let price = auction.price;
     let fee_bps = ctx.accounts.market.fee_bps;
-    let now = Clock::get()?.unix_timestamp;
 
     let (mut quote_volume, mut fees) = (0u64, 0u64);
     let mut fill_events = Vec::with_capacity(auction.fills.len());
     for &(bi, si, amount) in &auction.fills {
         let (buy, sell) = two_mut(&mut entries, bi, si);
-        // Same-owner pairs are allowed in the auction: both get the uniform price, nothing is gained.
+        require_keys_neq!(buy.order.owner, sell.order.owner, TradingError::SelfTrade);
         let fill = compute_fill(buy.order.price, buy.order.remaining_wh(), buy.order.escrow_remaining, amount, price, fee_bps)?;
         apply_fill(&mut ctx.accounts.market, &mut buy.order, &mut sell.order, &fill)?;
         let overflow = || error!(TradingError::ArithmeticOverflow);

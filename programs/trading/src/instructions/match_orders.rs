@@ -3,12 +3,13 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{Mint, TokenAccount, TokenInterface},
 };
+use governance::state::ErcCertificate;
 use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::TradingError,
     events::OrderMatched,
-    instructions::{apply_fill, load_order, record_clearing, transfer},
+    instructions::{apply_fill, load_order, record_clearing, require_erc_backs, transfer},
     math::{clearing_price, compute_fill},
     state::{MarketState, LimitOrder, OrderSide},
 };
@@ -31,6 +32,10 @@ pub struct MatchOrders<'info> {
         bump = sell_order.bump,
     )]
     pub sell_order: Box<Account<'info, LimitOrder>>,
+    /// The certificate backing the sell order (governance-owned `ErcCertificate`, the address the order
+    /// recorded), re-checked at the fill: owned by the seller, Validated, not expired.
+    #[account(address = sell_order.erc_certificate @ TradingError::ErcCertificateMismatch)]
+    pub sell_erc_certificate: Box<Account<'info, ErcCertificate>>,
     /// CHECK: PDA without data, signs the escrow transfers.
     #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump = market.escrow_authority_bump)]
     pub escrow_authority: UncheckedAccount<'info>,
@@ -70,6 +75,10 @@ pub struct MatchOrders<'info> {
 /// The clearing price is the fixed mid-point + volume formula of `math::clearing_price`, always within
 /// [ask, bid]. Tokens move now: GRX escrow → buyer, quote escrow → seller (minus the fee), fee → vault, and
 /// the buyer's price improvement back to the buyer.
+///
+/// The sell order's certificate is checked again (`require_erc_backs`): a certificate revoked, expired or
+/// transferred away since the order was placed fails the fill with its error; the seller can still cancel.
+/// A fill whose quote cost rounds to 0 fails with `FillTooSmall`; the fee is rounded up (`math::fee_for`).
 pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, match_amount_wh: u64) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     require!(match_amount_wh > 0, TradingError::ZeroAmount);
@@ -79,6 +88,8 @@ pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, match_amount_wh: 
     require!(buy.is_open() && sell.is_open(), TradingError::OrderNotOpen);
     require_keys_neq!(buy.owner, sell.owner, TradingError::SelfTrade);
     require!(buy.price >= sell.price, TradingError::PriceMismatch);
+    let now = Clock::get()?.unix_timestamp;
+    require_erc_backs(&ctx.accounts.sell_erc_certificate, &sell.owner, now)?;
 
     let market_key = ctx.accounts.market.key();
     let (buy_key, sell_key) = (buy.key(), sell.key());
@@ -128,7 +139,6 @@ pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, match_amount_wh: 
     transfer(&quote_program, &quote_escrow, &a.quote_mint,
              &a.buyer_quote_account.to_account_info(), &authority, fill.buyer_refund, &[signer])?;
 
-    let now = Clock::get()?.unix_timestamp;
     let accounts = &mut *ctx.accounts;
     apply_fill(&mut accounts.market, &mut accounts.buy_order, &mut accounts.sell_order, &fill)?;
     let (buy, sell) = (&accounts.buy_order, &accounts.sell_order);

@@ -34,6 +34,7 @@ pub use withdraw_fees::*;
 
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TransferChecked};
+use governance::state::{ErcCertificate, ErcStatus};
 
 use crate::{
     error::TradingError,
@@ -147,4 +148,15 @@ pub fn load_order<'info>(info: &'info AccountInfo<'info>, market: &Pubkey) -> Re
     // this market is a real order of this market.
     require_keys_eq!(order.market, *market, TradingError::InvalidRemainingAccounts);
     Ok(order)
+}
+
+/// The certificate rules of a sell order, checked when it is placed **and at every fill** (a certificate
+/// revoked, expired or transferred away after placement no longer backs the order): owned by the seller
+/// (`ErcNotOwned`), Validated (`ErcNotValidated`; a revoked one is terminal) and not past `expires_at`
+/// (`ErcExpired`). Owner, discriminator and address of the account are the caller's to check.
+pub fn require_erc_backs(cert: &ErcCertificate, seller: &Pubkey, now: i64) -> Result<()> {
+    require_keys_eq!(cert.owner, *seller, TradingError::ErcNotOwned);
+    require!(cert.status == ErcStatus::Validated, TradingError::ErcNotValidated);
+    require!(!cert.is_expired(now), TradingError::ErcExpired);
+    Ok(())
 }

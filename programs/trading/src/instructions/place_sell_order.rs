@@ -3,13 +3,13 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{Mint, TokenAccount},
 };
-use governance::state::{ErcCertificate, ErcStatus};
+use governance::state::ErcCertificate;
 use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::TradingError,
     events::OrderPlaced,
-    instructions::transfer,
+    instructions::{require_erc_backs, transfer},
     math::{grx_for, quote_for},
     state::{ErcUsage, MarketState, LimitOrder, OrderSide, OrderStatus, ERC_USAGE},
 };
@@ -62,7 +62,9 @@ pub struct PlaceSellOrder<'info> {
 }
 
 /// Escrows `amount_wh × GRX_PER_WH` GRX base units and rests a sell order. The seller must own a
-/// Validated, unexpired ERC whose energy not yet committed to other sell orders covers `amount_wh`.
+/// Validated, unexpired ERC whose energy not yet committed to other sell orders covers `amount_wh`
+/// (`ErcUsage`: the same energy can never back two orders; cancelling releases the unfilled part, filled
+/// energy stays committed because it has been sold). The certificate is checked again at every fill.
 pub fn handler(ctx: Context<PlaceSellOrder>, amount_wh: u64, price: u64) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     require!(amount_wh > 0, TradingError::ZeroAmount);
@@ -73,9 +75,7 @@ pub fn handler(ctx: Context<PlaceSellOrder>, amount_wh: u64, price: u64) -> Resu
     let now = Clock::get()?.unix_timestamp;
     let owner = ctx.accounts.owner.key();
     let cert = &ctx.accounts.erc_certificate;
-    require_keys_eq!(cert.owner, owner, TradingError::ErcNotOwned);
-    require!(cert.status == ErcStatus::Validated, TradingError::ErcNotValidated);
-    require!(!cert.is_expired(now), TradingError::ErcExpired);
+    require_erc_backs(cert, &owner, now)?;
     let cert_key = cert.key();
     let energy = cert.energy_amount;
 
