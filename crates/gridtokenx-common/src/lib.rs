@@ -7,12 +7,15 @@
 //!   `Account<'info, GovernanceConfig>` (owner checked) plus `seeds::program = ids::GOVERNANCE` (address
 //!   checked) and honour the emergency pause without depending on the governance crate (which would be a
 //!   dependency cycle: governance -> registry -> energy_token).
+//! * `ed25519`: meter signatures — the canonical signed messages (readings, meter registration and re-key)
+//!   and the Ed25519-precompile check through the instructions sysvar, used by the oracle and the registry.
 //! * `authority`: two-step authority transfer with a 48-hour expiry, used by every program's admin config.
 //! * `BOOTSTRAP_AUTHORITY`: the only key allowed to run the `initialize*` instructions, so that nobody can
 //!   front-run initialisation (localnet key: keys/bootstrap-authority-keypair.json).
 use anchor_lang::prelude::*;
 
 pub mod authority;
+pub mod ed25519;
 pub mod ids;
 pub mod seeds;
 

@@ -31,4 +31,43 @@ pub enum RegistryError {
     ResumeNotAfterLastReading,
     #[msg("Resume time must not be in the future")]
     ResumeInFuture,
+    // --- appended (issue #11) ---
+    #[msg("Meter capacity must be greater than zero W")]
+    InvalidCapacity,
+    #[msg("The instruction before this one must be an Ed25519 precompile instruction signed by the meter key")]
+    MeterSignatureMissing,
+    #[msg("The Ed25519 instruction must carry one signature with offsets into its own data")]
+    MeterSignatureMalformed,
+    #[msg("The Ed25519 instruction is signed by another key than the meter key")]
+    MeterSignatureKeyMismatch,
+    #[msg("The meter key signed another message than this operation's canonical message")]
+    MeterSignatureMessageMismatch,
+    #[msg("Meter is not approved by the registry admin")]
+    MeterNotApproved,
+    #[msg("Meter is already approved")]
+    MeterAlreadyApproved,
+    #[msg("Meter is retired")]
+    MeterRetired,
+    #[msg("Meter was deactivated by the registry admin: only the admin may reactivate it")]
+    ReactivationRequiresAdmin,
+    #[msg("Only the meter owner may do this")]
+    NotMeterOwner,
+    #[msg("New meter key equals the current one")]
+    MeterKeyUnchanged,
+    #[msg("New owner must differ from the current owner")]
+    InvalidNewOwner,
+    #[msg("Meter has unsettled net generation: settle before transferring")]
+    UnsettledGeneration,
+}
+
+impl From<gridtokenx_common::ed25519::SignatureCheckError> for RegistryError {
+    fn from(e: gridtokenx_common::ed25519::SignatureCheckError) -> Self {
+        use gridtokenx_common::ed25519::SignatureCheckError::*;
+        match e {
+            Missing => RegistryError::MeterSignatureMissing,
+            Malformed => RegistryError::MeterSignatureMalformed,
+            KeyMismatch => RegistryError::MeterSignatureKeyMismatch,
+            MessageMismatch => RegistryError::MeterSignatureMessageMismatch,
+        }
+    }
 }

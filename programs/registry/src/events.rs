@@ -26,6 +26,8 @@ pub struct MeterRegistered {
     pub meter_pubkey: Pubkey,
     pub meter_count: u64,
     pub registered_at: i64,
+    pub capacity_w: u64,
+    pub approved: bool,
 }
 
 #[event]
@@ -65,6 +67,50 @@ pub struct MeterStatusChanged {
     pub meter_id: [u8; 32],
     pub active: bool,
     pub changed_by: Pubkey,
+    pub timestamp: i64,
+    /// The meter is (still) locked by an admin deactivation.
+    pub deactivated_by_admin: bool,
+}
+
+#[event]
+pub struct RegistryOptionsSet {
+    pub require_meter_approval: bool,
+    pub admin: Pubkey,
+}
+
+#[event]
+pub struct MeterApproved {
+    pub meter_id: [u8; 32],
+    pub meter_pubkey: Pubkey,
+    pub approved_by: Pubkey,
+}
+
+#[event]
+pub struct MeterRekeyed {
+    pub meter_id: [u8; 32],
+    pub owner: Pubkey,
+    pub previous_meter_pubkey: Pubkey,
+    pub meter_pubkey: Pubkey,
+    /// False when the registry requires approval: the new key waits for `approve_meter`.
+    pub approved: bool,
+}
+
+#[event]
+pub struct MeterTransferred {
+    pub meter_id: [u8; 32],
+    pub previous_owner: Pubkey,
+    pub new_owner: Pubkey,
+    /// Generation (Wh) recorded before the transfer and never certified; it can no longer be certified (the
+    /// ERC mark moves up to total generation) so the new owner cannot receive certificates for it.
+    pub erc_generation_closed: u64,
+}
+
+/// The admin retired the meter for good (the error of the same purpose is `RegistryError::MeterRetired`).
+#[event]
+pub struct MeterRetirement {
+    pub meter_id: [u8; 32],
+    pub owner: Pubkey,
+    pub retired_by: Pubkey,
     pub timestamp: i64,
 }
 

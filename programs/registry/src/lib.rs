@@ -5,6 +5,10 @@
 //!   signed by this program's `[REGISTRY_AUTHORITY]` PDA.
 //! * ERC claims arrive only from governance (CPI signed by its `[GOVERNANCE_AUTHORITY]` PDA).
 //! * `resume_meter` (admin) lets a meter silent for more than 24 h report again.
+//! * Meter trust (issue #11): `register_meter` and `rekey_meter` need the meter key's own Ed25519 signature
+//!   (proof of possession, `gridtokenx_common::ed25519`); `transfer_meter` needs both owners; the admin
+//!   approves (`approve_meter`, when `set_registry_options` requires it), retires (`retire_meter`) and its
+//!   deactivation can only be undone by the admin.
 //!
 //! This file only dispatches; every instruction lives in `instructions/<name>.rs`.
 use anchor_lang::prelude::*;
@@ -36,8 +40,9 @@ pub mod registry {
         meter_id: [u8; 32],
         meter_type: MeterType,
         meter_pubkey: Pubkey,
+        capacity_w: u64,
     ) -> Result<()> {
-        instructions::register_meter::handler(ctx, meter_id, meter_type, meter_pubkey)
+        instructions::register_meter::handler(ctx, meter_id, meter_type, meter_pubkey, capacity_w)
     }
 
     pub fn update_meter_reading(
@@ -67,6 +72,26 @@ pub mod registry {
 
     pub fn resume_meter(ctx: Context<ResumeMeter>, resume_at: i64) -> Result<()> {
         instructions::resume_meter::handler(ctx, resume_at)
+    }
+
+    pub fn set_registry_options(ctx: Context<SetRegistryOptions>, require_meter_approval: bool) -> Result<()> {
+        instructions::set_registry_options::handler(ctx, require_meter_approval)
+    }
+
+    pub fn approve_meter(ctx: Context<ApproveMeter>) -> Result<()> {
+        instructions::approve_meter::handler(ctx)
+    }
+
+    pub fn rekey_meter(ctx: Context<RekeyMeter>, new_meter_pubkey: Pubkey) -> Result<()> {
+        instructions::rekey_meter::handler(ctx, new_meter_pubkey)
+    }
+
+    pub fn transfer_meter(ctx: Context<TransferMeter>) -> Result<()> {
+        instructions::transfer_meter::handler(ctx)
+    }
+
+    pub fn retire_meter(ctx: Context<RetireMeter>) -> Result<()> {
+        instructions::retire_meter::handler(ctx)
     }
 
     pub fn propose_authority_transfer(ctx: Context<ProposeAuthorityTransfer>, new_authority: Pubkey) -> Result<()> {

@@ -1,5 +1,5 @@
 //! Registry accounts. `MeterAccount`'s field order is part of the cross-program contract (docs/programs.md):
-//! the oracle and governance programs deserialise it, so never reorder or insert fields.
+//! the oracle and governance programs deserialise it, so never reorder or insert fields (new ones go at the end).
 use anchor_lang::prelude::*;
 use gridtokenx_common::AuthorityState;
 
@@ -16,6 +16,9 @@ pub struct RegistryConfig {
     pub user_count: u64,
     pub meter_count: u64,
     pub bump: u8,
+    /// When set (`set_registry_options`, admin), meters registered or re-keyed from then on need
+    /// `approve_meter` by the admin before their readings are accepted.
+    pub require_meter_approval: bool,
 }
 
 impl RegistryConfig {
@@ -79,6 +82,19 @@ pub struct MeterAccount {
     pub reading_count: u64,
     pub registered_at: i64,
     pub bump: u8,
+    // --- appended (issue #11); the fields above keep their order for the oracle and governance ---
+    /// Rated capacity in W (> 0), declared at registration and signed by the meter key; the oracle bounds
+    /// readings with it.
+    pub capacity_w: u64,
+    /// Readings are accepted only when set: at registration unless the registry requires approval, else by
+    /// `approve_meter` (admin); a re-key under required approval clears it.
+    pub approved: bool,
+    /// Retired by the admin (`retire_meter`): permanently inactive, no readings, no re-key or transfer. The
+    /// account stays, so its meter id can never be registered again.
+    pub retired: bool,
+    /// The admin deactivated the meter: only the admin may reactivate it (the owner's own deactivation stays
+    /// reversible by the owner).
+    pub deactivated_by_admin: bool,
 }
 
 impl MeterAccount {

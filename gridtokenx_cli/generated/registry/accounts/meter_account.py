@@ -26,6 +26,10 @@ class MeterAccountJSON(typing.TypedDict):
     reading_count: int
     registered_at: int
     bump: int
+    capacity_w: int
+    approved: bool
+    retired: bool
+    deactivated_by_admin: bool
 
 
 @dataclass
@@ -45,6 +49,10 @@ class MeterAccount:
         "reading_count" / borsh.U64,
         "registered_at" / borsh.I64,
         "bump" / borsh.U8,
+        "capacity_w" / borsh.U64,
+        "approved" / borsh.Bool,
+        "retired" / borsh.Bool,
+        "deactivated_by_admin" / borsh.Bool,
     )
     meter_id: list[int]
     owner: Pubkey
@@ -59,6 +67,10 @@ class MeterAccount:
     reading_count: int
     registered_at: int
     bump: int
+    capacity_w: int
+    approved: bool
+    retired: bool
+    deactivated_by_admin: bool
 
     @classmethod
     async def fetch(
@@ -117,6 +129,10 @@ class MeterAccount:
             reading_count=dec.reading_count,
             registered_at=dec.registered_at,
             bump=dec.bump,
+            capacity_w=dec.capacity_w,
+            approved=dec.approved,
+            retired=dec.retired,
+            deactivated_by_admin=dec.deactivated_by_admin,
         )
 
     def to_json(self) -> MeterAccountJSON:
@@ -134,6 +150,10 @@ class MeterAccount:
             "reading_count": self.reading_count,
             "registered_at": self.registered_at,
             "bump": self.bump,
+            "capacity_w": self.capacity_w,
+            "approved": self.approved,
+            "retired": self.retired,
+            "deactivated_by_admin": self.deactivated_by_admin,
         }
 
     @classmethod
@@ -152,4 +172,8 @@ class MeterAccount:
             reading_count=obj["reading_count"],
             registered_at=obj["registered_at"],
             bump=obj["bump"],
+            capacity_w=obj["capacity_w"],
+            approved=obj["approved"],
+            retired=obj["retired"],
+            deactivated_by_admin=obj["deactivated_by_admin"],
         )

@@ -16,6 +16,7 @@ class RegistryConfigJSON(typing.TypedDict):
     user_count: int
     meter_count: int
     bump: int
+    require_meter_approval: bool
 
 
 @dataclass
@@ -26,11 +27,13 @@ class RegistryConfig:
         "user_count" / borsh.U64,
         "meter_count" / borsh.U64,
         "bump" / borsh.U8,
+        "require_meter_approval" / borsh.Bool,
     )
     admin: types.authority_state.AuthorityState
     user_count: int
     meter_count: int
     bump: int
+    require_meter_approval: bool
 
     @classmethod
     async def fetch(
@@ -80,6 +83,7 @@ class RegistryConfig:
             user_count=dec.user_count,
             meter_count=dec.meter_count,
             bump=dec.bump,
+            require_meter_approval=dec.require_meter_approval,
         )
 
     def to_json(self) -> RegistryConfigJSON:
@@ -88,6 +92,7 @@ class RegistryConfig:
             "user_count": self.user_count,
             "meter_count": self.meter_count,
             "bump": self.bump,
+            "require_meter_approval": self.require_meter_approval,
         }
 
     @classmethod
@@ -97,4 +102,5 @@ class RegistryConfig:
             user_count=obj["user_count"],
             meter_count=obj["meter_count"],
             bump=obj["bump"],
+            require_meter_approval=obj["require_meter_approval"],
         )

@@ -130,6 +130,141 @@ class ResumeInFuture(ProgramError):
     msg = "Resume time must not be in the future"
 
 
+class InvalidCapacity(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6014, "Meter capacity must be greater than zero W")
+
+    code = 6014
+    name = "InvalidCapacity"
+    msg = "Meter capacity must be greater than zero W"
+
+
+class MeterSignatureMissing(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6015,
+            "The instruction before this one must be an Ed25519 precompile instruction signed by the meter key",
+        )
+
+    code = 6015
+    name = "MeterSignatureMissing"
+    msg = "The instruction before this one must be an Ed25519 precompile instruction signed by the meter key"
+
+
+class MeterSignatureMalformed(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6016,
+            "The Ed25519 instruction must carry one signature with offsets into its own data",
+        )
+
+    code = 6016
+    name = "MeterSignatureMalformed"
+    msg = "The Ed25519 instruction must carry one signature with offsets into its own data"
+
+
+class MeterSignatureKeyMismatch(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6017, "The Ed25519 instruction is signed by another key than the meter key"
+        )
+
+    code = 6017
+    name = "MeterSignatureKeyMismatch"
+    msg = "The Ed25519 instruction is signed by another key than the meter key"
+
+
+class MeterSignatureMessageMismatch(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6018,
+            "The meter key signed another message than this operation's canonical message",
+        )
+
+    code = 6018
+    name = "MeterSignatureMessageMismatch"
+    msg = "The meter key signed another message than this operation's canonical message"
+
+
+class MeterNotApproved(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6019, "Meter is not approved by the registry admin")
+
+    code = 6019
+    name = "MeterNotApproved"
+    msg = "Meter is not approved by the registry admin"
+
+
+class MeterAlreadyApproved(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6020, "Meter is already approved")
+
+    code = 6020
+    name = "MeterAlreadyApproved"
+    msg = "Meter is already approved"
+
+
+class MeterRetired(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6021, "Meter is retired")
+
+    code = 6021
+    name = "MeterRetired"
+    msg = "Meter is retired"
+
+
+class ReactivationRequiresAdmin(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6022,
+            "Meter was deactivated by the registry admin: only the admin may reactivate it",
+        )
+
+    code = 6022
+    name = "ReactivationRequiresAdmin"
+    msg = (
+        "Meter was deactivated by the registry admin: only the admin may reactivate it"
+    )
+
+
+class NotMeterOwner(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6023, "Only the meter owner may do this")
+
+    code = 6023
+    name = "NotMeterOwner"
+    msg = "Only the meter owner may do this"
+
+
+class MeterKeyUnchanged(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6024, "New meter key equals the current one")
+
+    code = 6024
+    name = "MeterKeyUnchanged"
+    msg = "New meter key equals the current one"
+
+
+class InvalidNewOwner(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6025, "New owner must differ from the current owner")
+
+    code = 6025
+    name = "InvalidNewOwner"
+    msg = "New owner must differ from the current owner"
+
+
+class UnsettledGeneration(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6026, "Meter has unsettled net generation: settle before transferring"
+        )
+
+    code = 6026
+    name = "UnsettledGeneration"
+    msg = "Meter has unsettled net generation: settle before transferring"
+
+
 CustomError = typing.Union[
     InvalidMeterId,
     InvalidMeterPubkey,
@@ -145,6 +280,19 @@ CustomError = typing.Union[
     ClaimExceedsGeneration,
     ResumeNotAfterLastReading,
     ResumeInFuture,
+    InvalidCapacity,
+    MeterSignatureMissing,
+    MeterSignatureMalformed,
+    MeterSignatureKeyMismatch,
+    MeterSignatureMessageMismatch,
+    MeterNotApproved,
+    MeterAlreadyApproved,
+    MeterRetired,
+    ReactivationRequiresAdmin,
+    NotMeterOwner,
+    MeterKeyUnchanged,
+    InvalidNewOwner,
+    UnsettledGeneration,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: InvalidMeterId(),
@@ -161,6 +309,19 @@ CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6011: ClaimExceedsGeneration(),
     6012: ResumeNotAfterLastReading(),
     6013: ResumeInFuture(),
+    6014: InvalidCapacity(),
+    6015: MeterSignatureMissing(),
+    6016: MeterSignatureMalformed(),
+    6017: MeterSignatureKeyMismatch(),
+    6018: MeterSignatureMessageMismatch(),
+    6019: MeterNotApproved(),
+    6020: MeterAlreadyApproved(),
+    6021: MeterRetired(),
+    6022: ReactivationRequiresAdmin(),
+    6023: NotMeterOwner(),
+    6024: MeterKeyUnchanged(),
+    6025: InvalidNewOwner(),
+    6026: UnsettledGeneration(),
 }
 
 

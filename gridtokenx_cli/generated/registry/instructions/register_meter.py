@@ -13,12 +13,14 @@ class RegisterMeterArgs(typing.TypedDict):
     meter_id: list[int]
     meter_type: types.meter_type.MeterTypeKind
     meter_pubkey: Pubkey
+    capacity_w: int
 
 
 layout = borsh.CStruct(
     "meter_id" / borsh.U8[32],
     "meter_type" / types.meter_type.layout,
     "meter_pubkey" / BorshPubkey,
+    "capacity_w" / borsh.U64,
 )
 
 
@@ -28,6 +30,7 @@ class RegisterMeterAccounts(typing.TypedDict):
     meter: Pubkey
     registry_config: Pubkey
     governance_config: Pubkey
+    instructions_sysvar: Pubkey
 
 
 def register_meter(
@@ -47,6 +50,9 @@ def register_meter(
             pubkey=accounts["governance_config"], is_signer=False, is_writable=False
         ),
         AccountMeta(pubkey=SYS_PROGRAM_ID, is_signer=False, is_writable=False),
+        AccountMeta(
+            pubkey=accounts["instructions_sysvar"], is_signer=False, is_writable=False
+        ),
     ]
     if remaining_accounts is not None:
         keys += remaining_accounts
@@ -56,6 +62,7 @@ def register_meter(
             "meter_id": args["meter_id"],
             "meter_type": args["meter_type"].to_encodable(),
             "meter_pubkey": args["meter_pubkey"],
+            "capacity_w": args["capacity_w"],
         }
     )
     data = identifier + encoded_args

@@ -21,6 +21,7 @@ pub fn handler(ctx: Context<InitializeRegistry>) -> Result<()> {
     config.user_count = 0;
     config.meter_count = 0;
     config.bump = ctx.bumps.registry_config;
+    config.require_meter_approval = false;
     emit!(RegistryInitialized { config: config.key(), admin });
     Ok(())
 }

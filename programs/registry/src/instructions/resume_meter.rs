@@ -20,7 +20,12 @@ use crate::{
 pub struct ResumeMeter<'info> {
     /// The registry admin (`registry_config.admin.authority`, checked in the handler → `NotAuthority`).
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::METER, meter.meter_id.as_ref()], bump = meter.bump)]
+    #[account(
+        mut,
+        seeds = [seeds::METER, meter.meter_id.as_ref()],
+        bump = meter.bump,
+        constraint = !meter.retired @ RegistryError::MeterRetired,
+    )]
     pub meter: Box<Account<'info, MeterAccount>>,
     #[account(seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,

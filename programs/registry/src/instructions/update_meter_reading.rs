@@ -7,7 +7,8 @@ use crate::{
     state::{MeterAccount, MAX_FUTURE_SKEW_SECONDS, MAX_READING_GAP_SECONDS},
 };
 
-/// Only the oracle program can sign for `[ORACLE_AUTHORITY]` (via CPI), so only validated readings land here.
+/// Only the oracle program can sign for `[ORACLE_AUTHORITY]` (via CPI), so only validated readings land here,
+/// and only for a meter that is not retired, approved and active.
 #[derive(Accounts)]
 pub struct UpdateMeterReading<'info> {
     #[account(seeds = [seeds::ORACLE_AUTHORITY], bump, seeds::program = ids::ORACLE)]
@@ -16,6 +17,8 @@ pub struct UpdateMeterReading<'info> {
         mut,
         seeds = [seeds::METER, meter.meter_id.as_ref()],
         bump = meter.bump,
+        constraint = !meter.retired @ RegistryError::MeterRetired,
+        constraint = meter.approved @ RegistryError::MeterNotApproved,
         constraint = meter.active @ RegistryError::MeterInactive,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
