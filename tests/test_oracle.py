@@ -125,29 +125,8 @@ class Env:
 def register_meter(env: Env, text_id: str, meter_type: str = "Solar", key: Keypair | None = None,
                    capacity_w: int = CAPACITY_W) -> Pubkey:
     """The registry's own ``register_meter`` (meter key signs the registration, capacity declared)."""
-    key = key or Keypair()
-    try:
-        return reg.register_user_and_meter(env.svm, env.owner, text_id, meter_type, key, capacity_w=capacity_w)
-    except TypeError:  # TEMPORARY until the registry client passes the capacity
-        return _register_raw(env, text_id, meter_type, key, capacity_w)
-
-
-def _register_raw(env: Env, text_id: str, meter_type: str, key: Keypair, capacity_w: int) -> Pubkey:
-    owner = env.owner
-    if env.svm.get_account(reg.user_pda(owner.pubkey())[0]) is None:
-        env.ok(reg.ix_register_user(owner.pubkey(), "Prosumer"), owner)
-    mid = reg.meter_id(text_id)
-    cfg = reg.registry_config_pda()[0]
-    msg = b"GTX-REGISTER-METER-v1" + bytes(cfg) + bytes(owner.pubkey()) + mid + struct.pack("<Q", capacity_w)
-    ed = o.ed25519_verify_instruction(key.pubkey(), msg, key.sign_message(msg))
-    data = h.sighash("global", "register_meter") + mid + bytes([["Solar", "Wind", "Battery", "Grid"].index(meter_type)]) + \
-        bytes(key.pubkey()) + struct.pack("<Q", capacity_w)
-    metas = [AccountMeta(owner.pubkey(), True, True), AccountMeta(reg.user_pda(owner.pubkey())[0], False, True),
-             AccountMeta(reg.meter_pda(mid)[0], False, True), AccountMeta(cfg, False, True),
-             AccountMeta(gov.governance_config_pda()[0], False, False),
-             AccountMeta(SYSTEM_PROGRAM_ID, False, False), AccountMeta(o.INSTRUCTIONS_SYSVAR_ID, False, False)]
-    env.ok([ed, Instruction(reg.PROGRAM_ID, data, metas)], owner)
-    return reg.meter_pda(mid)[0]
+    return reg.register_user_and_meter(env.svm, env.owner, text_id, meter_type, key or Keypair(),
+                                       capacity_w=capacity_w)
 
 
 def make_env(programs, *, init_oracle: bool = True) -> Env:
