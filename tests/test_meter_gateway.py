@@ -176,9 +176,12 @@ def binaries():
 @pytest.fixture()
 def env(binaries, tmp_path):
     chain = EmbeddedChain(programs=list(PROGRAMS))
-    chain.set_unix_timestamp(int(time.time()))
+    # the meters are registered before the samples the tests queue (stamped from now − 50 s): the oracle's
+    # capacity bound grants a first reading only the time since registration
+    chain.set_unix_timestamp(int(time.time()) - 3_600)
     keys = {"m-a": Keypair(), "m-b": Keypair()}
     platform = provision(chain, list(keys.items()), min_reading_interval=0, lenient=True)
+    chain.set_unix_timestamp(int(time.time()))
     q = ReadingQueue(tmp_path / "q.sqlite")
     idents = [MeterIdentity(t, reg.meter_id(t), k) for t, k in keys.items()]
     sub = Submitter(q, EmbeddedTransport(chain), platform.api_gateway, idents, confirm_timeout=1,
@@ -271,6 +274,33 @@ def test_a_validation_rejection_is_recorded_once_and_never_retried(env):
     assert (m.total_generation, m.total_consumption, m.reading_count) == (30, 15, 2)
 
 
+def test_a_capacity_rejection_is_recorded_by_name(env):
+    """A reason appended to the oracle's RejectReason (CapacityExceeded) is recorded by its name."""
+    chain, platform, q, sub, keys = env
+    set_oracle_limits(platform, type_ceiling_w={"Solar": 1})  # 1 W for the ~hour since registration, × 2: < 2 Wh
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (10, 20)], int(time.time()) - 50)
+    sub.drain(timeout=30)
+    r1, r2 = q.readings("m-a")
+    assert (r1.state, r1.outcome) == (REJECTED, "ReadingRejected:CapacityExceeded")
+    assert (r2.state, platform.fetch_oracle_config().rejected_capacity) == (DELIVERED, 1)  # (0, 0) is possible
+    assert fetch_meter(chain, "m-a").reading_count == 1
+
+
+def test_an_unapproved_meter_is_held_not_rejected(env):
+    """MeterNotApproved changes nothing and passes once the registry admin approves: the reading waits."""
+    chain, platform, q, sub, keys = env
+    address = onchain.meter_account(reg.meter_id("m-b"))
+    reg.set_meter_fields(chain.svm, address, approved=False)
+    queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], int(time.time()) - 50)
+    report = sub.run_round()
+    assert set(report.held) == {"m-b"} and not report.rejected
+    assert [r.state for r in q.readings("m-b")] == [QUEUED]
+    reg.set_meter_fields(chain.svm, address, approved=True)
+    sub.holds.clear()
+    sub.drain(timeout=30)
+    assert [r.state for r in q.readings("m-b")] == [DELIVERED]
+
+
 def test_a_hard_failure_is_recorded_with_its_anchor_name_and_state_is_unchanged(env):
     chain, platform, q, sub, keys = env
     owner = platform.participants[0]
@@ -308,8 +338,10 @@ def test_an_unregistered_meter_is_held_without_sending(env, tmp_path):
     report = sub.run_round()
     assert report.held == {"m-new": "meter not registered"} and report.sent == 0
     assert q.readings("m-new")[0].attempts == 0
-    # registered later: the held reading goes through
+    # registered later (stamped before the reading: the oracle credits no energy measured before registration)
+    chain.set_unix_timestamp(int(time.time()) - 100)
     platform.register_meter(platform.participants[0], "m-new", "Solar", stranger)
+    chain.set_unix_timestamp(int(time.time()))
     sub.holds.clear()
     sub.drain(timeout=30)
     assert q.readings("m-new")[0].state == DELIVERED

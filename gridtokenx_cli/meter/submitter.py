@@ -42,8 +42,9 @@ from .queue import QUEUED, SENDING, Reading, ReadingQueue
 #: between our clock read and execution
 FUTURE_MARGIN = 50
 #: Anchor errors after which the same reading can succeed later (the pause ends, the operator fixes the gateway
-#: key); the failed transaction changed nothing, so holding and resending is safe.
-TRANSIENT_ERRORS = frozenset({"SystemPaused", "UnauthorizedGateway"})
+#: key, the registry admin approves the meter); the failed transaction changed nothing, so holding and resending
+#: is safe.
+TRANSIENT_ERRORS = frozenset({"SystemPaused", "UnauthorizedGateway", "MeterNotApproved"})
 
 
 def reason_name(value: object) -> str:
