@@ -4,7 +4,9 @@
 (``keys/bootstrap-authority-keypair.json``, ``gridtokenx_common::BOOTSTRAP_AUTHORITY``):
 
 1. governance  ``initialize_governance(rec_authority)``  -> GovernanceConfig
-2. energy_token ``initialize_token()``                   -> TokenInfo + the GRX Token-2022 mint (PDAs)
+2. energy_token ``initialize_token()``                   -> TokenInfo + the GRX Token-2022 mint (PDAs; freeze
+                                                          authority = governance's ``governance_authority`` PDA,
+                                                          which needs no account, so the order is free)
 3. registry    ``initialize_registry()``                 -> RegistryConfig
 4. oracle      ``initialize_oracle(api_gateway)``        -> OracleConfig
 5. trading     a Token-2022 quote mint (6 decimals), then ``initialize_market(fee_bps)`` on the REAL GRX mint
@@ -62,6 +64,8 @@ MIN_BOOTSTRAP_LAMPORTS = 10 * LAMPORTS_PER_SOL
 #: role keys (REC authority, API gateway) are funded from the bootstrap key to this when below half of it
 ROLE_LAMPORTS = 2 * LAMPORTS_PER_SOL
 MINT_SIZE = 82
+#: Compute budget of one sync_grx_freeze transaction (``gov.SYNC_BATCH`` freeze/thaw CPIs plus the pause).
+SYNC_CU_LIMIT = 400_000
 
 
 def rent_exempt(size: int) -> int:
@@ -311,14 +315,15 @@ class Platform:
         return p
 
     def register_meter(self, owner: Participant, text_id: str, meter_type: str = "Solar",
-                       meter_key: Keypair | None = None) -> Meter:
-        """``register_meter`` with the meter's ed25519 key, then the oracle's ``initialize_meter_state`` by
-        the API gateway (each skipped if it exists)."""
+                       meter_key: Keypair | None = None, *, capacity_w: int = reg.DEFAULT_CAPACITY_W) -> Meter:
+        """``register_meter`` with the meter's ed25519 key (which signs its proof of possession) and rated
+        ``capacity_w`` (W), then the oracle's ``initialize_meter_state`` by the API gateway (each skipped if it
+        exists)."""
         key = meter_key or Keypair()
         mid = reg.meter_id(text_id)
         address = reg.meter_pda(mid)[0]
         if self.chain.get_account(address) is None:
-            self.send(reg.ix_register_meter(owner.pubkey, mid, meter_type, key.pubkey()), owner.keypair)
+            self.send(reg.register_meter_ixs(owner.pubkey, mid, meter_type, key, capacity_w), owner.keypair)
         if self.chain.get_account(orc.meter_state_pda(mid)[0]) is None:
             self.send(orc.ix_initialize_meter_state(self.api_gateway.pubkey(), mid), self.api_gateway)
         meter = Meter(text_id, mid, address, key, owner.pubkey)
@@ -369,11 +374,33 @@ class Platform:
         m = matcher or self.bootstrap
         return self.send(self.trading.ix_match(m.pubkey(), buy, sell, amount_wh), m, check=check)
 
-    def pause(self, *, check: bool = True) -> TxOutcome:
-        return self.send(ix_emergency_pause(self.bootstrap.pubkey()), check=check)
+    def grx_accounts(self) -> list[Pubkey]:
+        """GRX token accounts an emergency pause freezes: those the chain lists (``gov.grx_token_accounts``),
+        the participants' and the market's GRX escrow — the ones that exist."""
+        found = set(gov.grx_token_accounts(self.chain)) | {x.grx for x in self.participants} | {self.grx_escrow}
+        return pause_targets(self.chain, found)
 
-    def unpause(self, *, check: bool = True) -> TxOutcome:
-        return self.send(ix_emergency_unpause(self.bootstrap.pubkey()), check=check)
+    def sync_grx_freeze(self, accounts: Sequence[Pubkey] | None = None, *, check: bool = True) -> list[TxOutcome]:
+        """``governance::sync_grx_freeze`` over ``accounts`` (default: :meth:`grx_accounts`) in batches."""
+        accounts = self.grx_accounts() if accounts is None else list(accounts)
+        return [self.send(ixs, check=check) for ixs in sync_batches(accounts)]
+
+    def pause(self, *, check: bool = True, freeze: bool = True) -> TxOutcome:
+        """``emergency_pause``; with ``freeze`` the first batch of GRX accounts is frozen in the same
+        transaction and the rest right after (:func:`pause_transactions`). Returns the pause's outcome."""
+        return self._control(True, check, freeze)
+
+    def unpause(self, *, check: bool = True, freeze: bool = True) -> TxOutcome:
+        """``emergency_unpause``; with ``freeze`` the GRX accounts are thawed likewise."""
+        return self._control(False, check, freeze)
+
+    def _control(self, pause: bool, check: bool, freeze: bool) -> TxOutcome:
+        txs = pause_transactions(self.bootstrap.pubkey(), pause, self.grx_accounts() if freeze else [])
+        out = self.send(txs[0], check=check)
+        if out.ok:
+            for ixs in txs[1:]:
+                self.send(ixs, check=check)
+        return out
 
     def summary(self) -> dict[str, str]:
         """Addresses, for ``gtx init`` output."""
@@ -383,6 +410,41 @@ class Platform:
                 "oracle_config": self.oracle_config, "market": self.market, "quote_mint": self.quote_mint,
                 "grx_escrow": self.grx_escrow, "quote_escrow": self.quote_escrow, "fee_vault": self.fee_vault}
         return {k: str(v) for k, v in keys.items()}
+
+
+# ----------------------------------------------------------------------------- pause reaching GRX
+
+
+def pause_targets(chain: Chain, candidates: Iterable[Pubkey]) -> list[Pubkey]:
+    """The ``candidates`` that exist as GRX (Token-2022) token accounts, sorted."""
+    mint = bytes(et.grx_mint_pda()[0])
+    out = []
+    for address in sorted(set(candidates), key=str):
+        acc = chain.get_account(address)
+        if acc is not None and acc.owner == tc.TOKEN_2022_PROGRAM_ID and bytes(acc.data)[:32] == mint \
+                and gov._is_token_account(bytes(acc.data)):
+            out.append(address)
+    return out
+
+
+def sync_batches(accounts: Sequence[Pubkey]) -> list[list[Instruction]]:
+    """One ``sync_grx_freeze`` transaction per ``gov.SYNC_BATCH`` accounts (with a compute budget for them)."""
+    from solders.compute_budget import set_compute_unit_limit
+
+    return [[set_compute_unit_limit(SYNC_CU_LIMIT), gov.ix_sync_grx_freeze(list(accounts[i:i + gov.SYNC_BATCH]))]
+            for i in range(0, len(accounts), gov.SYNC_BATCH)]
+
+
+def pause_transactions(authority: Pubkey, pause: bool, accounts: Sequence[Pubkey]) -> list[list[Instruction]]:
+    """The transactions of ``gtx governance pause`` / ``unpause``: ``emergency_pause`` (or ``_unpause``) with the
+    first batch of ``sync_grx_freeze`` in one transaction (the flag and the first freezes land together), then
+    one transaction per further batch. ``sync_grx_freeze`` is permissionless, so anyone can finish the job."""
+    control = ix_emergency_pause(authority) if pause else ix_emergency_unpause(authority)
+    batches = sync_batches(accounts)
+    if not batches:
+        return [[control]]
+    first = [batches[0][0], control, batches[0][1]]
+    return [first, *batches[1:]]
 
 
 # ----------------------------------------------------------------------------- bootstrap
@@ -479,4 +541,4 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
 
 
 __all__ = ["Meter", "Participant", "Platform", "Step", "TransactionRejected", "bootstrap_platform",
-           "derived_keypair", "rent_exempt"]
+           "derived_keypair", "pause_targets", "pause_transactions", "rent_exempt", "sync_batches"]

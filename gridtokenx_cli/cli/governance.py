@@ -5,6 +5,8 @@ id), the governance admin handover.
 """
 from __future__ import annotations
 
+from typing import List
+
 import typer
 
 from .common import parse_amount, parse_pubkey
@@ -28,27 +30,68 @@ def certificate_view(s, text_id: str) -> dict:
     return view
 
 
-def _pause(ctx: typer.Context, pause: bool) -> None:
+def _pause(ctx: typer.Context, pause: bool, accounts: list[str] | None) -> None:
     from gridtokenx_cli import platform as pf
+    from gridtokenx_cli.clients import governance as gov
 
     action = "governance " + ("pause" if pause else "unpause")
+    extra = [parse_pubkey(a, "--account") for a in accounts or []]
     with session(ctx) as s:
-        build = pf.ix_emergency_pause if pause else pf.ix_emergency_unpause
-        out = s.send(action, build(s.signer.pubkey()))
+        # Every GRX token account the chain lists, the market's GRX escrow and any --account: frozen while paused
+        # (a holder's raw Token-2022 transfer or burn then fails), thawed after.
+        from gridtokenx_cli.clients import trading as tc
+
+        candidates = set(gov.grx_token_accounts(s.chain)) | {tc.market_accounts()["grx_escrow"], *extra}
+        targets = pf.pause_targets(s.chain, candidates)
+        txs = pf.pause_transactions(s.signer.pubkey(), pause, targets)
+        out = s.send(action, txs[0])
+        for ixs in txs[1:]:
+            s.send(action + " (sync_grx_freeze)", ixs)
         cfg = config_view(s)
-        s.report(action, out, {"paused": cfg["paused"], "pause_count": cfg["pause_count"]})
+        s.report(action, out, {"paused": cfg["paused"], "pause_count": cfg["pause_count"],
+                               "grx_accounts_" + ("frozen" if pause else "thawed"): len(targets),
+                               "transactions": len(txs)})
+
+
+ACCOUNT_OPTION = typer.Option(None, "--account", help="a GRX token account to freeze / thaw besides the ones the "
+                                                       "chain lists (repeatable)")
 
 
 @app.command("pause")
-def pause(ctx: typer.Context) -> None:
-    """Emergency pause: every state-changing instruction of every program fails with SystemPaused (admin)."""
-    _pause(ctx, True)
+def pause(ctx: typer.Context, account: List[str] = ACCOUNT_OPTION) -> None:
+    """Emergency pause: every state-changing instruction of every program fails with SystemPaused, and every
+    GRX token account is frozen (governance sync_grx_freeze), so raw Token-2022 transfers and burns fail too
+    (admin)."""
+    _pause(ctx, True, account)
 
 
 @app.command("unpause")
-def unpause(ctx: typer.Context) -> None:
-    """Lift the emergency pause (admin)."""
-    _pause(ctx, False)
+def unpause(ctx: typer.Context, account: List[str] = ACCOUNT_OPTION) -> None:
+    """Lift the emergency pause and thaw the GRX token accounts (admin)."""
+    _pause(ctx, False, account)
+
+
+@app.command("sync-grx-freeze")
+def sync_grx_freeze(ctx: typer.Context, account: List[str] = ACCOUNT_OPTION) -> None:
+    """Make GRX token accounts agree with the pause flag: frozen while paused, thawed otherwise (anyone may
+    send it; e.g. for accounts created after the pause)."""
+    from gridtokenx_cli import platform as pf
+    from gridtokenx_cli.clients import governance as gov
+
+    extra = [parse_pubkey(a, "--account") for a in account or []]
+    with session(ctx) as s:
+        targets = pf.pause_targets(s.chain, set(gov.grx_token_accounts(s.chain)) | set(extra))
+        outs = [s.send("governance sync-grx-freeze", ixs) for ixs in pf.sync_batches(targets)]
+        synced = [e.data for o in outs for e in o.events if e.name == "GrxFreezeSynced"]
+        totals = {k: sum(d[k] for d in synced) for k in ("frozen", "thawed", "unchanged")}
+        if not outs:
+            from .common import emit, kv_table
+
+            emit(s.settings, {"ok": True, "action": "governance sync-grx-freeze", "accounts": 0},
+                 kv_table("governance sync-grx-freeze", {"accounts": 0}))
+            return
+        s.report("governance sync-grx-freeze", outs[0], {"accounts": len(targets), "transactions": len(outs),
+                                                         **totals})
 
 
 @app.command("set-rec-authority")

@@ -70,7 +70,9 @@ def print_tables(report: dict, console: Console) -> None:
                  ("settled Wh × 1,000,000", g["settled_wh_x_grx_per_wh"]),
                  ("GRX conserved", "yes" if g["conserved"] else "[red]NO[/red]"),
                  ("ERCs issued / energy (Wh)", f"{report['ercs']['issued']} / {report['ercs']['energy_wh']:,}"),
-                 ("pause: order rejected", f"{report['pause'].get('error')} at {report['pause'].get('time')}")]:
+                 ("pause: order rejected", f"{report['pause'].get('error')} at {report['pause'].get('time')}"),
+                 ("pause: raw Token-2022 transfer", "rejected (account frozen)"
+                  if report["pause"].get("raw_transfer_rejected") else "[red]went through[/red]")]:
         t.add_row(k, f"{v:,}" if isinstance(v, int) else str(v))
     console.print(t)
 
