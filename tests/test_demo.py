@@ -62,7 +62,7 @@ def test_demo_shows_rejections_pause_and_ercs(small_run):
     _, r = small_run
     reasons = r["readings"]["rejected_by_reason"]
     assert set(reasons) == {"FutureTimestamp", "Backdated", "RateLimited", "OutOfRange", "RatioExceeded",
-                            "ExcessiveDeviation", "SignerKeyMismatch"}
+                            "ExcessiveDeviation", "CapacityExceeded", "SignerKeyMismatch"}
     # all but the forged signature (a failed transaction) are counted by the oracle
     assert r["readings"]["oracle_rejected"] == sum(reasons.values()) - reasons["SignerKeyMismatch"]
     assert r["pause"]["order_rejected"] and r["pause"]["error"] == "SystemPaused"
