@@ -54,21 +54,15 @@ def raw_grx_transfer(owner: Participant, destination: Pubkey, amount: int):
     return Instruction(tc.TOKEN_2022_PROGRAM_ID, bytes([12]) + struct.pack("<QB", amount, et.GRX_DECIMALS), [
         AccountMeta(owner.grx, False, True), AccountMeta(et.grx_mint_pda()[0], False, False),
         AccountMeta(destination, False, True), AccountMeta(owner.pubkey, True, False)])
+
+
 PACKET_DATA_SIZE = 1_232  # a legacy transaction must fit one packet
 AUCTION_CU_LIMIT = 1_400_000
 MAX_ROUNDS = 12
 CONSUMER_FAUCET = 100 * QUOTE
 DEVIATION_PERCENT = 200  # solar ramps: the community's oracle allows ±200 % between quarter-hours
 BAD_READINGS = ("FutureTimestamp", "Backdated", "RateLimited", "OutOfRange", "RatioExceeded",
-                "ExcessiveDeviation", "CapacityExceeded", "SignerKeyMismatch")
-
-
-def meter_capacity_w(prof) -> int:
-    """The rated capacity (W) a household's meter is registered with: the larger of its solar array and its
-    base + peak load, plus 25 % headroom (the profiles add up to +8 % noise to solar and +10 % to load), rounded up
-    to 500 W. So 3-8 kW arrays get 3.75-10 kW meters and consumers 1.5-3.75 kW."""
-    rated = max(prof.capacity_w, prof.base_w + prof.peak_w) * 125 // 100
-    return -(-rated // 500) * 500
+                "ExcessiveDeviation", "SignerKeyMismatch")
 
 
 @dataclass(frozen=True)
@@ -183,7 +177,7 @@ class Simulation:
             part = p.register_participant(kind, _kp(cfg.seed, "user", i),
                                           quote=0 if prof.capacity_w else CONSUMER_FAUCET)
             meter = p.register_meter(part, f"D{cfg.seed % 10**6}-M{i:05d}", "Solar" if prof.capacity_w else "Grid",
-                                     _kp(cfg.seed, "meter", i), capacity_w=meter_capacity_w(prof))
+                                     _kp(cfg.seed, "meter", i))
             r = rng_for(cfg.seed, "prices", i)
             # micro-quote per kWh: asks 2.80-3.60, bids 3.20-4.40 quote tokens per kWh
             self.households.append(Household(i, prof, part, meter, r.randrange(2_800_000, 3_600_001, 10_000),
@@ -224,22 +218,13 @@ class Simulation:
             got = out.error.name if (not out.ok and out.error) else ("accepted" if out.ok else str(out.raw_error))
         else:
             last = ts - INTERVAL_SECONDS
-            deviating = prev_produced * 3 + 10
-            if reason == "ExcessiveDeviation":
-                # more than +200 % AND more than the oracle's floor (a share of the meter's capacity bound for
-                # the interval), so it is a deviation whatever the previous value was
-                ocfg, cap = p.fetch_oracle_config(), p.fetch_meter(m).capacity_w
-                ceiling = ocfg.type_ceiling_w[orc.METER_TYPES.index("Solar" if h.prosumer else "Grid")]
-                bound = orc.capacity_bound_wh(cap, ceiling, INTERVAL_SECONDS, ocfg.capacity_margin_percent)
-                deviating = max(deviating, prev_produced + (bound + 1) * ocfg.deviation_floor_percent // 100 + 2)
             produced, consumed, rts = {
                 "FutureTimestamp": (100, 100, ts + 3_600),
                 "Backdated": (100, 100, last),
                 "RateLimited": (100, 100, last + 30),
                 "OutOfRange": (2_000_000_000, 100, ts),
                 "RatioExceeded": (1_200, 100, ts),
-                "ExcessiveDeviation": (deviating, deviating, ts),
-                "CapacityExceeded": (0, 900_000_000, ts),  # 900 MWh in a quarter-hour, within the range
+                "ExcessiveDeviation": (prev_produced * 3 + 10, prev_produced * 3 + 10, ts),
             }[reason]
             out = p.submit_reading(m, produced, consumed, rts, check=False)
             self._record("submit_meter_reading (rejected reading)", out)
