@@ -315,14 +315,15 @@ class Platform:
         return p
 
     def register_meter(self, owner: Participant, text_id: str, meter_type: str = "Solar",
-                       meter_key: Keypair | None = None) -> Meter:
-        """``register_meter`` with the meter's ed25519 key, then the oracle's ``initialize_meter_state`` by
-        the API gateway (each skipped if it exists)."""
+                       meter_key: Keypair | None = None, *, capacity_w: int = reg.DEFAULT_CAPACITY_W) -> Meter:
+        """``register_meter`` with the meter's ed25519 key (which signs its proof of possession) and rated
+        ``capacity_w`` (W), then the oracle's ``initialize_meter_state`` by the API gateway (each skipped if it
+        exists)."""
         key = meter_key or Keypair()
         mid = reg.meter_id(text_id)
         address = reg.meter_pda(mid)[0]
         if self.chain.get_account(address) is None:
-            self.send(reg.ix_register_meter(owner.pubkey, mid, meter_type, key.pubkey()), owner.keypair)
+            self.send(reg.register_meter_ixs(owner.pubkey, mid, meter_type, key, capacity_w), owner.keypair)
         if self.chain.get_account(orc.meter_state_pda(mid)[0]) is None:
             self.send(orc.ix_initialize_meter_state(self.api_gateway.pubkey(), mid), self.api_gateway)
         meter = Meter(text_id, mid, address, key, owner.pubkey)
@@ -400,7 +401,6 @@ class Platform:
             for ixs in txs[1:]:
                 self.send(ixs, check=check)
         return out
-
 
     def summary(self) -> dict[str, str]:
         """Addresses, for ``gtx init`` output."""

@@ -101,7 +101,11 @@ class Env:
     alice: Keypair
     bob: Keypair
     mid: bytes = rg.meter_id("METER-A")
-    meter_key: Pubkey = dataclasses.field(default_factory=lambda: Keypair().pubkey())
+    meter_kp: Keypair = dataclasses.field(default_factory=Keypair)
+
+    @property
+    def meter_key(self) -> Pubkey:
+        return self.meter_kp.pubkey()
 
     @property
     def meter(self) -> Pubkey:
@@ -164,7 +168,7 @@ def build_env(programs, *, sigverify: bool, registry: bool = True, meter: bool =
     if registry:
         rg.initialize_registry_for_tests(svm)
         if meter:
-            rg.register_user_and_meter(svm, env.alice, "METER-A", "Solar", env.meter_key)
+            rg.register_user_and_meter(svm, env.alice, "METER-A", "Solar", env.meter_kp)
             et.create_grx_account(svm, payer, env.alice.pubkey())
     return env
 
@@ -196,6 +200,12 @@ def sim(programs) -> Env:
 
 def events(res, name=None):
     return h.events(res, rg.ALL_EVENT_LAYOUTS, name)
+
+
+def reg_meter(owner: Pubkey, mid: bytes, meter_type: str = "Solar", key: Keypair | None = None,
+              capacity_w: int = rg.DEFAULT_CAPACITY_W, **kw) -> list[Instruction]:
+    """``[meter key's proof of possession, register_meter]`` with a valid signature (fresh key by default)."""
+    return rg.register_meter_ixs(owner, mid, meter_type, key or Keypair(), capacity_w, **kw)
 
 
 def unsign(ix: Instruction, key: Pubkey) -> Instruction:
@@ -236,10 +246,10 @@ def test_meter_account_layout_is_the_contract(env):
                   claimed_erc_generation=0x44, last_reading_at=-5, reading_count=7)
     data = bytes(env.svm.get_account(env.meter).data)
     assert data[:8] == h.sighash("account", "MeterAccount")
-    fields = struct.unpack_from("<32s32sB32s?QQQQqQqB", data, 8)
+    fields = struct.unpack_from("<32s32sB32s?QQQQqQqBQ???", data, 8)
     assert fields == (env.mid, bytes(env.alice.pubkey()), 0, bytes(env.meter_key), True, 0x1111, 0x2222, 0x33,
-                      0x44, -5, 7, T0, rg.meter_pda(env.mid)[1])
-    assert len(data) == 8 + struct.calcsize("<32s32sB32s?QQQQqQqB")
+                      0x44, -5, 7, T0, rg.meter_pda(env.mid)[1], rg.DEFAULT_CAPACITY_W, True, False, False)
+    assert len(data) == 8 + struct.calcsize("<32s32sB32s?QQQQqQqBQ???")
 
 
 def test_meter_id_encoding():
@@ -340,52 +350,55 @@ def test_register_user_requires_signature(fresh):
 @pytest.mark.parametrize("meter_type, disc", [("Solar", 0), ("Wind", 1), ("Battery", 2), ("Grid", 3)])
 def test_register_meter(env, meter_type, disc):
     set_time(env.svm, T0 + 9)
-    mid, key = rg.meter_id(f"M-{meter_type}"), Keypair().pubkey()
-    res = env.ok(rg.ix_register_meter(env.alice.pubkey(), mid, meter_type, key), env.alice)
+    mid, kp = rg.meter_id(f"M-{meter_type}"), Keypair()
+    key = kp.pubkey()
+    res = env.ok(reg_meter(env.alice.pubkey(), mid, meter_type, kp, capacity_w=7_500), env.alice)
     addr, bump = rg.meter_pda(mid)
     m = env.m(addr)
     assert bytes(m.meter_id) == mid and m.owner == env.alice.pubkey() and m.meter_type == rg.METER_TYPES[meter_type]
     assert m.meter_pubkey == key and m.active is True
     assert meter_tuple(m) == (0, 0, 0, 0, 0, 0) and (m.registered_at, m.bump) == (T0 + 9, bump)
+    assert (m.capacity_w, m.approved, m.retired, m.deactivated_by_admin) == (7_500, True, False, False)
     assert env.user(env.alice.pubkey()).meter_count == 2 and env.cfg().meter_count == 2
     assert events(res) == [{"meter": addr, "meter_id": mid, "owner": env.alice.pubkey(), "meter_type": disc,
-                            "meter_pubkey": key, "meter_count": 2, "registered_at": T0 + 9}]
+                            "meter_pubkey": key, "meter_count": 2, "registered_at": T0 + 9, "capacity_w": 7_500,
+                            "approved": True}]
 
 
 def test_register_meter_invalid_id(env):
     before = env.snaps(rg.meter_pda(bytes(32))[0])
-    res = env.send(rg.ix_register_meter(env.alice.pubkey(), bytes(32), "Solar", Keypair().pubkey()), env.alice)
-    h.assert_rejected(env.svm, res, E.InvalidMeterId, before)
+    res = env.send(reg_meter(env.alice.pubkey(), bytes(32), "Solar"), env.alice)
+    h.assert_rejected(env.svm, res, E.InvalidMeterId, before, index=1)
 
 
 def test_register_meter_invalid_pubkey(env):
     mid = rg.meter_id("M2")
     before = env.snaps(rg.meter_pda(mid)[0])
-    res = env.send(rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Pubkey.default()), env.alice)
+    res = env.send(rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Pubkey.default(), 1_000), env.alice)
     h.assert_rejected(env.svm, res, E.InvalidMeterPubkey, before)
 
 
 def test_register_meter_requires_registered_user(env):
     mid = rg.meter_id("BOB-1")
     before = env.snaps(rg.meter_pda(mid)[0], rg.user_pda(env.bob.pubkey())[0])
-    res = env.send(rg.ix_register_meter(env.bob.pubkey(), mid, "Wind", Keypair().pubkey()), env.bob)
-    h.assert_rejected(env.svm, res, A.AccountNotInitialized, before)
+    res = env.send(reg_meter(env.bob.pubkey(), mid, "Wind"), env.bob)
+    h.assert_rejected(env.svm, res, A.AccountNotInitialized, before, index=1)
 
 
 def test_register_meter_duplicate_id(env):
     env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
     before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
-    res = env.send(rg.ix_register_meter(env.bob.pubkey(), env.mid, "Wind", Keypair().pubkey()), env.bob)
-    h.assert_rejected(env.svm, res, SYSTEM_ALREADY_IN_USE, before)
+    res = env.send(reg_meter(env.bob.pubkey(), env.mid, "Wind"), env.bob)
+    h.assert_rejected(env.svm, res, SYSTEM_ALREADY_IN_USE, before, index=1)
 
 
 def test_register_meter_address_must_match_id(env):
     mid = rg.meter_id("M2")
     other = rg.meter_pda(rg.meter_id("M3"))[0]
     before = env.snaps(rg.meter_pda(mid)[0], other)
-    res = env.send(rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Keypair().pubkey(), meter=other),
+    res = env.send(reg_meter(env.alice.pubkey(), mid, "Solar", meter_address=other),
                    env.alice)
-    h.assert_rejected(env.svm, res, A.ConstraintSeeds, before)
+    h.assert_rejected(env.svm, res, A.ConstraintSeeds, before, index=1)
 
 
 def test_register_meter_user_account_must_belong_to_signer(env):
@@ -398,23 +411,23 @@ def test_register_meter_user_account_must_belong_to_signer(env):
     h.set_account(env.svm, bob_user, forged, rg.PROGRAM_ID)
     mid = rg.meter_id("BOB-1")
     before = env.snaps(bob_user, rg.meter_pda(mid)[0])
-    res = env.send(rg.ix_register_meter(env.bob.pubkey(), mid, "Wind", Keypair().pubkey()), env.bob)
-    h.assert_rejected(env.svm, res, A.ConstraintHasOne, before)
+    res = env.send(reg_meter(env.bob.pubkey(), mid, "Wind"), env.bob)
+    h.assert_rejected(env.svm, res, A.ConstraintHasOne, before, index=1)
 
 
 def test_register_meter_paused(env):
     gov.pause_for_tests(env.svm)
     mid = rg.meter_id("M2")
     before = env.snaps(rg.meter_pda(mid)[0])
-    res = env.send(rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Keypair().pubkey()), env.alice)
-    h.assert_rejected(env.svm, res, C.SystemPaused, before)
+    res = env.send(reg_meter(env.alice.pubkey(), mid, "Solar"), env.alice)
+    h.assert_rejected(env.svm, res, C.SystemPaused, before, index=1)
 
 
 def test_register_meter_requires_signature(env):
     mid = rg.meter_id("M2")
-    ix = unsign(rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Keypair().pubkey()), env.alice.pubkey())
+    pop, ix = reg_meter(env.alice.pubkey(), mid, "Solar")
     before = env.snaps(rg.meter_pda(mid)[0])
-    h.assert_rejected(env.svm, env.send(ix), A.AccountNotSigner, before)
+    h.assert_rejected(env.svm, env.send([pop, unsign(ix, env.alice.pubkey())]), A.AccountNotSigner, before, index=1)
 
 
 # ----------------------------------------------------------------------------- update_meter_reading
@@ -769,20 +782,51 @@ def test_update_claimed_erc_generation_rejects_forged_meter(sim, forgery, code):
 
 
 def test_deactivate_and_reactivate_meter(env):
+    """The owner's own deactivation is reversible by the owner (or the admin)."""
     set_time(env.svm, T0 + 3)
     res = env.ok(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice)
-    assert env.m().active is False
+    assert (env.m().active, env.m().deactivated_by_admin) == (False, False)
     assert events(res) == [{"meter_id": env.mid, "active": False, "changed_by": env.alice.pubkey(),
-                            "timestamp": T0 + 3}]
+                            "timestamp": T0 + 3, "deactivated_by_admin": False}]
     res = env.ok(rg.ix_reactivate_meter(env.admin.pubkey(), env.meter), env.admin)
     assert env.m().active is True
     assert events(res) == [{"meter_id": env.mid, "active": True, "changed_by": env.admin.pubkey(),
-                            "timestamp": T0 + 3}]
-    env.ok(rg.ix_deactivate_meter(env.admin.pubkey(), env.meter), env.admin)
-    assert env.m().active is False
+                            "timestamp": T0 + 3, "deactivated_by_admin": False}]
+    env.ok(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice)
     env.ok(rg.ix_reactivate_meter(env.alice.pubkey(), env.meter), env.alice)
     m = env.m()
     assert m.active is True and meter_tuple(m) == (0, 0, 0, 0, 0, 0)
+
+
+def test_admin_deactivation_sticks(env):
+    """An admin deactivation is undone only by the admin (ReactivationRequiresAdmin for the owner)."""
+    set_time(env.svm, T0 + 4)
+    res = env.ok(rg.ix_deactivate_meter(env.admin.pubkey(), env.meter), env.admin)
+    assert (env.m().active, env.m().deactivated_by_admin) == (False, True)
+    assert events(res) == [{"meter_id": env.mid, "active": False, "changed_by": env.admin.pubkey(),
+                            "timestamp": T0 + 4, "deactivated_by_admin": True}]
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_reactivate_meter(env.alice.pubkey(), env.meter), env.alice),
+                      E.ReactivationRequiresAdmin, before)
+    res = env.ok(rg.ix_reactivate_meter(env.admin.pubkey(), env.meter), env.admin)
+    assert (env.m().active, env.m().deactivated_by_admin) == (True, False)
+    assert events(res)[0]["deactivated_by_admin"] is False
+
+
+def test_admin_locks_a_meter_the_owner_deactivated(env):
+    """The admin may turn the owner's (reversible) deactivation into an admin one; a second admin deactivation
+    is MeterInactive."""
+    env.ok(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice)
+    env.ok(rg.ix_deactivate_meter(env.admin.pubkey(), env.meter), env.admin)
+    assert (env.m().active, env.m().deactivated_by_admin) == (False, True)
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_reactivate_meter(env.alice.pubkey(), env.meter), env.alice),
+                      E.ReactivationRequiresAdmin, before)
+    h.assert_rejected(env.svm, env.send(rg.ix_deactivate_meter(env.admin.pubkey(), env.meter), env.admin),
+                      E.MeterInactive, before)
+    # the owner cannot downgrade the lock either
+    h.assert_rejected(env.svm, env.send(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice),
+                      E.MeterInactive, before)
 
 
 @pytest.mark.parametrize("which", ["deactivate", "reactivate"])
@@ -1013,8 +1057,8 @@ def test_resume_meter_rejects_forged_config(env, forgery, code):
 
 PAUSABLE = {
     "register_user": lambda env, gc: (rg.ix_register_user(env.bob.pubkey(), governance_config=gc), env.bob),
-    "register_meter": lambda env, gc: (rg.ix_register_meter(env.alice.pubkey(), rg.meter_id("M9"), "Grid",
-                                                            Keypair().pubkey(), governance_config=gc), env.alice),
+    "register_meter": lambda env, gc: (reg_meter(env.alice.pubkey(), rg.meter_id("M9"), "Grid", governance_config=gc),
+                                       env.alice),
     "settle": lambda env, gc: (rg.ix_settle_and_mint_tokens(env.alice.pubkey(), env.meter, governance_config=gc),
                                env.alice),
     "deactivate": lambda env, gc: (rg.ix_deactivate_meter(env.alice.pubkey(), env.meter, governance_config=gc),
@@ -1045,7 +1089,7 @@ def test_pausable_instructions_reject_fake_unpaused_config(sim, kind, forgery, c
     h.set_account(sim.svm, fake, gov.encode_governance_config(dataclasses.replace(config, paused=False)),
                   gov.PROGRAM_ID if forgery == "address" else rg.PROGRAM_ID)
     before = sim.snaps(fake)
-    h.assert_rejected(sim.svm, _send_pausable(sim, kind, fake), code, before)
+    h.assert_rejected(sim.svm, _send_pausable(sim, kind, fake), code, before, index=int(kind == "register_meter"))
 
 
 @pytest.mark.parametrize("kind", PAUSABLE)
@@ -1057,7 +1101,8 @@ def test_pausable_instructions_pause_and_resume(sim, kind):
     gov.pause_for_tests(sim.svm)
     gc = gov.governance_config_pda()[0]
     before = sim.snaps()
-    h.assert_rejected(sim.svm, _send_pausable(sim, kind, gc), C.SystemPaused, before)
+    h.assert_rejected(sim.svm, _send_pausable(sim, kind, gc), C.SystemPaused, before,
+                      index=int(kind == "register_meter"))
     gov.unpause_for_tests(sim.svm)
     h.expect_ok(_send_pausable(sim, kind, gc))
 
@@ -1192,8 +1237,8 @@ def test_compute_units(programs):
     env = build_env(programs, sigverify=False, registry=False)
     cu = {"initialize_registry": h.compute_units(env.ok(rg.ix_initialize_registry(env.admin.pubkey()), env.admin))}
     cu["register_user"] = h.compute_units(env.ok(rg.ix_register_user(env.alice.pubkey()), env.alice))
-    cu["register_meter"] = h.compute_units(env.ok(
-        rg.ix_register_meter(env.alice.pubkey(), env.mid, "Solar", env.meter_key), env.alice))
+    cu["register_meter"] = h.compute_units(env.ok(reg_meter(env.alice.pubkey(), env.mid, "Solar", env.meter_kp),
+                                                  env.alice))
     et.create_grx_account(env.svm, env.payer, env.alice.pubkey())
     cu["update_meter_reading"] = h.compute_units(h.expect_ok(env.reading(5_000, 1_000, T0)))
     cu["settle_and_mint_tokens"] = h.compute_units(env.ok(
@@ -1319,9 +1364,9 @@ def oracle_env(programs) -> tuple[Env, Keypair, Keypair]:
     payer = h.funded_keypair(svm)
     gov.initialize_governance_for_tests(svm, payer.pubkey())
     admin = et.initialize_token_for_tests(svm)
-    env = Env(svm, payer, admin, h.funded_keypair(svm), h.funded_keypair(svm), meter_key=meter_kp.pubkey())
+    env = Env(svm, payer, admin, h.funded_keypair(svm), h.funded_keypair(svm), meter_kp=meter_kp)
     rg.initialize_registry_for_tests(svm)
-    rg.register_user_and_meter(svm, env.alice, "METER-A", "Solar", meter_kp.pubkey())
+    rg.register_user_and_meter(svm, env.alice, "METER-A", "Solar", meter_kp)
     et.create_grx_account(svm, payer, env.alice.pubkey())
     gateway = h.funded_keypair(svm)
     oracle_config = Pubkey.find_program_address([ORACLE_SEEDS["config"]], ORACLE_ID)[0]
@@ -1352,9 +1397,10 @@ def test_oracle_cpi_update_meter_reading_and_settle(oracle_env):
     """Real path, signatures verified: meter-signed reading → oracle → registry::update_meter_reading (CPI signed
     by the oracle's PDA) → settle_and_mint_tokens → energy_token::mint_tokens_direct (CPI signed by ours)."""
     env = oracle_env
-    res = env.submit(5_000, 1_000, T0 - 10)
+    set_time(env.svm, T0 + 900)  # one quarter-hour after registration (the oracle bounds readings by capacity)
+    res = env.submit(5_000, 1_000, T0 + 900)
     h.expect_ok(res)
-    assert meter_tuple(env.m()) == (5_000, 1_000, 0, 0, T0 - 10, 1)
+    assert meter_tuple(env.m()) == (5_000, 1_000, 0, 0, T0 + 900, 1)
     assert any(line.startswith(f"Program {rg.PROGRAM_ID} invoke [2]") for line in h.logs(res))
     env.ok(rg.ix_settle_and_mint_tokens(env.alice.pubkey(), env.meter), env.alice)
     assert env.m().settled_net_generation == 4_000
@@ -1382,7 +1428,9 @@ def test_oracle_cpi_after_resume_meter(oracle_env):
     """Real path, signatures verified: after a 2-day outage the oracle's CPI fails with the registry's
     StaleReading; once the admin resumes the meter, the same oracle path is accepted again."""
     env = oracle_env
-    h.expect_ok(env.submit(5_000, 1_000, T0 - 10))
+    set_time(env.svm, T0 + 900)
+    h.expect_ok(env.submit(5_000, 1_000, T0 + 900))
+    assert env.m().reading_count == 1
     now = T0 + 2 * DAY
     set_time(env.svm, now)
     before = env.snaps()

@@ -155,9 +155,10 @@ def measure() -> list[dict]:
     consumer = p.register_participant("Consumer", ck, quote=1_000 * QUOTE)
     solar_key = seeded("meter-solar")
     solar_id = reg.meter_id("SOLAR-001")
-    b.run("registry", "register_meter", reg.ix_register_meter(pk.pubkey(), solar_id, "Solar", solar_key.pubkey()), pk)
+    b.run("registry", "register_meter", reg.register_meter_ixs(pk.pubkey(), solar_id, "Solar", solar_key, 10_000), pk,
+          note="meter key signs (Ed25519 precompile)")
     b.run("oracle", "initialize_meter_state", orc.ix_initialize_meter_state(gw.pubkey(), solar_id), gw)
-    solar = p.register_meter(prosumer, "SOLAR-001", "Solar", solar_key)
+    solar = p.register_meter(prosumer, "SOLAR-001", "Solar", solar_key, capacity_w=10_000)
 
     # --- oracle: config (3 backup oracles, threshold 2), a signed reading, a consensus reading, clearing ---
     backups = [seeded(f"backup-oracle-{i}") for i in range(3)]
@@ -228,6 +229,18 @@ def measure() -> list[dict]:
     b.run("registry", "reactivate_meter", reg.ix_reactivate_meter(pk.pubkey(), solar.address), pk)
     t = b.at(T0 + 3 * HOUR)  # resume_at must be after the meter's last reading (T0 + 2 h) and not in the future
     b.run("registry", "resume_meter", reg.ix_resume_meter(boot.pubkey(), solar.address, t), note="admin signs")
+    # --- registry meter trust: approval, re-key (new key signs), transfer (both owners sign), retirement ---
+    b.run("registry", "set_registry_options", reg.ix_set_registry_options(boot.pubkey(), True), note="admin signs")
+    wind_id = reg.meter_id("WIND-BENCH")
+    wind = reg.meter_pda(wind_id)[0]
+    p.send(reg.register_meter_ixs(pk.pubkey(), wind_id, "Wind", seeded("meter-wind"), 20_000), pk)
+    b.run("registry", "approve_meter", reg.ix_approve_meter(boot.pubkey(), wind), note="admin signs")
+    b.run("registry", "rekey_meter",
+          reg.rekey_meter_ixs(pk.pubkey(), wind_id, seeded("meter-wind").pubkey(), seeded("meter-wind-2")), pk,
+          note="new key signs (Ed25519 precompile)")
+    b.run("registry", "transfer_meter", reg.ix_transfer_meter(pk.pubkey(), ck.pubkey(), wind), pk, (ck,),
+          note="both owners sign")
+    b.run("registry", "retire_meter", reg.ix_retire_meter(boot.pubkey(), wind), note="admin signs")
     new_rec = seeded("rec-authority-2")
     b.run("governance", "set_rec_authority", plat.ix_set_rec_authority(boot.pubkey(), new_rec.pubkey()))
     b.run("governance", "emergency_pause", plat.ix_emergency_pause(boot.pubkey()))

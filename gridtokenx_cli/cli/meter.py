@@ -32,7 +32,8 @@ def _load(config: Path):
 @app.command("keys")
 def keys(ctx: typer.Context, path: Path = typer.Argument(..., help="where to write the meter keypair file"),
          force: bool = typer.Option(False, "--force", help="overwrite an existing file (the old key is lost)")) -> None:
-    """Create a meter ed25519 keypair file (mode 0600); register its public key as the meter's meter_pubkey."""
+    """Create a meter ed25519 keypair file (mode 0600); register its public key as the meter's meter_pubkey
+    (the key signs its own registration: `gtx meter pop`, or `gtx registry register-meter --meter-keypair`)."""
     from solders.keypair import Keypair
 
     from gridtokenx_cli.meter.signing import write_keypair_file
@@ -44,6 +45,50 @@ def keys(ctx: typer.Context, path: Path = typer.Argument(..., help="where to wri
     write_keypair_file(path, kp)
     emit(ctx.obj, {"path": str(path), "meter_pubkey": str(kp.pubkey())},
          kv_table("new meter key", {"path": path, "meter_pubkey": kp.pubkey(), "mode": "0600"}))
+
+
+@app.command("pop")
+def pop(ctx: typer.Context, path: Path = typer.Argument(..., help="the meter keypair file (stays on the gateway)"),
+        owner: str = typer.Option(..., "--owner", help="public key of the owner the meter is registered under"),
+        meter_id: str = typer.Option(..., "--meter-id", help="text id of the meter (at most 32 bytes)"),
+        capacity_w: str = typer.Option(None, "--capacity-w", help="rated capacity in W (registration)"),
+        rekey_from: str = typer.Option(None, "--rekey-from",
+                                       help="instead: the meter's current public key (this key replaces it)")) -> None:
+    """Proof of possession: the meter key signs its registration (or a re-key) for the operator, who passes
+    meter_pubkey and signature to `gtx registry register-meter|rekey-meter --signature`. Offline; the message
+    binds the registry, the owner, the meter id and the capacity (docs/programs.md "registry")."""
+    from gridtokenx_cli.clients import meter_pop
+    from gridtokenx_cli.meter.signing import load_keypair_file
+
+    from .common import parse_amount, parse_pubkey
+    from .session import parse_text_id
+
+    path = path.expanduser()
+    if not path.exists():
+        usage_error("PATH", f"{path} does not exist", f"create it with `gtx meter keys {path}`")
+    try:
+        kp = load_keypair_file(path)
+    except (ValueError, TypeError):
+        usage_error("PATH", f"{path} is not a keypair file", "give the meter's keypair file")
+    owner_key = parse_pubkey(owner, "--owner")
+    mid = parse_text_id(meter_id, "--meter-id")
+    if (capacity_w is None) == (rekey_from is None):
+        usage_error("--capacity-w", "say what to sign", "pass --capacity-w W (registration) or --rekey-from KEY")
+    if rekey_from is None:
+        capacity = parse_amount(capacity_w, "--capacity-w")
+        sig = meter_pop.sign_register_meter(kp, owner_key, mid, capacity)
+        data = {"purpose": "register-meter", "capacity_w": capacity}
+        hint = (f"gtx registry register-meter {meter_id} --capacity-w {capacity} --meter-pubkey {kp.pubkey()} "
+                f"--signature {sig}")
+    else:
+        current = parse_pubkey(rekey_from, "--rekey-from")
+        sig = meter_pop.sign_rekey_meter(kp, owner_key, mid, current)
+        data = {"purpose": "rekey-meter", "current_meter_pubkey": str(current)}
+        hint = f"gtx registry rekey-meter {meter_id} --new-meter-pubkey {kp.pubkey()} --signature {sig}"
+    data.update({"meter_id": meter_id, "owner": str(owner_key), "meter_pubkey": str(kp.pubkey()),
+                 "signature": str(sig), "registry_config": str(meter_pop.registry_config_address()),
+                 "command": hint + " -k OWNER_KEYPAIR"})
+    emit(ctx.obj, data, kv_table("meter proof of possession", data))
 
 
 @app.command("run")

@@ -56,34 +56,162 @@ def user_view(s, owner) -> dict:
     return {"address": str(address), **user.to_json()}
 
 
+def parse_signature(value: str, field_name: str):
+    """A 64-byte ed25519 signature, base58 (as `gtx meter pop` prints it) or 128 hex digits."""
+    from solders.signature import Signature
+
+    try:
+        if len(value) == 128:
+            return Signature.from_bytes(bytes.fromhex(value))
+        return Signature.from_string(value)
+    except ValueError:
+        usage_error(field_name, f"{value!r} is not a signature", "pass the base58 (or hex) signature that "
+                    "`gtx meter pop` printed")
+
+
+def _meter_key_and_signature(key_opt: str | None, keypair_opt: Path | None, signature_opt: str | None,
+                             key_name: str, keypair_name: str, message: "callable"):
+    """(public key, keypair or None, signature or None) from either a keypair file (it signs) or a public key
+    with a pre-made signature, which is checked here against ``message(pubkey)`` so a wrong one never costs a
+    transaction."""
+    from gridtokenx_cli.clients import meter_pop
+
+    if (key_opt is None) == (keypair_opt is None):
+        usage_error(key_name, "give the meter's key", f"pass exactly one of {key_name} (with --signature) or "
+                    f"{keypair_name}")
+    if keypair_opt is not None:
+        if signature_opt is not None:
+            usage_error("--signature", f"not used with {keypair_name}", "the keypair signs itself; drop --signature")
+        kp = load_keypair(keypair_opt, keypair_name)
+        return kp.pubkey(), kp, None
+    key = parse_pubkey(key_opt, key_name)
+    if signature_opt is None:
+        usage_error("--signature", f"{key_name} needs the meter key's proof-of-possession signature",
+                    "make it where the key lives with `gtx meter pop KEYFILE …`, or pass " + keypair_name)
+    sig = parse_signature(signature_opt, "--signature")
+    if not meter_pop.verify_signature(key, message(key), sig):
+        usage_error("--signature", f"does not verify for {key} over this owner, meter id and registry",
+                    "sign again with `gtx meter pop` using the same owner, meter id and capacity")
+    return key, None, sig
+
+
 @app.command("register-meter")
 def register_meter(ctx: typer.Context,
                    meter_id: str = typer.Argument(..., help="text id of the meter (at most 32 bytes)"),
                    meter_type: str = typer.Option("solar", "--type", help="solar, wind, battery or grid"),
-                   meter_pubkey: str = typer.Option(None, "--meter-pubkey",
-                                                    help="the meter's ed25519 public key (signs its readings)"),
+                   capacity_w: str = typer.Option(..., "--capacity-w", help="rated capacity in W (> 0)"),
                    meter_keypair: Path = typer.Option(None, "--meter-keypair",
-                                                      help="or: the meter's keypair file (its public key is used)"),
+                                                      help="the meter's keypair file: it signs the registration"),
+                   meter_pubkey: str = typer.Option(None, "--meter-pubkey",
+                                                    help="or: the meter's ed25519 public key, with --signature"),
+                   signature: str = typer.Option(None, "--signature",
+                                                 help="the meter key's proof of possession (`gtx meter pop`)"),
                    ) -> None:
-    """Register a meter owned by the -k keypair (a registered user) with the key that signs its readings."""
+    """Register a meter owned by the -k keypair (a registered user) with the key that signs its readings; the
+    meter key must sign the registration (proof of possession)."""
+    from gridtokenx_cli.clients import meter_pop
     from gridtokenx_cli.clients import registry as reg
 
     from .session import parse_text_id
 
     mid = parse_text_id(meter_id, "METER_ID")
     kind = parse_choice(meter_type, "--type", METER_TYPES)
-    if (meter_pubkey is None) == (meter_keypair is None):
-        usage_error("--meter-pubkey", "give the meter's key", "pass exactly one of --meter-pubkey or --meter-keypair")
-    key = parse_pubkey(meter_pubkey, "--meter-pubkey") if meter_pubkey is not None else \
-        load_keypair(meter_keypair, "--meter-keypair").pubkey()
+    capacity = parse_amount(capacity_w, "--capacity-w")
     with session(ctx) as s:
         owner = s.signer.pubkey()
+        key, kp, sig = _meter_key_and_signature(
+            meter_pubkey, meter_keypair, signature, "--meter-pubkey", "--meter-keypair",
+            lambda _k: meter_pop.register_meter_message(owner, mid, capacity))
         if user_view(s, owner) is None:
             from .common import fail
 
             fail(f"--keypair: {owner} is not a registered user: run `gtx registry register-user` first")
-        out = s.send("registry register-meter", reg.ix_register_meter(owner, mid, kind, key))
+        out = s.send("registry register-meter",
+                     reg.register_meter_ixs(owner, mid, kind, kp or key, capacity, signature=sig))
         s.report("registry register-meter", out, {"meter": meter_view(s, meter_id)})
+
+
+@app.command("rekey-meter")
+def rekey_meter(ctx: typer.Context,
+                meter_id: str = typer.Argument(..., help="text id of the meter"),
+                new_meter_keypair: Path = typer.Option(None, "--new-meter-keypair",
+                                                       help="the new key's keypair file: it signs the re-key"),
+                new_meter_pubkey: str = typer.Option(None, "--new-meter-pubkey",
+                                                     help="or: the new public key, with --signature"),
+                signature: str = typer.Option(None, "--signature",
+                                              help="the new key's proof of possession (`gtx meter pop --rekey`)"),
+                ) -> None:
+    """Owner (-k): replace the meter's key; the new key must sign (rekey_meter). Where the registry requires
+    approval, the admin must approve the meter again."""
+    from gridtokenx_cli.clients import meter_pop
+    from gridtokenx_cli.clients import registry as reg
+
+    with session(ctx) as s:
+        mid, _, m = s.meter(meter_id)
+        owner = s.signer.pubkey()
+        key, kp, sig = _meter_key_and_signature(
+            new_meter_pubkey, new_meter_keypair, signature, "--new-meter-pubkey", "--new-meter-keypair",
+            lambda _k: meter_pop.rekey_meter_message(owner, mid, m.meter_pubkey))
+        out = s.send("registry rekey-meter", reg.rekey_meter_ixs(owner, mid, m.meter_pubkey, kp or key,
+                                                                 signature=sig))
+        s.report("registry rekey-meter", out, {"meter": meter_view(s, meter_id)})
+
+
+@app.command("transfer-meter")
+def transfer_meter(ctx: typer.Context,
+                   meter_id: str = typer.Argument(..., help="text id of the meter"),
+                   new_owner_keypair: Path = typer.Option(..., "--new-owner-keypair",
+                                                          help="the new owner's keypair file (a registered user; "
+                                                               "signs too)")) -> None:
+    """Owner (-k) and new owner both sign: move the meter to the new owner (transfer_meter). Settle first:
+    unsettled generation refuses the transfer, uncertified generation can no longer be certified."""
+    from gridtokenx_cli.clients import registry as reg
+
+    new_owner = load_keypair(new_owner_keypair, "--new-owner-keypair")
+    with session(ctx) as s:
+        _, address, _ = s.meter(meter_id)
+        out = s.send("registry transfer-meter",
+                     reg.ix_transfer_meter(s.signer.pubkey(), new_owner.pubkey(), address), signers=[new_owner])
+        s.report("registry transfer-meter", out, {"meter": meter_view(s, meter_id)})
+
+
+def _admin_meter_action(ctx: typer.Context, meter_id: str, name: str, build) -> None:
+    action = f"registry {name}"
+    with session(ctx) as s:
+        _, address, _ = s.meter(meter_id)
+        out = s.send(action, build(s.signer.pubkey(), address))
+        s.report(action, out, {"meter": meter_view(s, meter_id)})
+
+
+@app.command("approve-meter")
+def approve_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
+    """Registry admin (-k): accept the meter's readings (approve_meter; needed when set-options requires it)."""
+    from gridtokenx_cli.clients import registry as reg
+
+    _admin_meter_action(ctx, meter_id, "approve-meter", reg.ix_approve_meter)
+
+
+@app.command("retire-meter")
+def retire_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
+    """Registry admin (-k): retire the meter for good (no readings; its id can never be registered again)."""
+    from gridtokenx_cli.clients import registry as reg
+
+    _admin_meter_action(ctx, meter_id, "retire-meter", reg.ix_retire_meter)
+
+
+@app.command("set-options")
+def set_options(ctx: typer.Context,
+                require_meter_approval: bool = typer.Option(..., "--require-meter-approval/--no-require-meter-approval",
+                                                            help="new meters (and re-keyed ones) wait for "
+                                                                 "approve-meter")) -> None:
+    """Registry admin (-k): registry-wide options (set_registry_options)."""
+    from gridtokenx_cli.clients import registry as reg
+    from gridtokenx_cli.generated.registry.accounts import RegistryConfig
+
+    with session(ctx) as s:
+        out = s.send("registry set-options", reg.ix_set_registry_options(s.signer.pubkey(), require_meter_approval))
+        address = reg.registry_config_pda()[0]
+        s.report("registry set-options", out, {"config": s.decode(address, RegistryConfig).to_json()})
 
 
 def _set_active(ctx: typer.Context, meter_id: str, activate: bool) -> None:
@@ -99,13 +227,14 @@ def _set_active(ctx: typer.Context, meter_id: str, activate: bool) -> None:
 
 @app.command("deactivate-meter")
 def deactivate_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
-    """Stop a meter's readings (owner or registry admin signs)."""
+    """Stop a meter's readings (owner or registry admin signs; only the admin can undo an admin deactivation)."""
     _set_active(ctx, meter_id, False)
 
 
 @app.command("reactivate-meter")
 def reactivate_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
-    """Accept a deactivated meter's readings again (owner or registry admin signs)."""
+    """Accept a deactivated meter's readings again (owner or registry admin signs; the admin only, if the admin
+    deactivated it)."""
     _set_active(ctx, meter_id, True)
 
 
@@ -141,7 +270,7 @@ def settle(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id
 
 @app.command("show-meter")
 def show_meter(ctx: typer.Context, meter_id: str = typer.Argument(..., help="text id of the meter")) -> None:
-    """A meter's account: owner, key, totals, settlement and ERC marks."""
+    """A meter's account: owner, key, capacity, approval/retirement, totals, settlement and ERC marks."""
     with session(ctx) as s:
         s.show(f"meter {meter_id}", meter_view(s, meter_id))
 
@@ -161,7 +290,7 @@ def show_user(ctx: typer.Context, owner: str = typer.Argument(None, help="user p
 
 @app.command("config")
 def config(ctx: typer.Context) -> None:
-    """The RegistryConfig: admin (and pending transfer), user and meter counts."""
+    """The RegistryConfig: admin (and pending transfer), user and meter counts, options."""
     from gridtokenx_cli.clients import registry as reg
     from gridtokenx_cli.generated.registry.accounts import RegistryConfig
 

@@ -268,7 +268,7 @@ class Session:
         account = self.decode(address, MeterAccount)
         if account is None:
             fail(f"{field_name}: unknown meter {text_id!r}: register it with "
-                 f"`gtx registry register-meter {text_id} --meter-pubkey KEY`")
+                 f"`gtx registry register-meter {text_id} --capacity-w W --meter-keypair FILE`")
         return mid, address, account
 
     def certificate(self, text_id: str, field_name: str = "CERTIFICATE_ID"):

@@ -21,6 +21,7 @@ from solders.transaction import Transaction
 from gridtokenx_cli import svm_lite
 from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import governance as gov
+from gridtokenx_cli.clients import meter_pop
 from gridtokenx_cli.generated.registry import instructions as rix
 from gridtokenx_cli.generated.registry import types as rtypes
 from gridtokenx_cli.generated.registry.accounts import MeterAccount, RegistryConfig, UserAccount
@@ -38,6 +39,12 @@ GOVERNANCE_AUTHORITY_SEED = b"governance_authority"
 
 #: crates/gridtokenx-common ids::ORACLE
 ORACLE_PROGRAM_ID = Pubkey.from_string("6DPPRAgHsCJxcJrDMKKXcTGQnwfigEFAHXD8H6bEuB4V")
+
+#: solana_sdk_ids::sysvar::instructions::ID (register_meter / rekey_meter read the meter key's signature there)
+INSTRUCTIONS_SYSVAR_ID = Pubkey.from_string("Sysvar1nstructions1111111111111111111111111")
+#: Rated capacity (W) the test fixtures and ``Platform.register_meter`` use when none is given: a 100 kW site,
+#: generous enough for every reading the tests submit.
+DEFAULT_CAPACITY_W = 100_000
 
 MAX_FUTURE_SKEW_SECONDS = 60
 MAX_READING_GAP_SECONDS = 24 * 60 * 60
@@ -65,6 +72,19 @@ class RegistryError(IntEnum):
     ClaimExceedsGeneration = 6011
     ResumeNotAfterLastReading = 6012
     ResumeInFuture = 6013
+    InvalidCapacity = 6014
+    MeterSignatureMissing = 6015
+    MeterSignatureMalformed = 6016
+    MeterSignatureKeyMismatch = 6017
+    MeterSignatureMessageMismatch = 6018
+    MeterNotApproved = 6019
+    MeterAlreadyApproved = 6020
+    MeterRetired = 6021
+    ReactivationRequiresAdmin = 6022
+    NotMeterOwner = 6023
+    MeterKeyUnchanged = 6024
+    InvalidNewOwner = 6025
+    UnsettledGeneration = 6026
 
 
 B = svm_lite.Borsh
@@ -74,7 +94,8 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
     "UserRegistered": B([("user", "pubkey"), ("owner", "pubkey"), ("user_type", "u8"), ("user_count", "u64"),
                          ("registered_at", "i64")]),
     "MeterRegistered": B([("meter", "pubkey"), ("meter_id", "[u8;32]"), ("owner", "pubkey"), ("meter_type", "u8"),
-                          ("meter_pubkey", "pubkey"), ("meter_count", "u64"), ("registered_at", "i64")]),
+                          ("meter_pubkey", "pubkey"), ("meter_count", "u64"), ("registered_at", "i64"),
+                          ("capacity_w", "u64"), ("approved", "bool")]),
     "MeterReadingUpdated": B([("meter_id", "[u8;32]"), ("energy_produced", "u64"), ("energy_consumed", "u64"),
                               ("reading_timestamp", "i64"), ("total_generation", "u64"),
                               ("total_consumption", "u64"), ("reading_count", "u64")]),
@@ -83,7 +104,15 @@ EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
     "ErcGenerationClaimed": B([("meter_id", "[u8;32]"), ("amount", "u64"), ("claimed_erc_generation", "u64"),
                                ("total_generation", "u64")]),
     "MeterStatusChanged": B([("meter_id", "[u8;32]"), ("active", "bool"), ("changed_by", "pubkey"),
-                             ("timestamp", "i64")]),
+                             ("timestamp", "i64"), ("deactivated_by_admin", "bool")]),
+    "RegistryOptionsSet": B([("require_meter_approval", "bool"), ("admin", "pubkey")]),
+    "MeterApproved": B([("meter_id", "[u8;32]"), ("meter_pubkey", "pubkey"), ("approved_by", "pubkey")]),
+    "MeterRekeyed": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("previous_meter_pubkey", "pubkey"),
+                       ("meter_pubkey", "pubkey"), ("approved", "bool")]),
+    "MeterTransferred": B([("meter_id", "[u8;32]"), ("previous_owner", "pubkey"), ("new_owner", "pubkey"),
+                           ("erc_generation_closed", "u64")]),
+    "MeterRetirement": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("retired_by", "pubkey"),
+                          ("timestamp", "i64")]),
     "MeterResumed": B([("meter_id", "[u8;32]"), ("previous_last_reading_at", "i64"), ("resume_at", "i64")]),
     "AuthorityTransferProposed": B([("current_authority", "pubkey"), ("pending_authority", "pubkey"),
                                     ("expires_at", "i64")]),
@@ -155,12 +184,33 @@ def ix_register_user(owner: Pubkey, user_type: str = "Prosumer", *,
         "governance_config": _gc(governance_config)})
 
 
-def ix_register_meter(owner: Pubkey, mid: bytes, meter_type: str, meter_pubkey: Pubkey, *,
-                      governance_config: Pubkey | None = None, meter: Pubkey | None = None) -> Instruction:
+def ix_register_meter(owner: Pubkey, mid: bytes, meter_type: str, meter_pubkey: Pubkey, capacity_w: int, *,
+                      governance_config: Pubkey | None = None, meter: Pubkey | None = None,
+                      instructions_sysvar: Pubkey = INSTRUCTIONS_SYSVAR_ID) -> Instruction:
+    """The bare ``register_meter`` instruction; it needs the meter key's proof of possession just before it
+    (``register_meter_ixs`` builds both)."""
     return rix.register_meter(
-        {"meter_id": list(mid), "meter_type": METER_TYPES[meter_type], "meter_pubkey": meter_pubkey},
+        {"meter_id": list(mid), "meter_type": METER_TYPES[meter_type], "meter_pubkey": meter_pubkey,
+         "capacity_w": capacity_w},
         {"owner": owner, "user": user_pda(owner)[0], "meter": meter or meter_pda(mid)[0],
-         "registry_config": registry_config_pda()[0], "governance_config": _gc(governance_config)})
+         "registry_config": registry_config_pda()[0], "governance_config": _gc(governance_config),
+         "instructions_sysvar": instructions_sysvar})
+
+
+def register_meter_ixs(owner: Pubkey, mid: bytes, meter_type: str, meter: Keypair | Pubkey, capacity_w: int, *,
+                       signature: Signature | bytes | None = None, meter_address: Pubkey | None = None,
+                       **kwargs) -> list[Instruction]:
+    """``[Ed25519 proof of possession, register_meter]``. ``meter`` is the meter's keypair (it signs here) or
+    its public key together with a ``signature`` made where the key lives (``meter_pop.sign_register_meter``);
+    ``meter_address`` overrides the MeterAccount address (negative tests)."""
+    if isinstance(meter, Keypair):
+        pubkey, signature = meter.pubkey(), signature or meter_pop.sign_register_meter(meter, owner, mid, capacity_w)
+    else:
+        pubkey = meter
+        if signature is None:
+            raise ValueError("a meter public key needs the meter's proof-of-possession signature")
+    return [meter_pop.register_pop_instruction(pubkey, owner, mid, capacity_w, signature),
+            ix_register_meter(owner, mid, meter_type, pubkey, capacity_w, meter=meter_address, **kwargs)]
 
 
 def ix_update_meter_reading(oracle_authority: Pubkey, meter: Pubkey, energy_produced: int, energy_consumed: int,
@@ -207,6 +257,53 @@ def ix_resume_meter(authority: Pubkey, meter: Pubkey, resume_at: int, *,
     return rix.resume_meter({"resume_at": resume_at}, _set_active_accounts(authority, meter, governance_config))
 
 
+def ix_set_registry_options(authority: Pubkey, require_meter_approval: bool, *,
+                            governance_config: Pubkey | None = None) -> Instruction:
+    return rix.set_registry_options({"require_meter_approval": require_meter_approval}, {
+        "authority": authority, "registry_config": registry_config_pda()[0],
+        "governance_config": _gc(governance_config)})
+
+
+def ix_approve_meter(authority: Pubkey, meter: Pubkey, *, governance_config: Pubkey | None = None) -> Instruction:
+    return rix.approve_meter(_set_active_accounts(authority, meter, governance_config))
+
+
+def ix_retire_meter(authority: Pubkey, meter: Pubkey, *, governance_config: Pubkey | None = None) -> Instruction:
+    return rix.retire_meter(_set_active_accounts(authority, meter, governance_config))
+
+
+def ix_rekey_meter(owner: Pubkey, meter: Pubkey, new_meter_pubkey: Pubkey, *,
+                   governance_config: Pubkey | None = None,
+                   instructions_sysvar: Pubkey = INSTRUCTIONS_SYSVAR_ID) -> Instruction:
+    """The bare ``rekey_meter``; the new key's proof of possession must come just before it (``rekey_meter_ixs``)."""
+    return rix.rekey_meter({"new_meter_pubkey": new_meter_pubkey}, {
+        "owner": owner, "meter": meter, "registry_config": registry_config_pda()[0],
+        "governance_config": _gc(governance_config), "instructions_sysvar": instructions_sysvar})
+
+
+def rekey_meter_ixs(owner: Pubkey, mid: bytes, current_meter_pubkey: Pubkey, new_meter: Keypair | Pubkey, *,
+                    signature: Signature | bytes | None = None, **kwargs) -> list[Instruction]:
+    """``[Ed25519 proof of possession by the new key, rekey_meter]`` (``new_meter``: keypair, or public key plus
+    ``signature`` from ``meter_pop.sign_rekey_meter``)."""
+    if isinstance(new_meter, Keypair):
+        pubkey = new_meter.pubkey()
+        signature = signature or meter_pop.sign_rekey_meter(new_meter, owner, mid, current_meter_pubkey)
+    else:
+        pubkey = new_meter
+        if signature is None:
+            raise ValueError("a new meter public key needs its proof-of-possession signature")
+    return [meter_pop.rekey_pop_instruction(pubkey, owner, mid, current_meter_pubkey, signature),
+            ix_rekey_meter(owner, meter_pda(mid)[0], pubkey, **kwargs)]
+
+
+def ix_transfer_meter(owner: Pubkey, new_owner: Pubkey, meter: Pubkey, *,
+                      governance_config: Pubkey | None = None) -> Instruction:
+    """Both ``owner`` and ``new_owner`` sign; ``new_owner`` must be a registered user."""
+    return rix.transfer_meter({
+        "owner": owner, "new_owner": new_owner, "meter": meter, "owner_user": user_pda(owner)[0],
+        "new_owner_user": user_pda(new_owner)[0], "governance_config": _gc(governance_config)})
+
+
 def ix_propose_authority_transfer(signer: Pubkey, new_authority: Pubkey) -> Instruction:
     return rix.propose_authority_transfer({"new_authority": new_authority},
                                           {"signer": signer, "registry_config": registry_config_pda()[0]})
@@ -246,7 +343,9 @@ def encode_meter(m: MeterAccount) -> bytes:
         "meter_pubkey": m.meter_pubkey, "active": m.active, "total_generation": m.total_generation,
         "total_consumption": m.total_consumption, "settled_net_generation": m.settled_net_generation,
         "claimed_erc_generation": m.claimed_erc_generation, "last_reading_at": m.last_reading_at,
-        "reading_count": m.reading_count, "registered_at": m.registered_at, "bump": m.bump})
+        "reading_count": m.reading_count, "registered_at": m.registered_at, "bump": m.bump,
+        "capacity_w": m.capacity_w, "approved": m.approved, "retired": m.retired,
+        "deactivated_by_admin": m.deactivated_by_admin})
 
 
 def set_meter_fields(svm: LiteSVM, meter: Pubkey, **fields) -> MeterAccount:
@@ -279,13 +378,15 @@ def initialize_registry_for_tests(svm: LiteSVM) -> Keypair:
 
 
 def register_user_and_meter(svm: LiteSVM, owner: Keypair, text_id: str, meter_type: str = "Solar",
-                            meter_pubkey: Pubkey | None = None, user_type: str = "Prosumer") -> Pubkey:
-    """Register ``owner`` (if not yet registered) and a meter; returns the MeterAccount address."""
+                            meter_key: Keypair | None = None, user_type: str = "Prosumer", *,
+                            capacity_w: int = DEFAULT_CAPACITY_W) -> Pubkey:
+    """Register ``owner`` (if not yet registered) and a meter whose key (``meter_key``, else a fresh one) signs
+    its proof of possession; returns the MeterAccount address."""
     if svm.get_account(user_pda(owner.pubkey())[0]) is None:
         svm_lite.expect_ok(svm_lite.send(svm, ix_register_user(owner.pubkey(), user_type), owner))
     mid = meter_id(text_id)
-    ix = ix_register_meter(owner.pubkey(), mid, meter_type, meter_pubkey or Keypair().pubkey())
-    svm_lite.expect_ok(svm_lite.send(svm, ix, owner))
+    ixs = register_meter_ixs(owner.pubkey(), mid, meter_type, meter_key or Keypair(), capacity_w)
+    svm_lite.expect_ok(svm_lite.send(svm, ixs, owner))
     return meter_pda(mid)[0]
 
 

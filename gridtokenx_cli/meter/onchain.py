@@ -74,6 +74,9 @@ class MeterOnChain:
     total_generation: int = 0
     total_consumption: int = 0
     reading_count: int = 0
+    #: registry approval (readings of an unapproved meter fail MeterNotApproved) and retirement (for good)
+    approved: bool = False
+    retired: bool = False
 
 
 def decode_meter(meter_data: bytes | None, state_data: bytes | None) -> MeterOnChain:
@@ -81,7 +84,7 @@ def decode_meter(meter_data: bytes | None, state_data: bytes | None) -> MeterOnC
         return MeterOnChain(False, state_data is not None)
     m = MeterAccount.decode(meter_data)
     return MeterOnChain(True, state_data is not None, m.active, m.meter_pubkey, m.last_reading_at,
-                        m.total_generation, m.total_consumption, m.reading_count)
+                        m.total_generation, m.total_consumption, m.reading_count, m.approved, m.retired)
 
 
 def decode_oracle_config(data: bytes | None) -> OracleConfig | None:

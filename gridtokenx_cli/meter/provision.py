@@ -1,5 +1,7 @@
-"""Set a chain up for a gateway: the platform, an owner per meter, each meter registered with its ed25519 key and
-its oracle state initialised, and (optionally) oracle limits for fast test/benchmark intervals.
+"""Set a chain up for a gateway: the platform, an owner per meter, each meter registered with its ed25519 key (the
+key signs its own registration, proof of possession: it never leaves the gateway, only the signature does; an
+operator registering from elsewhere gets that signature from `gtx meter pop`) and its rated capacity, and its
+oracle state initialised, and (optionally) oracle limits for fast test/benchmark intervals.
 
 Used by the tests, the benchmark and operators of a localnet; never by the daemon (it imports the platform
 helpers, which carry LiteSVM fixtures).
@@ -15,17 +17,21 @@ U16_MAX = 2**16 - 1
 
 
 def provision(chain, meters: Sequence[tuple[str, Keypair]], *, min_reading_interval: int | None = None,
-              lenient: bool = False, meter_type: str = "Solar"):
-    """Returns the bootstrapped ``Platform``. ``min_reading_interval`` rewrites the oracle's minimum interval;
+              lenient: bool = False, meter_type: str = "Solar", capacity_w: int | None = None):
+    """Returns the bootstrapped ``Platform``. ``capacity_w``: every meter's rated capacity in W (default: the
+    registry client's ``DEFAULT_CAPACITY_W``). ``min_reading_interval`` rewrites the oracle's minimum interval;
     ``lenient`` also widens the range/ratio/deviation limits so only the timestamp rules reject (tests whose
     point is exact totals)."""
     from gridtokenx_cli.clients import oracle as orc
+    from gridtokenx_cli.clients import registry as reg
     from gridtokenx_cli.platform import bootstrap_platform
 
     platform = bootstrap_platform(chain)
     owner = platform.register_participant("Prosumer")
     for text_id, key in meters:
-        platform.register_meter(owner, text_id, meter_type, key)
+        # lenient: the largest capacity the oracle's type ceilings allow, so its capacity bound never decides
+        default_w = orc.MAX_TYPE_CEILING_W if lenient else reg.DEFAULT_CAPACITY_W
+        platform.register_meter(owner, text_id, meter_type, key, capacity_w=capacity_w or default_w)
     if min_reading_interval is not None or lenient:
         cfg = platform.fetch_oracle_config()
         changes = {} if min_reading_interval is None else {"min_reading_interval": min_reading_interval}

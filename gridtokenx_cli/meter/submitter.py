@@ -2,8 +2,9 @@
 
 One *round* works on every meter's head reading (its oldest unresolved one):
 
-1. Read the registry ``MeterAccount`` (and that the oracle ``MeterState`` exists). Unregistered → hold, send
-   nothing. ``last_reading_at ≥ head.reading_ts`` → the head is already on chain (an earlier attempt landed but its
+1. Read the registry ``MeterAccount`` (and that the oracle ``MeterState`` exists). Unregistered, not approved by
+   the registry admin, or retired → hold, send nothing (the reading stays queued).
+   ``last_reading_at ≥ head.reading_ts`` → the head is already on chain (an earlier attempt landed but its
    confirmation was lost, e.g. a crash between broadcast and mark): mark it delivered, never resend. Because a
    meter's readings are only ever sent in order and the chain requires increasing timestamps, nothing else can
    have moved ``last_reading_at`` past the head.
@@ -336,6 +337,12 @@ class Submitter:
                     self.on_event("reading_delivered", meter=h.meter, seq=h.seq, reading_ts=h.reading_ts,
                                   produced=h.produced, consumed=h.consumed, tx=h.tx_signature, how="on-chain")
                 self._release(h.meter)
+                continue
+            if info.retired or not info.approved:
+                # the registry would refuse it (retired: inactive for good; unapproved: MeterNotApproved) and the
+                # reading would be lost: keep it queued (the admin may approve; a retired meter's stay for the operator)
+                self._hold(h.meter, "meter retired" if info.retired else "meter not approved by the registry admin",
+                           report)
                 continue
             if info.meter_pubkey != self.meters[h.meter].key.pubkey():
                 # sending would fail SignerKeyMismatch and lose the reading; wait for the operator
