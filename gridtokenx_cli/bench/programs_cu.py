@@ -160,9 +160,10 @@ def measure() -> list[dict]:
     b.run("oracle", "initialize_meter_state", orc.ix_initialize_meter_state(gw.pubkey(), solar_id), gw)
     solar = p.register_meter(prosumer, "SOLAR-001", "Solar", solar_key, capacity_w=10_000)
 
-    # --- oracle: config (3 backup oracles, threshold 2), a signed reading, a consensus reading, clearing ---
+    # --- oracle: config (3 backup oracles, threshold 3: the only safe one for n = 3), a signed reading, a
+    # consensus reading, clearing ---
     backups = [seeded(f"backup-oracle-{i}") for i in range(3)]
-    params = orc.params(gw.pubkey(), backup_oracles=[o.pubkey() for o in backups], consensus_threshold=2)
+    params = orc.params(gw.pubkey(), backup_oracles=[o.pubkey() for o in backups], consensus_threshold=3)
     b.run("oracle", "update_oracle_config", orc.ix_update_oracle_config(boot.pubkey(), params))
     t = b.at(T0 + HOUR)
     out = b.run("oracle", "submit_meter_reading",
@@ -172,8 +173,9 @@ def measure() -> list[dict]:
     t = b.at(T0 + 2 * HOUR)
     b.run("oracle", "submit_meter_reading_consensus",
           orc.ix_submit_meter_reading_consensus(solar_id, t, [(backups[0].pubkey(), 6_000, 1_200),
-                                                              (backups[1].pubkey(), 6_100, 1_100)]),
-          gw, tuple(backups[:2]), note="2 of 3 oracles")
+                                                              (backups[1].pubkey(), 6_100, 1_100),
+                                                              (backups[2].pubkey(), 6_000, 1_200)]),
+          gw, tuple(backups), note="3 of 3 oracles")
     b.run("oracle", "trigger_market_clearing", orc.ix_trigger_market_clearing(gw.pubkey()), gw)
 
     # --- registry settlement -> energy_token mint (CPI); energy_token direct calls ---
