@@ -7,7 +7,8 @@ meters registered with ed25519 keys -> meter-signed readings through the oracle 
 registry totals via CPI -> settle_and_mint_tokens mints GRX -> governance issues an ERC from the meter's
 unclaimed generation (claimed mark advanced via CPI, a second claim of the same energy fails) and validates
 it -> ERC-backed sell order (refused before validation), buy order, match_orders (GRX to the buyer, quote to
-the seller, fee to the vault, exact balances) -> emergency_pause blocks trading and the oracle, unpause
+the seller, fee to the vault, exact balances) -> emergency_pause blocks trading and the oracle and freezes GRX (a
+raw Token-2022 transfer fails), unpause
 restores them -> a certificate past its 365 days cannot back a new sell order -> conservation of GRX.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.clients import oracle as orc
 from gridtokenx_cli.clients import registry as reg
 from gridtokenx_cli.clients import trading as tc
+from gridtokenx_cli.demo.simulation import raw_grx_transfer
 from gridtokenx_cli.platform import PROGRAMS, bootstrap_platform, derived_keypair
 from gridtokenx_cli.svm_lite import program_so
 
@@ -205,8 +207,15 @@ def test_full_platform_flow(chain):
     rejected(p.submit_reading(solar, 6_500, 1_000, t4, check=False), SYSTEM_PAUSED, "SystemPaused")
     assert p.fetch_meter(solar).total_generation == 11_000
     assert p.token_balance(consumer.quote) == 10 * QUOTE - 600_000
+    # the pause reaches GRX itself: the holders' accounts are frozen, a raw Token-2022 transfer fails
+    raw = raw_grx_transfer(prosumer, consumer.grx, GRX_PER_WH)
+    out = p.send(raw, prosumer.keypair, check=False)
+    assert not out.ok and "Custom(17)" in str(out.raw_error)  # Token-2022 AccountFrozen
     p.unpause()
     assert not p.fetch_governance_config().paused
+    p.send(raw, prosumer.keypair)  # thawed by the unpause
+    assert p.token_balance(consumer.grx) == 4_000 * GRX_PER_WH + GRX_PER_WH
+    p.send(raw_grx_transfer(consumer, prosumer.grx, GRX_PER_WH), consumer.keypair)  # and back
     out = p.submit_reading(solar, 6_500, 1_000, t4)
     assert "MeterReadingAccepted" in event_names(out)
     m = p.fetch_meter(solar)
