@@ -112,7 +112,9 @@ def test_full_platform_flow(chain):
     prosumer = p.register_participant("Prosumer")
     consumer = p.register_participant("Consumer", quote=10 * QUOTE)
     solar_key, grid_key = Keypair(), Keypair()
-    solar = p.register_meter(prosumer, "SOLAR-001", "Solar", solar_key)
+    # a 10 kW array: an hour's reading is bounded by 11,000 Wh, and the oracle's deviation floor (25 % of that
+    # bound) stays below the +117 % jump rejected below
+    solar = p.register_meter(prosumer, "SOLAR-001", "Solar", solar_key, capacity_w=10_000)
     grid = p.register_meter(consumer, "GRID-001", "Grid", grid_key)
     rcfg = p.fetch_registry_config()
     assert (rcfg.user_count, rcfg.meter_count) == (2, 2)
