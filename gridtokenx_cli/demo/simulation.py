@@ -62,7 +62,7 @@ MAX_ROUNDS = 12
 CONSUMER_FAUCET = 100 * QUOTE
 DEVIATION_PERCENT = 200  # solar ramps: the community's oracle allows ±200 % between quarter-hours
 BAD_READINGS = ("FutureTimestamp", "Backdated", "RateLimited", "OutOfRange", "RatioExceeded",
-                "ExcessiveDeviation", "SignerKeyMismatch")
+                "ExcessiveDeviation", "CapacityExceeded", "SignerKeyMismatch")
 
 
 @dataclass(frozen=True)
@@ -218,13 +218,22 @@ class Simulation:
             got = out.error.name if (not out.ok and out.error) else ("accepted" if out.ok else str(out.raw_error))
         else:
             last = ts - INTERVAL_SECONDS
+            deviating = prev_produced * 3 + 10
+            if reason == "ExcessiveDeviation":
+                # more than +200 % AND more than the oracle's floor (a share of the meter's capacity bound for
+                # the interval), so it is a deviation whatever the previous value was
+                ocfg, cap = p.fetch_oracle_config(), p.fetch_meter(m).capacity_w
+                ceiling = ocfg.type_ceiling_w[orc.METER_TYPES.index("Solar" if h.prosumer else "Grid")]
+                bound = orc.capacity_bound_wh(cap, ceiling, INTERVAL_SECONDS, ocfg.capacity_margin_percent)
+                deviating = max(deviating, prev_produced + (bound + 1) * ocfg.deviation_floor_percent // 100 + 2)
             produced, consumed, rts = {
                 "FutureTimestamp": (100, 100, ts + 3_600),
                 "Backdated": (100, 100, last),
                 "RateLimited": (100, 100, last + 30),
                 "OutOfRange": (2_000_000_000, 100, ts),
                 "RatioExceeded": (1_200, 100, ts),
-                "ExcessiveDeviation": (prev_produced * 3 + 10, prev_produced * 3 + 10, ts),
+                "ExcessiveDeviation": (deviating, deviating, ts),
+                "CapacityExceeded": (0, 900_000_000, ts),  # 900 MWh in a quarter-hour, within the range
             }[reason]
             out = p.submit_reading(m, produced, consumed, rts, check=False)
             self._record("submit_meter_reading (rejected reading)", out)
