@@ -19,9 +19,10 @@ U16_MAX = 2**16 - 1
 def provision(chain, meters: Sequence[tuple[str, Keypair]], *, min_reading_interval: int | None = None,
               lenient: bool = False, meter_type: str = "Solar", capacity_w: int | None = None):
     """Returns the bootstrapped ``Platform``. ``capacity_w``: every meter's rated capacity in W (default: the
-    registry client's ``DEFAULT_CAPACITY_W``). ``min_reading_interval`` rewrites the oracle's minimum interval;
-    ``lenient`` also widens the range/ratio/deviation limits so only the timestamp rules reject (tests whose
-    point is exact totals)."""
+    registry client's ``DEFAULT_CAPACITY_W``; lenient: 1 GW). ``min_reading_interval`` rewrites the oracle's
+    minimum interval; ``lenient`` also widens the range/ratio/deviation/capacity limits to the widest the oracle
+    accepts so only the timestamp rules reject (tests whose point is exact totals; a reading stamped before the
+    meter's registration is still refused, CapacityExceeded)."""
     from gridtokenx_cli.clients import oracle as orc
     from gridtokenx_cli.clients import registry as reg
     from gridtokenx_cli.platform import bootstrap_platform
