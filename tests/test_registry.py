@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 import svm_helpers as h
 from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import governance as gov
+from gridtokenx_cli.clients import meter_pop
 from gridtokenx_cli.clients import registry as rg
 from gridtokenx_cli.clients.energy_token import EnergyTokenError as TE
 from gridtokenx_cli.clients.governance import CommonError as C
@@ -67,6 +68,7 @@ class A:
     InvalidProgramId = 3008
     AccountNotSigner = 3010
     AccountNotInitialized = 3012
+    ConstraintDuplicateMutableAccount = 2040
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -1050,6 +1052,414 @@ def test_resume_meter_rejects_forged_config(env, forgery, code):
     ix = replace_account(rg.ix_resume_meter(env.bob.pubkey(), env.meter, T0), env.config, fake)
     before = env.snaps(fake)
     h.assert_rejected(env.svm, env.send(ix, env.bob), code, before)
+
+
+# ----------------------------------------------------------------------------- meter trust (issue #11)
+# proof of possession, capacity, approval, re-key, transfer, retirement. Attacker-stance variants live in
+# tests/attacks/test_attack_registry.py.
+
+
+def two_signature_pop(kp: Keypair, message: bytes) -> Instruction:
+    """An Ed25519 precompile instruction with two (valid) signatures of ``message``: the runtime accepts it, the
+    registry requires exactly one (MeterSignatureMalformed)."""
+    sig = bytes(kp.sign_message(message))
+    header_len = 2 + 2 * 14
+    pk_off, sig_off, msg_off = header_len, header_len + 32, header_len + 96
+    record = struct.pack("<7H", sig_off, 0xFFFF, pk_off, 0xFFFF, msg_off, len(message), 0xFFFF)
+    return Instruction(ED25519_PROGRAM_ID, bytes([2, 0]) + record * 2 + bytes(kp.pubkey()) + sig + message, [])
+
+
+def test_register_meter_invalid_capacity(env):
+    mid = rg.meter_id("M-ZERO")
+    before = env.snaps(rg.meter_pda(mid)[0])
+    h.assert_rejected(env.svm, env.send(reg_meter(env.alice.pubkey(), mid, capacity_w=0), env.alice),
+                      E.InvalidCapacity, before, index=1)
+
+
+def test_register_meter_largest_capacity(env):
+    mid = rg.meter_id("M-BIG")
+    env.ok(reg_meter(env.alice.pubkey(), mid, capacity_w=U64_MAX), env.alice)
+    assert env.m(rg.meter_pda(mid)[0]).capacity_w == U64_MAX
+
+
+def test_register_meter_signature_missing(env):
+    mid = rg.meter_id("M-NOSIG")
+    before = env.snaps(rg.meter_pda(mid)[0])
+    ix = rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", Keypair().pubkey(), 5_000)
+    h.assert_rejected(env.svm, env.send(ix, env.alice), E.MeterSignatureMissing, before)
+
+
+def test_register_meter_signature_malformed(env):
+    mid, kp = rg.meter_id("M-TWO"), Keypair()
+    msg = meter_pop.register_meter_message(env.alice.pubkey(), mid, 5_000)
+    before = env.snaps(rg.meter_pda(mid)[0])
+    ixs = [two_signature_pop(kp, msg), rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", kp.pubkey(), 5_000)]
+    h.assert_rejected(env.svm, env.send(ixs, env.alice), E.MeterSignatureMalformed, before, index=1)
+
+
+def test_register_meter_signature_key_mismatch(env):
+    mid, signer, claimed = rg.meter_id("M-KEY"), Keypair(), Keypair().pubkey()
+    pop = meter_pop.register_pop_instruction(signer.pubkey(), env.alice.pubkey(), mid, 5_000,
+                                             meter_pop.sign_register_meter(signer, env.alice.pubkey(), mid, 5_000))
+    before = env.snaps(rg.meter_pda(mid)[0])
+    ixs = [pop, rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", claimed, 5_000)]
+    h.assert_rejected(env.svm, env.send(ixs, env.alice), E.MeterSignatureKeyMismatch, before, index=1)
+
+
+def test_register_meter_signature_message_mismatch(env):
+    """Signed for 5 kW, registered as 50 kW: the capacity is part of what the meter key vouches for."""
+    mid, kp = rg.meter_id("M-CAP"), Keypair()
+    pop = rg.register_meter_ixs(env.alice.pubkey(), mid, "Solar", kp, 5_000)[0]
+    before = env.snaps(rg.meter_pda(mid)[0])
+    ixs = [pop, rg.ix_register_meter(env.alice.pubkey(), mid, "Solar", kp.pubkey(), 50_000)]
+    h.assert_rejected(env.svm, env.send(ixs, env.alice), E.MeterSignatureMessageMismatch, before, index=1)
+
+
+def test_register_meter_wrong_instructions_sysvar(env):
+    mid = rg.meter_id("M-SYSVAR")
+    pop, ix = reg_meter(env.alice.pubkey(), mid)
+    fake = copy_account(env, rg.INSTRUCTIONS_SYSVAR_ID) if env.svm.get_account(rg.INSTRUCTIONS_SYSVAR_ID) \
+        else Keypair().pubkey()
+    before = env.snaps(rg.meter_pda(mid)[0])
+    h.assert_rejected(env.svm, env.send([pop, replace_account(ix, rg.INSTRUCTIONS_SYSVAR_ID, fake)], env.alice),
+                      A.ConstraintAddress, before, index=1)
+
+
+def test_register_meter_with_premade_signature(env):
+    """The gateway signs where the key lives; the operator sends public key + signature."""
+    mid, kp = rg.meter_id("M-GW"), Keypair()
+    sig = meter_pop.sign_register_meter(kp, env.alice.pubkey(), mid, 4_000)
+    env.ok(rg.register_meter_ixs(env.alice.pubkey(), mid, "Solar", kp.pubkey(), 4_000, signature=sig), env.alice)
+    m = env.m(rg.meter_pda(mid)[0])
+    assert (m.meter_pubkey, m.capacity_w) == (kp.pubkey(), 4_000)
+
+
+def test_pop_message_layouts():
+    owner, key, mid = Keypair().pubkey(), Keypair().pubkey(), rg.meter_id("M1")
+    cfg = rg.registry_config_pda()[0]
+    assert meter_pop.registry_config_address() == cfg
+    reg_msg = meter_pop.register_meter_message(owner, mid, 7)
+    assert reg_msg == b"GTX-REGISTER-METER-v1" + bytes(cfg) + bytes(owner) + mid + struct.pack("<Q", 7)
+    rekey = meter_pop.rekey_meter_message(owner, mid, key)
+    assert rekey == b"GTX-REKEY-METER-v1" + bytes(cfg) + bytes(owner) + mid + bytes(key)
+    assert (len(reg_msg), len(rekey)) == (125, 146)
+
+
+# --- set_registry_options
+
+
+def set_options(env: Env, on: bool, signer: Keypair | None = None):
+    signer = signer or env.admin
+    return env.send(rg.ix_set_registry_options(signer.pubkey(), on), signer)
+
+
+def test_set_registry_options(env):
+    assert env.cfg().require_meter_approval is False
+    res = h.expect_ok(set_options(env, True))
+    assert env.cfg().require_meter_approval is True
+    assert events(res) == [{"require_meter_approval": True, "admin": env.admin.pubkey()}]
+    assert env.m().approved is True  # meters registered before keep their approval
+    h.expect_ok(set_options(env, False))
+    assert env.cfg().require_meter_approval is False
+
+
+def test_set_registry_options_requires_admin(env):
+    before = env.snaps()
+    h.assert_rejected(env.svm, set_options(env, True, env.alice), C.NotAuthority, before)
+
+
+def test_set_registry_options_paused(env):
+    gov.pause_for_tests(env.svm)
+    before = env.snaps()
+    h.assert_rejected(env.svm, set_options(env, True), C.SystemPaused, before)
+
+
+def test_set_registry_options_requires_signature(env):
+    ix = unsign(rg.ix_set_registry_options(env.admin.pubkey(), True), env.admin.pubkey())
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(ix), A.AccountNotSigner, before)
+
+
+# --- approve_meter
+
+
+def register_unapproved(env: Env, text: str = "M-NEW", key: Keypair | None = None) -> Pubkey:
+    h.expect_ok(set_options(env, True))
+    mid = rg.meter_id(text)
+    res = env.ok(reg_meter(env.alice.pubkey(), mid, "Solar", key), env.alice)
+    assert events(res)[0]["approved"] is False
+    return rg.meter_pda(mid)[0]
+
+
+def test_approve_meter(sim):
+    meter = register_unapproved(sim)
+    assert sim.m(meter).approved is False
+    before = sim.snaps(meter)
+    h.assert_rejected(sim.svm, sim.reading(100, 0, T0, meter), E.MeterNotApproved, before)
+    res = sim.ok(rg.ix_approve_meter(sim.admin.pubkey(), meter), sim.admin)
+    m = sim.m(meter)
+    assert m.approved is True
+    assert events(res) == [{"meter_id": bytes(m.meter_id), "meter_pubkey": m.meter_pubkey,
+                            "approved_by": sim.admin.pubkey()}]
+    h.expect_ok(sim.reading(100, 0, T0, meter))
+    assert sim.m(meter).total_generation == 100
+
+
+def test_approve_meter_already_approved(env):
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_approve_meter(env.admin.pubkey(), env.meter), env.admin),
+                      E.MeterAlreadyApproved, before)
+
+
+@pytest.mark.parametrize("who", ["owner", "stranger"])
+def test_approve_meter_requires_admin(env, who):
+    meter = register_unapproved(env)
+    signer = env.alice if who == "owner" else env.bob
+    before = env.snaps(meter)
+    h.assert_rejected(env.svm, env.send(rg.ix_approve_meter(signer.pubkey(), meter), signer), C.NotAuthority,
+                      before)
+
+
+def test_approve_meter_retired(env):
+    meter = register_unapproved(env)
+    env.ok(rg.ix_retire_meter(env.admin.pubkey(), meter), env.admin)
+    before = env.snaps(meter)
+    h.assert_rejected(env.svm, env.send(rg.ix_approve_meter(env.admin.pubkey(), meter), env.admin),
+                      E.MeterRetired, before)
+
+
+def test_approve_meter_paused(env):
+    meter = register_unapproved(env)
+    gov.pause_for_tests(env.svm)
+    before = env.snaps(meter)
+    h.assert_rejected(env.svm, env.send(rg.ix_approve_meter(env.admin.pubkey(), meter), env.admin),
+                      C.SystemPaused, before)
+
+
+# --- rekey_meter
+
+
+def rekey(env: Env, new: Keypair | Pubkey, owner: Keypair | None = None, current: Pubkey | None = None, **kw):
+    owner = owner or env.alice
+    return env.send(rg.rekey_meter_ixs(owner.pubkey(), env.mid, current or env.meter_key, new, **kw), owner)
+
+
+def test_rekey_meter(env):
+    new = Keypair()
+    res = h.expect_ok(rekey(env, new))
+    m = env.m()
+    assert (m.meter_pubkey, m.approved, m.owner) == (new.pubkey(), True, env.alice.pubkey())
+    assert events(res) == [{"meter_id": env.mid, "owner": env.alice.pubkey(), "previous_meter_pubkey": env.meter_key,
+                            "meter_pubkey": new.pubkey(), "approved": True}]
+
+
+def test_rekey_meter_needs_approval_again_when_required(sim):
+    h.expect_ok(set_options(sim, True))
+    new = Keypair()
+    res = h.expect_ok(rekey(sim, new))
+    assert sim.m().approved is False and events(res)[0]["approved"] is False
+    before = sim.snaps()
+    h.assert_rejected(sim.svm, sim.reading(100, 0, T0), E.MeterNotApproved, before)
+    sim.ok(rg.ix_approve_meter(sim.admin.pubkey(), sim.meter), sim.admin)
+    h.expect_ok(sim.reading(100, 0, T0))
+
+
+def test_rekey_meter_not_owner(env):
+    env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
+    before = env.snaps()
+    h.assert_rejected(env.svm, rekey(env, Keypair(), env.bob), E.NotMeterOwner, before, index=1)
+
+
+def test_rekey_meter_retired(env):
+    env.ok(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin)
+    before = env.snaps()
+    h.assert_rejected(env.svm, rekey(env, Keypair()), E.MeterRetired, before, index=1)
+
+
+def test_rekey_meter_default_key(env):
+    ix = rg.ix_rekey_meter(env.alice.pubkey(), env.meter, Pubkey.default())
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(ix, env.alice), E.InvalidMeterPubkey, before)
+
+
+def test_rekey_meter_same_key(env):
+    before = env.snaps()
+    h.assert_rejected(env.svm, rekey(env, env.meter_kp), E.MeterKeyUnchanged, before, index=1)
+
+
+def test_rekey_meter_signature_missing(env):
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_rekey_meter(env.alice.pubkey(), env.meter, Keypair().pubkey()),
+                                        env.alice), E.MeterSignatureMissing, before)
+
+
+def test_rekey_meter_signature_malformed(env):
+    new = Keypair()
+    msg = meter_pop.rekey_meter_message(env.alice.pubkey(), env.mid, env.meter_key)
+    ixs = [two_signature_pop(new, msg), rg.ix_rekey_meter(env.alice.pubkey(), env.meter, new.pubkey())]
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(ixs, env.alice), E.MeterSignatureMalformed, before, index=1)
+
+
+def test_rekey_meter_signature_key_mismatch(env):
+    """The proof comes from the current key, not from the new one."""
+    new = Keypair().pubkey()
+    pop = rg.rekey_meter_ixs(env.alice.pubkey(), env.mid, env.meter_key, env.meter_kp)[0]
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send([pop, rg.ix_rekey_meter(env.alice.pubkey(), env.meter, new)], env.alice),
+                      E.MeterSignatureKeyMismatch, before, index=1)
+
+
+def test_rekey_meter_signature_message_mismatch(env):
+    """A registration proof of the new key is not a re-key proof (domain separation)."""
+    new = Keypair()
+    pop = rg.register_meter_ixs(env.alice.pubkey(), env.mid, "Solar", new, rg.DEFAULT_CAPACITY_W)[0]
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send([pop, rg.ix_rekey_meter(env.alice.pubkey(), env.meter, new.pubkey())],
+                                        env.alice), E.MeterSignatureMessageMismatch, before, index=1)
+
+
+def test_rekey_meter_requires_signature(env):
+    pop, ix = rg.rekey_meter_ixs(env.alice.pubkey(), env.mid, env.meter_key, Keypair())
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send([pop, unsign(ix, env.alice.pubkey())]), A.AccountNotSigner, before,
+                      index=1)
+
+
+def test_rekey_meter_paused(env):
+    gov.pause_for_tests(env.svm)
+    before = env.snaps()
+    h.assert_rejected(env.svm, rekey(env, Keypair()), C.SystemPaused, before, index=1)
+
+
+# --- transfer_meter
+
+
+def transfer(env: Env, owner: Keypair | None = None, new_owner: Keypair | None = None, meter: Pubkey | None = None):
+    owner, new_owner = owner or env.alice, new_owner or env.bob
+    return env.send(rg.ix_transfer_meter(owner.pubkey(), new_owner.pubkey(), meter or env.meter), owner, new_owner)
+
+
+def test_transfer_meter(env):
+    env.ok(rg.ix_register_user(env.bob.pubkey(), "Consumer"), env.bob)
+    # 1,000 Wh generated, 400 certified, net fully settled: 600 Wh never certified are closed by the transfer
+    env.set_meter(total_generation=1_000, total_consumption=200, settled_net_generation=800,
+                  claimed_erc_generation=400)
+    res = h.expect_ok(transfer(env))
+    m = env.m()
+    assert m.owner == env.bob.pubkey() and m.meter_pubkey == env.meter_key
+    assert meter_tuple(m) == (1_000, 200, 800, 1_000, 0, 0)
+    assert (env.user(env.alice.pubkey()).meter_count, env.user(env.bob.pubkey()).meter_count) == (0, 1)
+    assert events(res) == [{"meter_id": env.mid, "previous_owner": env.alice.pubkey(),
+                            "new_owner": env.bob.pubkey(), "erc_generation_closed": 600}]
+    # the new owner now controls it, the old one does not
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_deactivate_meter(env.alice.pubkey(), env.meter), env.alice),
+                      E.UnauthorizedMeterAuthority, before)
+    env.ok(rg.ix_deactivate_meter(env.bob.pubkey(), env.meter), env.bob)
+
+
+def test_transfer_meter_unsettled(env):
+    env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
+    env.set_meter(total_generation=1_000, total_consumption=200, settled_net_generation=799)
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
+    h.assert_rejected(env.svm, transfer(env), E.UnsettledGeneration, before)
+
+
+def test_transfer_meter_not_owner(env):
+    carol = h.funded_keypair(env.svm)
+    for kp in (env.bob, carol):
+        env.ok(rg.ix_register_user(kp.pubkey()), kp)
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0], rg.user_pda(carol.pubkey())[0])
+    h.assert_rejected(env.svm, transfer(env, env.bob, carol), E.NotMeterOwner, before)
+
+
+def test_transfer_meter_to_self(env):
+    """Anchor refuses the same user account twice as mutable (ConstraintDuplicateMutableAccount) before the
+    handler's own InvalidNewOwner check, which stays as defence in depth."""
+    before = env.snaps()
+    h.assert_rejected(env.svm, transfer(env, env.alice, env.alice), A.ConstraintDuplicateMutableAccount, before)
+
+
+def test_transfer_meter_retired(env):
+    env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
+    env.ok(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin)
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
+    h.assert_rejected(env.svm, transfer(env), E.MeterRetired, before)
+
+
+def test_transfer_meter_new_owner_must_be_registered(env):
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
+    h.assert_rejected(env.svm, transfer(env), A.AccountNotInitialized, before)
+
+
+@pytest.mark.parametrize("who", ["owner", "new_owner"])
+def test_transfer_meter_requires_both_signatures(env, who):
+    env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
+    ix = rg.ix_transfer_meter(env.alice.pubkey(), env.bob.pubkey(), env.meter)
+    missing = env.alice if who == "owner" else env.bob
+    signer = env.bob if who == "owner" else env.alice
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
+    h.assert_rejected(env.svm, env.send(unsign(ix, missing.pubkey()), signer), A.AccountNotSigner, before)
+
+
+def test_transfer_meter_paused(env):
+    env.ok(rg.ix_register_user(env.bob.pubkey()), env.bob)
+    gov.pause_for_tests(env.svm)
+    before = env.snaps(rg.user_pda(env.bob.pubkey())[0])
+    h.assert_rejected(env.svm, transfer(env), C.SystemPaused, before)
+
+
+# --- retire_meter
+
+
+def test_retire_meter(sim):
+    set_time(sim.svm, T0 + 7)
+    res = sim.ok(rg.ix_retire_meter(sim.admin.pubkey(), sim.meter), sim.admin)
+    m = sim.m()
+    assert (m.retired, m.active, m.deactivated_by_admin) == (True, False, True)
+    assert events(res) == [{"meter_id": sim.mid, "owner": sim.alice.pubkey(), "retired_by": sim.admin.pubkey(),
+                            "timestamp": T0 + 7}]
+    before = sim.snaps()
+    # no readings, no (re)activation, resume, approval or re-key; the id is never registered again
+    h.assert_rejected(sim.svm, sim.reading(100, 0, T0), E.MeterRetired, before)
+    for signer in (sim.admin, sim.alice):
+        h.assert_rejected(sim.svm, sim.send(rg.ix_reactivate_meter(signer.pubkey(), sim.meter), signer),
+                          E.MeterRetired, before)
+    h.assert_rejected(sim.svm, sim.send(rg.ix_deactivate_meter(sim.admin.pubkey(), sim.meter), sim.admin),
+                      E.MeterRetired, before)
+    h.assert_rejected(sim.svm, sim.send(rg.ix_resume_meter(sim.admin.pubkey(), sim.meter, T0), sim.admin),
+                      E.MeterRetired, before)
+    h.assert_rejected(sim.svm, sim.send(reg_meter(sim.alice.pubkey(), sim.mid), sim.alice), SYSTEM_ALREADY_IN_USE,
+                      before, index=1)
+
+
+def test_retire_meter_twice(env):
+    env.ok(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin)
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin),
+                      E.MeterRetired, before)
+
+
+@pytest.mark.parametrize("who", ["owner", "stranger"])
+def test_retire_meter_requires_admin(env, who):
+    signer = env.alice if who == "owner" else env.bob
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_retire_meter(signer.pubkey(), env.meter), signer), C.NotAuthority,
+                      before)
+
+
+def test_retire_meter_paused(env):
+    gov.pause_for_tests(env.svm)
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin),
+                      C.SystemPaused, before)
+
+
+def test_retire_meter_requires_signature(env):
+    ix = unsign(rg.ix_retire_meter(env.admin.pubkey(), env.meter), env.admin.pubkey())
+    before = env.snaps()
+    h.assert_rejected(env.svm, env.send(ix), A.AccountNotSigner, before)
 
 
 # ----------------------------------------------------------------------------- governance config (pause)
