@@ -160,6 +160,7 @@ INSTRUCTION_COMMANDS = {
         "emergency_unpause": "governance unpause", "set_rec_authority": "governance set-rec-authority",
         "issue_erc": "governance issue-erc", "validate_erc_for_trading": "governance validate-erc",
         "transfer_erc": "governance transfer-erc", "revoke_erc": "governance revoke-erc",
+        "sync_grx_freeze": "governance sync-grx-freeze",
         "propose_authority_transfer": "governance propose-authority",
         "accept_authority_transfer": "governance accept-authority",
         "cancel_authority_transfer": "governance cancel-authority"},
@@ -424,13 +425,19 @@ def test_oracle_usage_errors(state, keys):
 
 
 def test_governance_pause_blocks_every_program(state, keys):
-    assert ok("governance", "pause", "-k", BOOTSTRAP)["paused"] is True
+    paused = ok("governance", "pause", "-k", BOOTSTRAP)
+    assert paused["paused"] is True and paused["grx_accounts_frozen"] >= 2  # alice's, bob's, the escrow
+    assert "GrxFreezeSynced" in [e["name"] for e in paused["events"]]
     rejected("SystemPaused", "registry", "register-user", "-k", keys["carol"])
     rejected("SystemPaused", "token", "transfer", "--to", keys.pub["bob"], "--amount", 1, "-k", keys["alice"])
     rejected("SystemPaused", "trade", "buy", "--amount", 10, "--price", 1, "-k", keys["bob"])
     rejected("AlreadyPaused", "governance", "pause", "-k", BOOTSTRAP)
-    assert ok("governance", "unpause", "-k", BOOTSTRAP)["paused"] is False
+    synced = ok("governance", "sync-grx-freeze", "-k", keys["bob"])  # permissionless; nothing left to freeze
+    assert synced["frozen"] == 0 and synced["unchanged"] == paused["grx_accounts_frozen"]
+    unpaused = ok("governance", "unpause", "-k", BOOTSTRAP)
+    assert unpaused["paused"] is False and unpaused["grx_accounts_thawed"] == paused["grx_accounts_frozen"]
     assert ok("governance", "config")["pause_count"] == 1
+    assert ok("token", "transfer", "--to", keys.pub["bob"], "--amount", 1, "-k", keys["alice"])
     assert ok("registry", "register-user", "-k", keys["carol"])["user"]["owner"] == keys.pub["carol"]
 
 
