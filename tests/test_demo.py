@@ -66,10 +66,13 @@ def test_demo_shows_rejections_pause_and_ercs(small_run):
     # all but the forged signature (a failed transaction) are counted by the oracle
     assert r["readings"]["oracle_rejected"] == sum(reasons.values()) - reasons["SignerKeyMismatch"]
     assert r["pause"]["order_rejected"] and r["pause"]["error"] == "SystemPaused"
+    # the pause reaches GRX: a holder's raw Token-2022 transfer fails on the frozen account (AccountFrozen = 17)
+    assert r["pause"]["raw_transfer_rejected"] and "Custom(17)" in r["pause"]["raw_transfer_error"]
     assert r["ercs"]["issued"] > 0 and r["ercs"]["issued"] == r["ercs"]["governance_erc_issued"]
     cu = r["compute_units"]
     for name in ("submit_meter_reading", "settle_and_mint_tokens", "issue_erc", "place_sell_order",
-                 "place_buy_order", "execute_batch_auction", "emergency_pause", "emergency_unpause"):
+                 "place_buy_order", "execute_batch_auction", "emergency_pause", "emergency_unpause",
+                 "sync_grx_freeze"):
         assert 0 < cu[name]["min"] <= cu[name]["mean"] <= cu[name]["max"]
 
 
