@@ -246,7 +246,12 @@ def measure() -> list[dict]:
     new_rec = seeded("rec-authority-2")
     b.run("governance", "set_rec_authority", plat.ix_set_rec_authority(boot.pubkey(), new_rec.pubkey()))
     b.run("governance", "emergency_pause", plat.ix_emergency_pause(boot.pubkey()))
+    grx_accounts = p.grx_accounts()
+    b.run("governance", "sync_grx_freeze",
+          [set_compute_unit_limit(plat.SYNC_CU_LIMIT), gov.ix_sync_grx_freeze(grx_accounts)],
+          note=f"{len(grx_accounts)} GRX accounts frozen")
     b.run("governance", "emergency_unpause", plat.ix_emergency_unpause(boot.pubkey()))
+    p.sync_grx_freeze()  # thaw
 
     _authority_transfers(b)
     chain.close()
