@@ -25,7 +25,7 @@ from gridtokenx_cli.generated.governance.errors import custom as GE
 from gridtokenx_cli.generated.registry import instructions as rix
 from gridtokenx_cli.generated.registry.accounts import MeterAccount
 from gridtokenx_cli.generated.registry.program_id import PROGRAM_ID as REGISTRY_ID
-from gridtokenx_cli.generated.registry.types import meter_type, user_type
+from gridtokenx_cli.generated.registry.types import user_type
 from gridtokenx_cli.svm_lite import REPO_ROOT
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
@@ -248,10 +248,9 @@ def register_meter(env: Env, text: str = "METER-1", *, total_generation: int = 0
             owner)
     mid = meter_id(text)
     meter = registry_pda(b"meter", mid)
-    env.ok(rix.register_meter({"meter_id": list(mid), "meter_type": meter_type.Solar(),
-                               "meter_pubkey": Keypair().pubkey()},
-                              {"owner": owner.pubkey(), "user": user, "meter": meter, "registry_config": reg_config,
-                               "governance_config": env.config}), owner)
+    from gridtokenx_cli.clients import registry as rg  # the meter key signs its registration (proof of possession)
+
+    env.ok(rg.register_meter_ixs(owner.pubkey(), mid, "Solar", Keypair(), rg.DEFAULT_CAPACITY_W), owner)
     if total_generation or claimed:
         set_meter_totals(env, meter, total_generation=total_generation, claimed_erc_generation=claimed)
     return owner, meter
