@@ -90,8 +90,12 @@ def test_unknown_backend_is_a_usage_error(tmp_path):
 def test_build_json_reports_each_program():
     result = gtx("build", "blockbench", "--no-idl", "--json")
     assert result.exit_code == 0, result.output
-    (report,) = json.loads(result.stdout)
+    out = json.loads(result.stdout)
+    (report,) = out["programs"]
     assert report["name"] == "blockbench" and report["size"] > 0 and report["so_path"].endswith("blockbench.so")
+    # the parts a cold build spends its time in; a warm one still runs cargo and the link check
+    assert set(out["parts_seconds"]) <= {"std", "tools", "build-std", "sbf", "codegen-venv", "idl", "clients"}
+    assert out["parts_seconds"]["sbf"] > 0
 
 
 def test_build_unknown_program_fails_with_the_list():

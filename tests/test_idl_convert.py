@@ -450,8 +450,12 @@ def test_verify_rejects(bad, msg):
 
 def test_idl_build_command_env(tmp_path):
     argv, env, over = m.idl_build_command(tmp_path, base_env={"PATH": "/nowhere"})
-    assert argv[1:] == ["test", "__anchor_private_print_idl", "--features", "idl-build", "--",
-                        "--show-output", "--quiet"]
+    assert argv[1:] == ["test", "-Zfeature-unification", "__anchor_private_print_idl", "--features", "idl-build",
+                        "--", "--show-output", "--quiet"]
+    # one dependency build serves every program's IDL build (cargo reads the override, rustc does not)
+    assert over["CARGO_RESOLVER_FEATURE_UNIFICATION"] == "workspace"
+    assert over["__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS"] == "nightly"
+    assert "RUSTC_BOOTSTRAP" not in over
     assert over["ANCHOR_IDL_BUILD_PROGRAM_PATH"] == str(tmp_path.resolve())
     assert (over["ANCHOR_IDL_BUILD_NO_DOCS"], over["ANCHOR_IDL_BUILD_RESOLUTION"],
             over["ANCHOR_IDL_BUILD_SKIP_LINT"]) == ("FALSE", "TRUE", "FALSE")

@@ -158,6 +158,9 @@ def test_build_from_clean_is_deterministic(tmp_path, monkeypatch):
         assert toolchain.target_dir.is_relative_to(cache)
         result = toolchain.build(REPO_ROOT, "blockbench", tmp_path / f"out{attempt}", features=["custom-heap"])
         assert not result.cargo_fresh and not result.link_cached
+        # a cold build reports each of its parts (what `gtx build` prints as the CI budget's SBF share)
+        assert all(toolchain.timings.get(part, 0) > 0 for part in ("std", "tools", "build-std", "sbf")), \
+            toolchain.timings
         outputs.append(Path(result.so_path).read_bytes())
     assert outputs[0] == outputs[1]
     shutil.rmtree(cache, ignore_errors=True)

@@ -17,16 +17,19 @@ def build(
     no_idl: bool = typer.Option(False, "--no-idl", help="skip IDL generation"),
 ) -> None:
     """Build programs/* offline into target/deploy/<name>.so and write idl/<name>.json."""
-    from gridtokenx_cli.toolchain.build import BuildError, build_programs
+    from gridtokenx_cli.toolchain.build import BuildError, build_programs, format_parts
 
     as_json = isinstance(ctx.obj, Settings) and ctx.obj.json
+    timings: dict[str, float] = {}
     try:
         with console.status("building SBF programs (cold: several minutes)", spinner="dots") if not as_json else nullcontext():
-            results = build_programs(programs or None, idl=not no_idl, log=lambda m: err_console.print(f"[dim]{m}[/dim]"))
+            results = build_programs(programs or None, idl=not no_idl, log=lambda m: err_console.print(f"[dim]{m}[/dim]"),
+                                     timings=timings)
     except BuildError as e:
         fail(str(e))
     if as_json:
-        print(json.dumps([asdict(r) | {"cache_hit": r.cache_hit} for r in results], indent=2))
+        print(json.dumps({"programs": [asdict(r) | {"cache_hit": r.cache_hit} for r in results],
+                          "parts_seconds": {k: round(v, 2) for k, v in timings.items()}}, indent=2))
         return
     table = Table(title="gtx build")
     for col, justify in [("program", "left"), (".so bytes", "right"), ("instructions", "right"),
@@ -36,3 +39,5 @@ def build(
         cache = "hit" if r.cache_hit else ("cargo fresh, relinked" if r.cargo_fresh else "miss")
         table.add_row(r.name, f"{r.size:,}", f"{r.insns:,}", f"{r.seconds:.1f}", cache, r.idl_path or "-")
     console.print(table)
+    # where a cold build's time goes (std, tools, build-std, programs, IDL, clients): the CI budget's SBF part
+    console.print(format_parts(timings))

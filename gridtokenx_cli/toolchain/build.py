@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -117,11 +118,24 @@ class Toolchain:
         self.std_dir = self.cache_root / f"std-{self.std_key}" / "library"
         self.target_dir = self.cache_root / f"target-{self.std_key}"
         self.tools_dir = self.cache_root / f"tools-{self.tools_key}"
+        # wall seconds per part of this toolchain's builds: std, tools, sbf (cargo + link), idl, clients
+        self.timings: dict[str, float] = {}
 
     # ---- cached preparation ----
     def prepare(self) -> None:
-        self._prepare_std()
-        self._prepare_tools()
+        with self.timed("std"):
+            self._prepare_std()
+        with self.timed("tools"):
+            self._prepare_tools()
+
+    @contextlib.contextmanager
+    def timed(self, part: str):
+        """Adds the block's wall time to `self.timings[part]` (what `gtx build` reports per part)."""
+        t0 = time.monotonic()
+        try:
+            yield
+        finally:
+            self.timings[part] = self.timings.get(part, 0.0) + time.monotonic() - t0
 
     def _prepare_std(self) -> None:
         if (self.std_dir / ".patched").exists():
@@ -184,27 +198,43 @@ class Toolchain:
                "-Zbuild-std-features=compiler-builtins-mem", "--message-format=json-render-diagnostics"]
         if features:
             cmd += ["--features", ",".join(features)]
-        r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, cwd=workspace,
-                           env=self.cargo_env(workspace))
-        staticlib = builtins = None
-        fresh = True
-        for line in r.stdout.splitlines():
-            if not line.startswith("{"):
-                continue
-            msg = json.loads(line)
-            if msg.get("reason") != "compiler-artifact":
-                continue
-            fresh &= bool(msg.get("fresh"))
-            name = msg["target"]["name"]
-            for fn in msg.get("filenames", []):
-                if name == package.replace("-", "_") or name == package:
-                    if fn.endswith(".a"):
-                        staticlib = Path(fn)
-                elif name == "compiler_builtins" and fn.endswith(".rlib"):
-                    builtins = Path(fn)
-        if r.returncode != 0 or staticlib is None:
-            tail = "\n".join(r.stderr.strip().splitlines()[-60:])
-            raise BuildError(f"cargo build of {package} for SBF failed (exit {r.returncode}):\n{tail}")
+        # stdout is read as cargo goes: the arrival of the last freshly built std crate tells how much of a cold
+        # build was build-std (reported as its own part) and how much the program and its dependencies
+        t0 = time.monotonic()
+        std_done = None
+        with tempfile.TemporaryFile("w+") as stderr:
+            proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                    cwd=workspace, env=self.cargo_env(workspace))
+            assert proc.stdout is not None
+            staticlib = builtins = None
+            fresh = True
+            for line in proc.stdout:
+                if not line.startswith("{"):
+                    continue
+                msg = json.loads(line)
+                if msg.get("reason") != "compiler-artifact":
+                    continue
+                fresh &= bool(msg.get("fresh"))
+                if not msg.get("fresh") and msg.get("manifest_path", "").startswith(str(self.std_dir)):
+                    std_done = time.monotonic()
+                name = msg["target"]["name"]
+                for fn in msg.get("filenames", []):
+                    if name == package.replace("-", "_") or name == package:
+                        if fn.endswith(".a"):
+                            staticlib = Path(fn)
+                    elif name == "compiler_builtins" and fn.endswith(".rlib"):
+                        builtins = Path(fn)
+            returncode = proc.wait()
+            stderr.seek(0)
+            stderr_text = stderr.read()
+        end = time.monotonic()
+        if std_done is not None:
+            self.timings["build-std"] = self.timings.get("build-std", 0.0) + std_done - t0
+            t0 = std_done
+        self.timings["sbf"] = self.timings.get("sbf", 0.0) + end - t0
+        if returncode != 0 or staticlib is None:
+            tail = "\n".join(stderr_text.strip().splitlines()[-60:])
+            raise BuildError(f"cargo build of {package} for SBF failed (exit {returncode}):\n{tail}")
         if builtins is None:
             raise BuildError("cargo did not report compiler_builtins (build-std output missing)")
         return staticlib, builtins, fresh
@@ -285,6 +315,12 @@ class Toolchain:
         self.prepare()
         t0 = time.monotonic()
         staticlib, builtins_rlib, fresh = self.cargo_build(workspace, package, features or [])
+        with self.timed("sbf"):
+            return self._link(workspace, package, out_dir, features, so_name, staticlib, builtins_rlib, fresh, t0)
+
+    def _link(self, workspace: Path, package: str, out_dir: Path, features: list[str] | None, so_name: str | None,
+              staticlib: Path, builtins_rlib: Path, fresh: bool, t0: float) -> ProgramBuild:
+        """LTO bitcode -> legalised, codegen'd, libcall-linked object -> relinked SBPF shared object."""
         so_path = out_dir / f"{so_name or package}.so"
         work = self.target_dir / "sbf-link" / f"{package}-{_sha(str(workspace), *(features or []))}"
         work.mkdir(parents=True, exist_ok=True)
@@ -331,8 +367,20 @@ def check_custom_heap(crate_dir: Path) -> None:
                          f"it so that std's heap allocator, which keeps clear of std's statics, is the one used")
 
 
+# The parts of a build in the order they run, with the names `gtx build` prints for them.
+PARTS = {"std": "std source patch", "tools": "pass + sbf-llc", "build-std": "build-std",
+         "sbf": "programs (SBF)", "codegen-venv": "codegen venv", "idl": "IDL (host)", "clients": "clients"}
+
+
+def format_parts(timings: dict[str, float]) -> str:
+    """One line: the wall time of each part that took any time, then the total."""
+    shown = [f"{label} {timings[k]:.1f} s" for k, label in PARTS.items() if timings.get(k, 0.0) >= 0.05]
+    return "parts: " + (", ".join(shown) or "nothing to do") + f"; total {sum(timings.values()):.1f} s"
+
+
 def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: bool = True,
-                   log=print) -> list[ProgramBuild]:
+                   log=print, timings: dict[str, float] | None = None) -> list[ProgramBuild]:
+    """Builds the programs (all by default); `timings`, when given, receives the wall seconds per part (PARTS)."""
     names = names or workspace_programs(root)
     known = workspace_programs(root)
     unknown = [n for n in names if n not in known]
@@ -349,13 +397,19 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
             shutil.copyfile(keypair, deploy / keypair.name)
         if idl:
             from . import clientgen, idl as idl_mod
-            new_path, _legacy = idl_mod.write_idls(root, name)
+            with tc.timed("idl"):
+                new_path, _legacy = idl_mod.write_idls(root, name)
             r.idl_path = str(new_path.relative_to(root))
             try:
-                clientgen.generate(name, root)
+                with tc.timed("codegen-venv"):
+                    clientgen.codegen_venv()
+                with tc.timed("clients"):
+                    clientgen.generate(name, root)
             except clientgen.ClientGenError as e:
                 raise BuildError(str(e)) from None
         results.append(r)
+    if timings is not None:
+        timings.update(tc.timings)
     return results
 
 
@@ -374,8 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-idl", action="store_true", help="skip IDL generation")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     a = ap.parse_args(argv)
+    timings: dict[str, float] = {}
     try:
-        results = build_programs(a.programs or None, idl=not a.no_idl, log=lambda m: print(m, file=sys.stderr))
+        results = build_programs(a.programs or None, idl=not a.no_idl, log=lambda m: print(m, file=sys.stderr),
+                                 timings=timings)
     except BuildError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -383,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([asdict(r) | {"cache_hit": r.cache_hit} for r in results], indent=2))
     else:
         print(format_report(results))
+        print(format_parts(timings))
     return 0
 
 
