@@ -93,13 +93,15 @@ def base_state(tmp_path_factory, keys):
         assert ok("registry", "register-user", "-k", keys["alice"])["user"]["user_type"] == "Prosumer"
         assert ok("registry", "register-user", "--type", "consumer", "-k", keys["bob"])["user"]["user_type"] == \
             "Consumer"
-        meter = ok("registry", "register-meter", "m1", "--type", "wind", "--meter-keypair", keys["meter"],
-                   "-k", keys["alice"])["meter"]
+        meter = ok("registry", "register-meter", "m1", "--type", "wind", "--capacity-w", 100_000,
+                   "--meter-keypair", keys["meter"], "-k", keys["alice"])["meter"]
         assert meter["meter_pubkey"] == keys.pub["meter"] and meter["owner"] == keys.pub["alice"]
+        assert (meter["capacity_w"], meter["approved"], meter["retired"]) == (100_000, True, False)
         assert meter["meter_type"] == "Wind"
         assert ok("oracle", "init-meter", "m1", "-k", keys["gw"])["meter_state"]["total_readings"] == 0
         now = int(time.time())
-        for ts, produced in ((now - 7200, 5000), (now - 3600, 6000)):
+        # readings from within the hour before registration (the oracle credits nothing from earlier)
+        for ts, produced in ((now - 3000, 5000), (now - 1200, 6000)):
             out = ok("oracle", "submit-reading", "m1", "--produced", produced, "--consumed", 1000,
                      "--timestamp", ts, "--meter-keypair", keys["meter"], "-k", keys["gw"])
             assert out["accepted"] is True
@@ -132,6 +134,9 @@ INSTRUCTION_COMMANDS = {
     "registry": {
         "initialize_registry": "init", "register_user": "registry register-user",
         "register_meter": "registry register-meter", "deactivate_meter": "registry deactivate-meter",
+        "set_registry_options": "registry set-options", "approve_meter": "registry approve-meter",
+        "rekey_meter": "registry rekey-meter", "transfer_meter": "registry transfer-meter",
+        "retire_meter": "registry retire-meter",
         "reactivate_meter": "registry reactivate-meter", "resume_meter": "registry resume-meter",
         "settle_and_mint_tokens": "registry settle", "update_meter_reading": "oracle submit-reading",
         "update_claimed_erc_generation": "governance issue-erc",
@@ -215,6 +220,10 @@ def test_registry_deactivate_reactivate_resume(state, keys):
              "--meter-keypair", keys["meter"], "-k", keys["gw"])
     rejected("MeterInactive", "registry", "deactivate-meter", "m1", "-k", keys["alice"])
     assert ok("registry", "reactivate-meter", "m1", "-k", BOOTSTRAP)["meter"]["active"] is True  # admin may too
+    # an admin deactivation sticks: only the admin undoes it
+    assert ok("registry", "deactivate-meter", "m1", "-k", BOOTSTRAP)["meter"]["deactivated_by_admin"] is True
+    rejected("ReactivationRequiresAdmin", "registry", "reactivate-meter", "m1", "-k", keys["alice"])
+    assert ok("registry", "reactivate-meter", "m1", "-k", BOOTSTRAP)["meter"]["active"] is True
     before = ok("registry", "show-meter", "m1")
     resume_at = before["last_reading_at"] + 60
     resumed = ok("registry", "resume-meter", "m1", "--at", resume_at, "-k", BOOTSTRAP)
@@ -231,16 +240,60 @@ def test_registry_rejections_leave_state_unchanged(state, keys):
     assert ok("registry", "show-meter", "m1")["active"] is True
 
 
+def test_registry_meter_trust_commands(state, keys, tmp_path):
+    """set-options, register-meter with a proof made by `gtx meter pop` on the gateway, approve-meter,
+    rekey-meter, transfer-meter, retire-meter."""
+    assert ok("registry", "set-options", "--require-meter-approval", "-k", BOOTSTRAP)["config"][
+        "require_meter_approval"] is True
+    rejected("NotAuthority", "registry", "set-options", "--no-require-meter-approval", "-k", keys["alice"])
+    gw_key = tmp_path / "m2.json"
+    ok("meter", "keys", gw_key)
+    pop = ok("meter", "pop", gw_key, "--owner", keys.pub["alice"], "--meter-id", "m2", "--capacity-w", 3_000)
+    assert pop["purpose"] == "register-meter" and "--signature" in pop["command"]
+    # the proof binds the capacity: the CLI refuses a signature made for another one before sending
+    usage("--signature", "registry", "register-meter", "m2", "--capacity-w", 4_000, "--meter-pubkey",
+          pop["meter_pubkey"], "--signature", pop["signature"], "-k", keys["alice"])
+    m2 = ok("registry", "register-meter", "m2", "--capacity-w", 3_000, "--meter-pubkey", pop["meter_pubkey"],
+            "--signature", pop["signature"], "-k", keys["alice"])["meter"]
+    assert (m2["meter_pubkey"], m2["capacity_w"], m2["approved"]) == (pop["meter_pubkey"], 3_000, False)
+    rejected("NotAuthority", "registry", "approve-meter", "m2", "-k", keys["alice"])
+    assert ok("registry", "approve-meter", "m2", "-k", BOOTSTRAP)["meter"]["approved"] is True
+    rejected("MeterAlreadyApproved", "registry", "approve-meter", "m2", "-k", BOOTSTRAP)
+    # re-key: the new key signs (keypair here; `gtx meter pop --rekey-from` for a pre-made proof)
+    new_key = tmp_path / "m2b.json"
+    new_pub = ok("meter", "keys", new_key)["meter_pubkey"]
+    rekey_pop = ok("meter", "pop", new_key, "--owner", keys.pub["alice"], "--meter-id", "m2",
+                   "--rekey-from", pop["meter_pubkey"])
+    rekeyed = ok("registry", "rekey-meter", "m2", "--new-meter-pubkey", new_pub, "--signature",
+                 rekey_pop["signature"], "-k", keys["alice"])["meter"]
+    assert (rekeyed["meter_pubkey"], rekeyed["approved"]) == (new_pub, False)  # approval required: again
+    rejected("NotMeterOwner", "registry", "rekey-meter", "m2", "--new-meter-keypair", keys["meter"], "-k",
+             keys["bob"])
+    moved = ok("registry", "transfer-meter", "m2", "--new-owner-keypair", keys["bob"], "-k", keys["alice"])
+    assert moved["meter"]["owner"] == keys.pub["bob"]
+    assert ok("registry", "show-user", keys.pub["bob"])["meter_count"] == 1
+    rejected("NotAuthority", "registry", "retire-meter", "m2", "-k", keys["bob"])
+    retired = ok("registry", "retire-meter", "m2", "-k", BOOTSTRAP)["meter"]
+    assert (retired["retired"], retired["active"]) == (True, False)
+    rejected("MeterRetired", "registry", "reactivate-meter", "m2", "-k", BOOTSTRAP)
+
+
 def test_registry_usage_errors(state, keys):
-    usage("METER_ID", "registry", "register-meter", "x" * 33, "--meter-pubkey", keys.pub["meter"], "-k", keys["alice"])
-    usage("--meter-pubkey", "registry", "register-meter", "m2", "-k", keys["alice"])
-    usage("--meter-pubkey", "registry", "register-meter", "m2", "--meter-pubkey", "not-a-key", "-k", keys["alice"])
+    usage("METER_ID", "registry", "register-meter", "x" * 33, "--capacity-w", 1_000, "--meter-keypair",
+          keys["meter"], "-k", keys["alice"])
+    usage("--meter-pubkey", "registry", "register-meter", "m2", "--capacity-w", 1_000, "-k", keys["alice"])
+    usage("--meter-pubkey", "registry", "register-meter", "m2", "--capacity-w", 1_000, "--meter-pubkey", "not-a-key",
+          "--signature", "1" * 88, "-k", keys["alice"])
+    usage("--signature", "registry", "register-meter", "m2", "--capacity-w", 1_000, "--meter-pubkey",
+          keys.pub["meter"], "-k", keys["alice"])
+    usage("--capacity-w", "registry", "register-meter", "m2", "--capacity-w", 0, "--meter-keypair", keys["meter"],
+          "-k", keys["alice"])
     usage("--type", "registry", "register-user", "--type", "alien", "-k", keys["carol"])
     usage("--at", "registry", "resume-meter", "m1", "--at", "-5", "-k", BOOTSTRAP)
     err = failure("unknown meter 'nope'", "registry", "settle", "nope", "-k", keys["alice"])
     assert "gtx registry register-meter" in err
-    failure("not a registered user", "registry", "register-meter", "m2", "--meter-pubkey", keys.pub["meter"],
-            "-k", keys["carol"])
+    failure("not a registered user", "registry", "register-meter", "m2", "--capacity-w", 1_000, "--meter-keypair",
+            keys["meter"], "-k", keys["carol"])
 
 
 # ----------------------------------------------------------------------------- token
