@@ -145,8 +145,9 @@ def test_full_trading_flow_over_rpc(platform, chain):
     p = platform
     prosumer = p.register_participant("Prosumer")
     consumer = p.register_participant("Consumer", quote=10 * QUOTE)
-    solar = p.register_meter(prosumer, "SOLAR-RPC-1", "Solar", Keypair())
-    grid = p.register_meter(consumer, "GRID-RPC-1", "Grid", Keypair())
+    # rated capacities large enough for the compressed test intervals below (6 kWh in 200 s is 108 kW)
+    solar = p.register_meter(prosumer, "SOLAR-RPC-1", "Solar", Keypair(), capacity_w=200_000)
+    grid = p.register_meter(consumer, "GRID-RPC-1", "Grid", Keypair(), capacity_w=100_000)
     assert (p.fetch_registry_config().user_count, p.fetch_registry_config().meter_count) == (2, 2)
 
     # readings are backdated (the oracle only refuses the future) and 200 s apart (its minimum is 60 s)
