@@ -347,6 +347,30 @@ def test_an_unregistered_meter_is_held_without_sending(env, tmp_path):
     assert q.readings("m-new")[0].state == DELIVERED
 
 
+@pytest.mark.parametrize("status", ["unapproved", "retired"])
+def test_an_unapproved_or_retired_meter_is_held_without_sending(env, status):
+    """Like an unregistered meter: the registry would refuse the reading, so nothing is sent and the reading
+    stays queued (approval releases it; a retired meter's readings wait for the operator)."""
+    chain, platform, q, sub, keys = env
+    address = onchain.meter_account(reg.meter_id("m-b"))
+    if status == "retired":
+        platform.send(reg.ix_retire_meter(platform.bootstrap.pubkey(), address))
+    else:
+        reg.set_meter_fields(chain.svm, address, approved=False)
+    queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], int(time.time()) - 50)
+    report = sub.run_round()
+    reason = "meter retired" if status == "retired" else "meter not approved by the registry admin"
+    assert report.held == {"m-b": reason} and report.sent == 0 and not report.rejected
+    (r,) = q.readings("m-b")
+    assert (r.state, r.attempts) == (QUEUED, 0)
+    assert oracle_totals(platform) == (0, 0, 0)
+    if status == "unapproved":
+        platform.send(reg.ix_approve_meter(platform.bootstrap.pubkey(), address))
+        sub.holds.clear()
+        sub.drain(timeout=30)
+        assert q.get(r.id).state == DELIVERED
+
+
 def test_a_meter_key_that_is_not_the_registered_one_is_held(env):
     chain, platform, q, sub, keys = env
     wrong = Keypair()
