@@ -65,6 +65,14 @@ BAD_READINGS = ("FutureTimestamp", "Backdated", "RateLimited", "OutOfRange", "Ra
                 "ExcessiveDeviation", "CapacityExceeded", "SignerKeyMismatch")
 
 
+def meter_capacity_w(prof) -> int:
+    """The rated capacity (W) a household's meter is registered with: the larger of its solar array and its
+    base + peak load, plus 25 % headroom (the profiles add up to +8 % noise to solar and +10 % to load), rounded up
+    to 500 W. So 3-8 kW arrays get 3.75-10 kW meters and consumers 1.5-3.75 kW."""
+    rated = max(prof.capacity_w, prof.base_w + prof.peak_w) * 125 // 100
+    return -(-rated // 500) * 500
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     meters: int = 20
@@ -177,7 +185,7 @@ class Simulation:
             part = p.register_participant(kind, _kp(cfg.seed, "user", i),
                                           quote=0 if prof.capacity_w else CONSUMER_FAUCET)
             meter = p.register_meter(part, f"D{cfg.seed % 10**6}-M{i:05d}", "Solar" if prof.capacity_w else "Grid",
-                                     _kp(cfg.seed, "meter", i))
+                                     _kp(cfg.seed, "meter", i), capacity_w=meter_capacity_w(prof))
             r = rng_for(cfg.seed, "prices", i)
             # micro-quote per kWh: asks 2.80-3.60, bids 3.20-4.40 quote tokens per kWh
             self.households.append(Household(i, prof, part, meter, r.randrange(2_800_000, 3_600_001, 10_000),
