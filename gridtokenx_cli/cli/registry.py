@@ -6,6 +6,7 @@ and `gtx governance issue-erc`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -70,7 +71,7 @@ def parse_signature(value: str, field_name: str):
 
 
 def _meter_key_and_signature(key_opt: str | None, keypair_opt: Path | None, signature_opt: str | None,
-                             key_name: str, keypair_name: str, message: "callable"):
+                             key_name: str, keypair_name: str, message: Callable[[object], bytes]):
     """(public key, keypair or None, signature or None) from either a keypair file (it signs) or a public key
     with a pre-made signature, which is checked here against ``message(pubkey)`` so a wrong one never costs a
     transaction."""
