@@ -176,12 +176,9 @@ def binaries():
 @pytest.fixture()
 def env(binaries, tmp_path):
     chain = EmbeddedChain(programs=list(PROGRAMS))
-    # the meters are registered before the samples the tests queue (stamped from now − 50 s): the oracle's
-    # capacity bound grants a first reading only the time since registration
-    chain.set_unix_timestamp(int(time.time()) - 3_600)
+    chain.set_unix_timestamp(int(time.time()))
     keys = {"m-a": Keypair(), "m-b": Keypair()}
     platform = provision(chain, list(keys.items()), min_reading_interval=0, lenient=True)
-    chain.set_unix_timestamp(int(time.time()))
     q = ReadingQueue(tmp_path / "q.sqlite")
     idents = [MeterIdentity(t, reg.meter_id(t), k) for t, k in keys.items()]
     sub = Submitter(q, EmbeddedTransport(chain), platform.api_gateway, idents, confirm_timeout=1,
@@ -277,8 +274,8 @@ def test_a_validation_rejection_is_recorded_once_and_never_retried(env):
 def test_a_capacity_rejection_is_recorded_by_name(env):
     """A reason appended to the oracle's RejectReason (CapacityExceeded) is recorded by its name."""
     chain, platform, q, sub, keys = env
-    set_oracle_limits(platform, type_ceiling_w={"Solar": 1})  # 1 W for the ~hour since registration, × 2: < 2 Wh
-    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (10, 20)], int(time.time()) - 50)
+    set_oracle_limits(platform, type_ceiling_w={"Solar": 1})  # 1 W × 2 (margin) for at most a day: < 48 Wh
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (100, 200), (100, 200)], int(time.time()) - 50)
     sub.drain(timeout=30)
     r1, r2 = q.readings("m-a")
     assert (r1.state, r1.outcome) == (REJECTED, "ReadingRejected:CapacityExceeded")
@@ -338,10 +335,9 @@ def test_an_unregistered_meter_is_held_without_sending(env, tmp_path):
     report = sub.run_round()
     assert report.held == {"m-new": "meter not registered"} and report.sent == 0
     assert q.readings("m-new")[0].attempts == 0
-    # registered later (stamped before the reading: the oracle credits no energy measured before registration)
-    chain.set_unix_timestamp(int(time.time()) - 100)
+    # registered later: the held reading goes through (readings may reach back first_reading_max_interval
+    # before the registration)
     platform.register_meter(platform.participants[0], "m-new", "Solar", stranger)
-    chain.set_unix_timestamp(int(time.time()))
     sub.holds.clear()
     sub.drain(timeout=30)
     assert q.readings("m-new")[0].state == DELIVERED

@@ -30,7 +30,8 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 T0 = 1_750_000_000
-#: the meters are registered this long before T0, so a first reading at T0 covers 900 s of rated output
+#: the meters are registered this long before T0; a first reading may cover first_reading_max_interval (1 h) of
+#: rated output, reaching back at most 1 h before registration
 REGISTERED_AT = T0 - 900
 #: MID's rated power: 100 kW; 60 s give 100,000 × 60 × 1.1 / 3,600 = 1,833 Wh (default margin 10 %)
 CAPACITY_W = 100_000
@@ -535,9 +536,11 @@ def test_submit_meter_reading_compute_units(env):
 @pytest.mark.parametrize("name,prev,reading", [
     ("timestamp exactly now + 60", None, (1_000, 500, T0 + 60)),
     ("ratio exactly 10:1", None, (10_000, 1_000, T0)),
-    # first reading, 900 s since registration: 100 kW × 900 s × 1.1 = 27,500 Wh
-    ("no consumption on a Solar meter: up to the capacity bound", None, (27_500, 0, T0)),
-    ("consumption exactly the capacity bound", None, (0, 27_500, T0)),
+    # first reading: at most 1 h of rated output, 100 kW × 3,600 s × 1.1 = 110,000 Wh
+    ("no consumption on a Solar meter: up to the capacity bound", None, (110_000, 0, T0)),
+    ("consumption exactly the capacity bound", None, (0, 110_000, T0)),
+    # a first reading stamped 1,800 s before registration covers 1,800 s (the window reaches back 1 h)
+    ("first reading before registration, inside the window", None, (55_000, 0, REGISTERED_AT - 1_800)),
     ("zero reading", None, (0, 0, T0)),
     ("interval exactly the minimum", (1_000, 500, T0 - 60), (1_000, 500, T0)),
     ("deviation exactly +50 %", (1_000, 500, T0 - 60), (1_500, 500, T0)),
@@ -596,8 +599,10 @@ REJECTIONS = [
     (RejectReason.ExcessiveDeviation, lambda e: _prior(e, 0, 500), (459, 500, T0)),  # floor 458.3 Wh
     (RejectReason.ExcessiveDeviation, lambda e: _prior(e, 100, 500), (559, 500, T0)),
     (RejectReason.RatioExceeded, lambda e: _make_grid(e), (1, 0, T0)),  # a Grid meter: no production without import
-    (RejectReason.CapacityExceeded, None, (27_501, 0, T0)),  # first reading: 900 s since registration
-    (RejectReason.CapacityExceeded, None, (0, 27_501, T0)),
+    (RejectReason.CapacityExceeded, None, (110_001, 0, T0)),  # first reading: at most 1 h of rated output
+    (RejectReason.CapacityExceeded, None, (0, 110_001, T0)),
+    (RejectReason.CapacityExceeded, None, (55_001, 0, REGISTERED_AT - 1_800)),  # 1,800 s of the window
+    (RejectReason.CapacityExceeded, None, (0, 1, REGISTERED_AT - 3_600)),  # the window's start: nothing
     (RejectReason.CapacityExceeded, lambda e: _prior(e, 1_300, 500), (1_834, 500, T0)),  # 60 s: 1,833.3 Wh
     (RejectReason.CapacityExceeded, lambda e: _prior(e, 1_300, 500), (1_300, 1_834, T0)),
 ]

@@ -8,7 +8,8 @@ refused with a named error and changes no account; where it is accepted, the val
 
 Fixtures and helpers come from ``tests/test_oracle.py`` (meters registered at ``T0 − 900`` by default; the
 oracle with its ``initialize_oracle`` defaults: Solar ceiling 1 MW, margin 10 %, first reading ≤ 1 h of rated
-output, deviation floor 25 % of the capacity bound).
+output and no reading reaching back more than 1 h before registration, deviation floor 25 % of the capacity
+bound).
 """
 from __future__ import annotations
 
@@ -94,11 +95,11 @@ def test_absurd_first_reading_of_a_household_meter(env):
     mid, key = household(env, "HOUSE-1", registered_at=T0 - QUARTER)
     for p, c in [(900_000_000, 90_000_000), (1_000, 900_000_000)]:  # 10:1 keeps the ratio check quiet
         assert_recorded(env, mid, lambda: submit(env, mid, key, p, c, T0), RejectReason.CapacityExceeded)
-    # what the meter can really have measured: 5 kW × 900 s × 1.1 = 1,375 Wh, exactly
-    assert_recorded(env, mid, lambda: submit(env, mid, key, 1_376, 1_000, T0), RejectReason.CapacityExceeded)
-    accept(env, mid, key, 1_375, 1_375, T0)
+    # the most a first reading may claim: one hour of rated output, 5 kW × 3,600 s × 1.1 = 5,500 Wh, exactly
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 5_501, 1_000, T0), RejectReason.CapacityExceeded)
+    accept(env, mid, key, 5_500, 5_500, T0)
     m = env.registry_meter(mid)
-    assert (m.total_generation, m.total_consumption) == (1_375, 1_375)
+    assert (m.total_generation, m.total_consumption) == (5_500, 5_500)
 
 
 def test_first_reading_long_after_registration_gets_at_most_one_hour(env):
@@ -109,12 +110,23 @@ def test_first_reading_long_after_registration_gets_at_most_one_hour(env):
     accept(env, mid, key, 5_500, 0, T0)  # 5 kW × 3,600 s × 1.1
 
 
-def test_first_reading_in_the_registration_second(env):
-    """Registered and read in the same second: nothing can have been measured."""
-    mid, key = household(env, "HOUSE-NOW")
-    assert_recorded(env, mid, lambda: submit(env, mid, key, 1, 0, T0), RejectReason.CapacityExceeded)
-    assert_recorded(env, mid, lambda: submit(env, mid, key, 0, 1, T0), RejectReason.CapacityExceeded)
-    accept(env, mid, key, 0, 0, T0)
+def test_backfill_from_before_registration(env):
+    """A meter registered now tries to be credited for the days before: a zero first reading stamped two days
+    back (zeros are always plausible) to set a baseline, then 24-hour steps (the registry's largest gap), each
+    claiming a day of rated output. Only the hour before registration (first_reading_max_interval: readings a
+    gateway queued while the registration was pending) can count."""
+    mid, key = household(env, "HOUSE-BACKFILL")  # registered at T0
+    accept(env, mid, key, 0, 0, T0 - 2 * DAY)
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 0, 1, T0 - DAY), RejectReason.CapacityExceeded)
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 0, 1, T0 - 3_600), RejectReason.CapacityExceeded)
+    accept(env, mid, key, 0, 0, T0 - DAY)
+    # the next step: from T0 − 1 day, but counted from T0 − 1 h only: 5 kW × 3,600 s × 1.1 = 5,500 Wh
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 0, 5_501, T0), RejectReason.CapacityExceeded)
+    # and production after the zero baseline is held to the deviation floor, 25 % of that bound
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 1_376, 0, T0), RejectReason.ExcessiveDeviation)
+    accept(env, mid, key, 1_375, 5_500, T0)
+    m = env.registry_meter(mid)
+    assert (m.total_generation, m.total_consumption) == (1_375, 5_500)
 
 
 def test_one_second_after_the_previous_reading(env):
@@ -141,7 +153,7 @@ def test_huge_production_with_zero_consumption(env):
     """consumed = 0 used to skip the ratio check: a pure producer's reading was bounded only by the range."""
     mid, key = household(env, "HOUSE-PURE", registered_at=T0 - QUARTER)
     assert_recorded(env, mid, lambda: submit(env, mid, key, 999_999_999, 0, T0), RejectReason.CapacityExceeded)
-    accept(env, mid, key, 1_375, 0, T0)  # a generation-only Solar meter is legitimate up to its rating
+    accept(env, mid, key, 5_500, 0, T0)  # a generation-only Solar meter is legitimate up to its rating
     # a Grid (connection) meter cannot export with zero import: the ratio is infinite
     gmid, gkey = household(env, "GRID-1", "Grid", capacity_w=10_000, registered_at=T0 - QUARTER)
     assert_recorded(env, gmid, lambda: submit(env, gmid, gkey, 1, 0, T0), RejectReason.RatioExceeded)
@@ -151,9 +163,9 @@ def test_huge_production_with_zero_consumption(env):
 def test_capacity_declared_above_the_type_ceiling(env):
     """The owner declares a 10 GW 'rooftop': the Solar ceiling (1 MW) bounds it, not the declaration."""
     mid, key = household(env, "HOUSE-10GW", capacity_w=10_000_000_000, registered_at=T0 - QUARTER)
-    # 1 MW × 900 s × 1.1 = 275,000 Wh (ratio 10:1 needs 27,501 Wh consumed)
-    assert_recorded(env, mid, lambda: submit(env, mid, key, 275_001, 30_000, T0), RejectReason.CapacityExceeded)
-    accept(env, mid, key, 275_000, 30_000, T0)
+    # first reading: 1 MW × 3,600 s × 1.1 = 1,100,000 Wh (ratio 10:1 needs 110,001 Wh consumed)
+    assert_recorded(env, mid, lambda: submit(env, mid, key, 1_100_001, 200_000, T0), RejectReason.CapacityExceeded)
+    accept(env, mid, key, 1_100_000, 200_000, T0)
     # the admin lowers the Solar ceiling to 10 kW: the next quarter is bounded by 10 kW × 900 s × 1.1 = 2,750
     env.update(type_ceiling_w={"Solar": 10_000}, max_deviation_percent=1_000)
     env.warp(T0 + QUARTER)
@@ -263,12 +275,12 @@ def test_two_faulty_of_five_cannot_steer_either_field(env):
 
 
 def test_consensus_value_still_faces_the_capacity_bound(env):
-    """Even a unanimous consensus cannot report more than the meter can produce (MID: 100 kW, 900 s since
-    registration: 27,500 Wh)."""
+    """Even a unanimous consensus cannot report more than the meter can produce (MID: 100 kW, a first
+    reading: 1 h of rated output, 110,000 Wh)."""
     kps = oracle_set(env, 3, 3)
     meter = reg.meter_pda(MID)[0]
     snap = h.snapshot(env.svm, meter)
-    res = h.expect_ok(consensus(env, T0, [(k, 27_501, 5_000) for k in kps]))
+    res = h.expect_ok(consensus(env, T0, [(k, 110_001, 20_000) for k in kps]))
     assert [e["reason"] for e in env.events(res, "ReadingRejected")] == [RejectReason.CapacityExceeded]
     assert h.snapshot(env.svm, meter) == snap and env.config().rejected_capacity == 1
 

@@ -53,7 +53,8 @@ pub const DEFAULT_MIN_READING_INTERVAL: u64 = 60;
 pub const DEFAULT_TYPE_CEILING_W: [u64; METER_TYPE_COUNT] = [1_000_000, 5_000_000, 1_000_000, 1_000_000];
 /// 10 % above the rated energy (meter accuracy class and interval-boundary jitter).
 pub const DEFAULT_CAPACITY_MARGIN_PERCENT: u16 = 10;
-/// A first reading covers at most one hour of rated output.
+/// A first reading covers at most one hour of rated output; readings reach back at most one hour before
+/// registration.
 pub const DEFAULT_FIRST_READING_MAX_INTERVAL: u64 = 60 * 60;
 /// A change of up to 25 % of the interval's capacity bound is always allowed (sunrise after a 0 reading).
 pub const DEFAULT_DEVIATION_FLOOR_PERCENT: u16 = 25;
@@ -80,8 +81,9 @@ pub struct OracleConfig {
     pub type_ceiling_w: [u64; METER_TYPE_COUNT],
     /// Extra allowance on the rated energy, percent (0–100).
     pub capacity_margin_percent: u16,
-    /// Elapsed time the capacity bound grants a meter's first accepted reading at most, seconds (the time
-    /// since registration counts, capped at this).
+    /// W, seconds: the capacity bound grants a meter's first accepted reading at most W of rated output, and
+    /// no reading counts time from more than W before the meter's registration (a gateway may queue readings
+    /// while the registration is pending; nothing earlier can be backfilled).
     pub first_reading_max_interval: u64,
     /// A production change of up to this percent of the interval's capacity bound is always allowed, so the
     /// deviation rule is defined when the previous production is 0 (0–100).

@@ -13,6 +13,8 @@
 //!   checked as `value × 360_000 ≤ power × elapsed × (100 + margin)` in u128: exact, so it is the floor of
 //!   the real bound (a Wh the meter cannot have measured is never granted) and cannot overflow
 //!   (< 2^83 on the left, < 2^98 on the right).
+//!   `elapsed` never reaches back more than `first_reading_max_interval` before registration (see
+//!   [`elapsed_seconds`]).
 //! * §2.2's `calculate_deviation` ignored its `max_percent` argument and compared against a hard-coded 100,
 //!   `diff * 100` could overflow, and a previous value of 0 disabled the check. Here
 //!   `|Δ| ≤ max(max_deviation_percent % of the previous production, deviation_floor_percent % of this
@@ -71,21 +73,27 @@ pub struct History {
     pub meter_type: usize,
 }
 
-/// Seconds of rated output a reading at `reading_timestamp` may account for.
+/// Seconds of rated output a reading at `reading_timestamp` may account for. With
+/// `W = first_reading_max_interval` and `earliest = registered_at − W`:
 ///
-/// * After an accepted reading: since the later of the oracle's and the registry's last reading (the
-///   registry's is later only after `resume_meter`, whose gap is not invented energy).
-/// * First reading: since the later of registration and the registry's last reading, capped at
-///   `first_reading_max_interval` — a meter cannot have measured anything before it was registered, and a
-///   meter registered long ago does not get a day of rated output as its opening reading.
+/// * After an accepted reading: since the latest of the oracle's last reading, the registry's last reading
+///   (later only after `resume_meter`: the outage's energy is not invented) and `earliest`.
+/// * First reading: since the later of `earliest` and the registry's last reading, at most W.
+///
+/// So no reading counts time from more than W before registration — a gateway may queue readings while the
+/// registration is pending (it holds unregistered meters and delivers afterwards), but a zero first reading
+/// stamped days earlier followed by 24-hour steps cannot backfill rated output since an arbitrary date — and a
+/// meter registered long ago does not get days of rated output as its opening reading.
 ///
 /// Capped at 24 h (the registry refuses longer gaps, so the cap never shortens a reading that could land);
 /// 0 when the reading is not after the start.
 pub fn elapsed_seconds(limits: &Limits, history: &History, reading_timestamp: i64) -> u64 {
+    let window = i64::try_from(limits.first_reading_max_interval).unwrap_or(i64::MAX);
+    let earliest = history.registered_at.saturating_sub(window);
     let start = if history.has_previous {
-        history.last_reading_timestamp.max(history.registry_last_reading_at)
+        history.last_reading_timestamp.max(history.registry_last_reading_at).max(earliest)
     } else {
-        history.registered_at.max(history.registry_last_reading_at)
+        history.registry_last_reading_at.max(earliest)
     };
     // i128: no overflow for any pair of i64; negative -> 0.
     let gap = (i128::from(reading_timestamp) - i128::from(start)).max(0);
@@ -329,16 +337,23 @@ mod tests {
         let huge = History { capacity_w: 10_000_000_000, last_energy_produced: 18_333, ..PREV };
         assert_eq!(v(&huge, 18_333, 2_000, 1_060), Ok(())); // 1 MW × 60 s × 1.1 = 18,333.3 Wh
         assert_eq!(v(&huge, 18_334, 2_000, 1_060), Err(RejectReason::CapacityExceeded));
-        // first reading: since registration (600 s), capped at first_reading_max_interval (3,600 s)
-        let reg600 = History { registered_at: 400, ..FRESH };
-        assert_eq!(v(&reg600, 66_000, 66_000, 1_000), Ok(()));
-        assert_eq!(v(&reg600, 66_001, 66_000, 1_000), Err(RejectReason::CapacityExceeded));
-        assert_eq!(v(&FRESH, 396_000, 396_000, 100_000), Ok(()));
-        assert_eq!(v(&FRESH, 396_001, 396_000, 100_000), Err(RejectReason::CapacityExceeded));
-        // a reading at the registration second, or before it, may only be zero
-        assert_eq!(v(&reg600, 0, 0, 400), Ok(()));
-        assert_eq!(v(&reg600, 1, 0, 400), Err(RejectReason::CapacityExceeded));
-        assert_eq!(v(&reg600, 0, 1, 300), Err(RejectReason::CapacityExceeded));
+        // first reading: since W = 3,600 s before registration, at most W. Registered at 10,000: a reading at
+        // 7,000 covers 600 s (66,000 Wh), one at 10,000 or any time later 3,600 s (396,000 Wh)
+        let reg = History { registered_at: 10_000, ..FRESH };
+        assert_eq!(v(&reg, 66_000, 66_000, 7_000), Ok(()));
+        assert_eq!(v(&reg, 66_001, 66_000, 7_000), Err(RejectReason::CapacityExceeded));
+        assert_eq!(v(&reg, 396_000, 396_000, 10_000), Ok(()));
+        assert_eq!(v(&reg, 396_000, 396_000, 100_000), Ok(()));
+        assert_eq!(v(&reg, 396_001, 396_000, 100_000), Err(RejectReason::CapacityExceeded));
+        // a reading stamped W or more before registration may only be zero
+        assert_eq!(v(&reg, 0, 0, 6_400), Ok(()));
+        assert_eq!(v(&reg, 1, 0, 6_400), Err(RejectReason::CapacityExceeded));
+        assert_eq!(v(&reg, 0, 1, 100), Err(RejectReason::CapacityExceeded));
+        // ... and a zero reading stamped long before cannot start a backfill: the next one counts from 6,400
+        let early = History { has_previous: true, last_reading_timestamp: 100, registry_last_reading_at: 100, ..reg };
+        assert_eq!(v(&early, 0, 1, 6_400), Err(RejectReason::CapacityExceeded));
+        assert_eq!(v(&early, 0, 6_600, 6_460), Ok(()));
+        assert_eq!(v(&early, 0, 6_601, 6_460), Err(RejectReason::CapacityExceeded));
         // capacity 0 (not declared): nothing but zero readings
         let none = History { capacity_w: 0, ..FRESH };
         assert_eq!(v(&none, 0, 0, 3_600), Ok(()));

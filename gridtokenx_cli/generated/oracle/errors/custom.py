@@ -135,12 +135,12 @@ class InvalidConsensusThreshold(ProgramError):
     def __init__(self) -> None:
         super().__init__(
             6013,
-            "consensus_threshold must be odd, at most n, a strict majority of n and at least 2f+1 with f = (n-1)/3 (n = backup oracles)",
+            "consensus_threshold must be odd, <= n, a strict majority of n and >= 2f+1, f = (n-1)/3, n = backup oracles",
         )
 
     code = 6013
     name = "InvalidConsensusThreshold"
-    msg = "consensus_threshold must be odd, at most n, a strict majority of n and at least 2f+1 with f = (n-1)/3 (n = backup oracles)"
+    msg = "consensus_threshold must be odd, <= n, a strict majority of n and >= 2f+1, f = (n-1)/3, n = backup oracles"
 
 
 class InvalidApiGateway(ProgramError):
