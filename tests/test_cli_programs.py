@@ -65,7 +65,7 @@ class Keys:
     def __init__(self, root):
         self.root = root
         self.pub: dict[str, str] = {}
-        for name in ("alice", "bob", "meter", "rec", "gw", "o1", "o2", "admin2", "carol"):
+        for name in ("alice", "bob", "meter", "rec", "gw", "o1", "o2", "o3", "admin2", "carol"):
             self.pub[name] = ok("keys", "new", root / f"{name}.json")["pubkey"]
 
     def __getitem__(self, name: str) -> str:
@@ -87,8 +87,10 @@ def base_state(tmp_path_factory, keys):
         # role keys: the tests hold the REC authority's and the API gateway's keypair files
         assert ok("governance", "set-rec-authority", keys.pub["rec"], "-k", BOOTSTRAP)["rec_authority"] == \
             keys.pub["rec"]
+        # the readings below are stamped 2 h and 1 h before the meter's registration (now): the oracle lets
+        # readings reach back first_reading_max_interval before registration
         cfg = ok("oracle", "update-config", "--api-gateway", keys.pub["gw"], "--max-deviation-percent", "200",
-                 "-k", BOOTSTRAP)["config"]
+                 "--first-reading-max-interval", 3 * 3600, "-k", BOOTSTRAP)["config"]
         assert cfg["api_gateway"] == keys.pub["gw"] and cfg["max_deviation_percent"] == 200
         assert ok("registry", "register-user", "-k", keys["alice"])["user"]["user_type"] == "Prosumer"
         assert ok("registry", "register-user", "--type", "consumer", "-k", keys["bob"])["user"]["user_type"] == \
@@ -443,15 +445,20 @@ def test_oracle_hard_rejections_leave_state_unchanged(state, keys):
 
 
 def test_oracle_consensus_clearing_and_meter_state(state, keys):
-    cfg = ok("oracle", "update-config", "--backup-oracle", keys.pub["o1"], "--backup-oracle", keys.pub["o2"],
-             "--consensus-threshold", 2, "-k", BOOTSTRAP)["config"]
-    assert cfg["backup_oracles"] == [keys.pub["o1"], keys.pub["o2"]] and cfg["consensus_threshold"] == 2
+    oracles = [keys.pub[n] for n in ("o1", "o2", "o3")]
+    # 2 of 3 would let one faulty oracle decide with one honest partner: refused before sending, naming the option
+    usage("--consensus-threshold", "oracle", "update-config", *[a for k in oracles for a in ("--backup-oracle", k)],
+          "--consensus-threshold", 2, "-k", BOOTSTRAP)
+    cfg = ok("oracle", "update-config", *[a for k in oracles for a in ("--backup-oracle", k)],
+             "--consensus-threshold", 3, "-k", BOOTSTRAP)["config"]
+    assert cfg["backup_oracles"] == oracles and cfg["consensus_threshold"] == 3
     assert cfg["api_gateway"] == keys.pub["gw"] and cfg["max_deviation_percent"] == 200  # kept
     out = ok("oracle", "submit-consensus", "m1", "--reading", f"{keys['o1']}:6000:1000",
-             "--reading", f"{keys['o2']}:7000:1200", "-k", keys["bob"])
+             "--reading", f"{keys['o2']}:7000:1200", "--reading", f"{keys['o3']}:6000:1000", "-k", keys["bob"])
     assert out["accepted"] is True, out["reject_reason"]
-    assert "ConsensusReached" in [e["name"] for e in out["events"]]
-    totals = out["meter_totals"]  # the lower median of two values
+    reached = [e for e in out["events"] if e["name"] == "ConsensusReached"]
+    assert len(reached) == 1
+    totals = out["meter_totals"]  # o1's (= o3's) reading, the median pair, taken whole
     assert (totals["total_generation"], totals["total_consumption"]) == (11000 + 6000, 2000 + 1000)
     rejected("InsufficientConsensus", "oracle", "submit-consensus", "m1", "--reading", f"{keys['o1']}:1:1",
              "-k", keys["bob"])
@@ -463,6 +470,24 @@ def test_oracle_consensus_clearing_and_meter_state(state, keys):
               "-k", BOOTSTRAP)["config"]["backup_oracles"] == []
 
 
+def test_oracle_plausibility_config(state, keys):
+    before = ok("oracle", "config")
+    assert before["type_ceiling_w"] == [1_000_000, 5_000_000, 1_000_000, 1_000_000]
+    cfg = ok("oracle", "update-config", "--type-ceiling", "Wind=2000000", "--type-ceiling", "Grid=50000",
+             "--capacity-margin-percent", 20, "--first-reading-max-interval", 900, "--deviation-floor-percent", 10,
+             "-k", BOOTSTRAP)["config"]
+    assert cfg["type_ceiling_w"] == [1_000_000, 2_000_000, 1_000_000, 50_000]  # only the types given change
+    assert (cfg["capacity_margin_percent"], cfg["first_reading_max_interval"], cfg["deviation_floor_percent"]) == \
+        (20, 900, 10)
+    assert cfg["max_deviation_percent"] == before["max_deviation_percent"] and "rejected_capacity" in cfg
+    restored = ok("oracle", "update-config", "--type-ceiling", "Wind=5000000", "--type-ceiling", "Grid=1000000",
+                  "--capacity-margin-percent", before["capacity_margin_percent"],
+                  "--first-reading-max-interval", before["first_reading_max_interval"],
+                  "--deviation-floor-percent", before["deviation_floor_percent"], "-k", BOOTSTRAP)["config"]
+    assert {k: v for k, v in restored.items() if not k.startswith(("rejected", "total", "valid"))} == \
+        {k: v for k, v in before.items() if not k.startswith(("rejected", "total", "valid"))}
+
+
 def test_oracle_usage_errors(state, keys):
     usage("--produced", "oracle", "submit-reading", "m1", "--produced", "-1", "--consumed", 0,
           "--meter-keypair", keys["meter"], "-k", keys["gw"])
@@ -471,6 +496,14 @@ def test_oracle_usage_errors(state, keys):
     usage("--reading", "oracle", "submit-consensus", "m1", "--reading", "o1.json:5", "-k", keys["bob"])
     usage("--api-gateway", "oracle", "update-config", "--api-gateway", "xyz", "-k", BOOTSTRAP)
     usage("--max-deviation-percent", "oracle", "update-config", "--max-deviation-percent", 70000, "-k", BOOTSTRAP)
+    usage("--reading", "oracle", "submit-consensus", "m1", "--reading", f"{keys['o1']}:1:1",
+          "--reading", f"{keys['o2']}:1:1", "-k", keys["bob"])  # even count
+    usage("--type-ceiling", "oracle", "update-config", "--type-ceiling", "Nuclear=5", "-k", BOOTSTRAP)
+    usage("--type-ceiling", "oracle", "update-config", "--type-ceiling", "Solar=0", "-k", BOOTSTRAP)
+    usage("--capacity-margin-percent", "oracle", "update-config", "--capacity-margin-percent", 101, "-k", BOOTSTRAP)
+    usage("--first-reading-max-interval", "oracle", "update-config", "--first-reading-max-interval", 0,
+          "-k", BOOTSTRAP)
+    usage("--deviation-floor-percent", "oracle", "update-config", "--deviation-floor-percent", 101, "-k", BOOTSTRAP)
     failure("gtx registry register-meter", "oracle", "init-meter", "ghost", "-k", keys["gw"])
 
 
