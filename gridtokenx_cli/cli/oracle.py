@@ -165,7 +165,8 @@ def update_config(ctx: typer.Context,
                                                       help="allowance above the rated energy, % (0-100)"),
                   first_interval: str = typer.Option(None, "--first-reading-max-interval",
                                                      help="seconds of rated output a first reading may cover at "
-                                                          "most (1-86400)"),
+                                                          "most, and how far before registration readings may "
+                                                          "reach back (1-86400)"),
                   deviation_floor: str = typer.Option(None, "--deviation-floor-percent",
                                                       help="production change always allowed, % of the "
                                                            "interval's capacity bound (0-100)"),
