@@ -450,4 +450,45 @@ mod tests {
         assert_eq!(consensus_reading(&[(9, 9), (10, 10), (10, 10), (0, 0), (99, 99)]), Ok(1));
         assert_eq!(consensus_reading(&[(3, 1), (1, 3), (2, 2)]), Ok(2));
     }
+
+    /// Exhaustive over a small value domain: whenever the honest signers outnumber the faulty ones (k = 3 with
+    /// 1 faulty, k = 5 with 2 faulty, in every position), an accepted reading has each field within the range
+    /// the honest signers reported, and identical honest readings are always accepted.
+    #[test]
+    fn consensus_minority_cannot_steer() {
+        const VALUES: [(u64, u64); 9] = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)];
+        for (k, faulty) in [(3usize, 1usize), (5, 2)] {
+            let combos = VALUES.len().pow(k as u32);
+            for mut code in 0..combos {
+                let mut readings = [(0u64, 0u64); 5];
+                for r in readings.iter_mut().take(k) {
+                    *r = VALUES[code % VALUES.len()];
+                    code /= VALUES.len();
+                }
+                let readings = &readings[..k];
+                // every choice of which `faulty` positions are faulty
+                for mask in 0u32..(1 << k) {
+                    if mask.count_ones() as usize != faulty {
+                        continue;
+                    }
+                    let honest: Vec<(u64, u64)> =
+                        (0..k).filter(|i| mask & (1 << i) == 0).map(|i| readings[i]).collect();
+                    let range = |f: fn(&(u64, u64)) -> u64| {
+                        (honest.iter().map(f).min().unwrap(), honest.iter().map(f).max().unwrap())
+                    };
+                    let ((p_lo, p_hi), (c_lo, c_hi)) = (range(|r| r.0), range(|r| r.1));
+                    match consensus_reading(readings) {
+                        Ok(i) => {
+                            let (p, c) = readings[i];
+                            assert!(p_lo <= p && p <= p_hi && c_lo <= c && c <= c_hi, "{readings:?} mask {mask:b}");
+                        }
+                        Err(e) => {
+                            assert_eq!(e, ConsensusError::Disagreement);
+                            assert!(honest.iter().any(|r| *r != honest[0]), "honest agree but refused: {readings:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
