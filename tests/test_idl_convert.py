@@ -534,3 +534,19 @@ def test_module_path_of_a_name_that_prefixes_another_is_shortened():
     assert convert_module_paths(idl) == {"types": [{"name": "Market"}, {"name": "MarketDepth"}]}
     clash = {"types": [{"name": "a::Order"}, {"name": "b::Order"}]}
     assert convert_module_paths(clash) == clash
+
+
+def test_a_build_from_another_checkout_makes_the_members_rebuild(tmp_path):
+    """Artifacts of workspace crates built from another checkout share this one's names; their fingerprints go,
+    dependencies' stay, and only when the checkout changed."""
+    fingerprints = tmp_path / "debug" / ".fingerprint"
+    names = ["registry-0a1b", "gridtokenx-common-2c3d", "energy_token-4e5f", "anchor-lang-6a7b", "syn-8c9d"]
+    for name in names:
+        (fingerprints / name).mkdir(parents=True)
+    (tmp_path / "gtx-checkout").write_text("/elsewhere/checkout")
+    m.forget_other_checkouts_members(tmp_path, REPO)
+    assert sorted(p.name for p in fingerprints.iterdir()) == ["anchor-lang-6a7b", "syn-8c9d"]
+    assert (tmp_path / "gtx-checkout").read_text() == str(REPO.resolve())
+    (fingerprints / "registry-0a1b").mkdir()
+    m.forget_other_checkouts_members(tmp_path, REPO)  # same checkout again: nothing to forget
+    assert (fingerprints / "registry-0a1b").is_dir()

@@ -195,7 +195,11 @@ class Toolchain:
         """cargo rustc for the SBF target -> (staticlib path, compiler_builtins rlib path, all units fresh)."""
         cmd = [CARGO, "rustc", "-p", package, "--crate-type", "staticlib", "--release",
                "--target", TARGET_SPEC, "-Zjson-target-spec", "-Zbuild-std=std,panic_abort",
-               "-Zbuild-std-features=compiler-builtins-mem", "--message-format=json-render-diagnostics"]
+               "-Zbuild-std-features=compiler-builtins-mem", "--message-format=json-render-diagnostics",
+               # Freshness by content, not mtime: cargo names a workspace crate's artifacts the same in every
+               # checkout of this workspace, so with mtimes a build in another checkout (another path) could
+               # leave artifacts that look newer than this checkout's sources and be reused for them.
+               "-Zchecksum-freshness"]
         if features:
             cmd += ["--features", ",".join(features)]
         # stdout is read as cargo goes: the arrival of the last freshly built std crate tells how much of a cold

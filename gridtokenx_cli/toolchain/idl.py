@@ -242,6 +242,33 @@ def idl_build_command(program_dir: Path, *, resolution: bool = True, skip_lint: 
     return argv, env, overrides
 
 
+def forget_other_checkouts_members(target_dir: Path, workspace_root: Path) -> None:
+    """Make cargo rebuild the workspace's own crates when the previous build in `target_dir` came from another
+    checkout (another path) of this workspace.
+
+    Cargo names a workspace crate's artifacts the same in every checkout (its metadata hash takes the path
+    relative to the workspace root) and judges them fresh by mtime, so artifacts built from another checkout
+    after this one's sources were last written would be reused as if they were this checkout's. Content-based
+    freshness (`-Zchecksum-freshness`, used by the SBF build) would need rustc's `-Z` flags, which these stable
+    host builds avoid; dropping the members' fingerprints costs only the members' compile (dependencies stay)."""
+    root = str(Path(workspace_root).resolve())
+    stamp = Path(target_dir) / "gtx-checkout"
+    try:
+        if stamp.read_text() == root:
+            return
+    except OSError:
+        pass
+    members = {_read_toml(p).get("package", {}).get("name", "").replace("_", "-")
+               for pattern in ("programs/*/Cargo.toml", "crates/*/Cargo.toml")
+               for p in Path(root).glob(pattern)}
+    members.discard("")
+    for fingerprint in (Path(target_dir) / "debug" / ".fingerprint").glob("*"):
+        if fingerprint.name.rsplit("-", 1)[0].replace("_", "-") in members:
+            shutil.rmtree(fingerprint, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(root)
+
+
 def _tail(text: str, n: int = STDERR_TAIL_LINES) -> str:
     lines = text.rstrip("\n").split("\n")
     return "\n".join(lines[-n:]) if text.strip() else ""
@@ -576,6 +603,7 @@ def build_idl(workspace_root: Path, program: str, *, resolution: bool = True,
     check_idl_build_feature(program_dir, log)
     argv, env, _ = idl_build_command(program_dir, resolution=resolution, skip_lint=skip_lint,
                                      no_docs=no_docs, cargo_args=cargo_args, target_dir=target_dir)
+    forget_other_checkouts_members(Path(env["CARGO_TARGET_DIR"]), Path(workspace_root))
     t0 = time.monotonic()
     rc, stdout, stderr = _run_cargo(argv, env, program_dir, stream_stderr)
     build_idl.last_duration = time.monotonic() - t0  # type: ignore[attr-defined]
