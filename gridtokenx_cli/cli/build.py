@@ -4,27 +4,35 @@ from __future__ import annotations
 import json
 from contextlib import nullcontext
 from dataclasses import asdict
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from .common import Settings, console, err_console, fail
+from .common import Settings, console, err_console, fail, parse_pubkey
 
 
 def build(
     ctx: typer.Context,
     programs: list[str] = typer.Argument(None, help="program crates under programs/ (default: all)"),
     no_idl: bool = typer.Option(False, "--no-idl", help="skip IDL generation"),
+    bootstrap_authority: str = typer.Option(
+        None, "--bootstrap-authority", metavar="PUBKEY",
+        help="the only key the programs' initialize* instructions accept (default: the localnet key in keys/, "
+             "which gtx deploy refuses to put on a real cluster; see docs/deployment.md)"),
+    out_dir: Path = typer.Option(None, "--out-dir", help="where the .so files go (default target/deploy)"),
 ) -> None:
     """Build programs/* offline into target/deploy/<name>.so and write idl/<name>.json."""
     from gridtokenx_cli.toolchain.build import BuildError, build_programs, format_parts
 
     as_json = isinstance(ctx.obj, Settings) and ctx.obj.json
+    if bootstrap_authority is not None:
+        parse_pubkey(bootstrap_authority, "--bootstrap-authority")
     timings: dict[str, float] = {}
     try:
         with console.status("building SBF programs (cold: several minutes)", spinner="dots") if not as_json else nullcontext():
             results = build_programs(programs or None, idl=not no_idl, log=lambda m: err_console.print(f"[dim]{m}[/dim]"),
-                                     timings=timings)
+                                     timings=timings, bootstrap_authority=bootstrap_authority, out_dir=out_dir)
     except BuildError as e:
         fail(str(e))
     if as_json:

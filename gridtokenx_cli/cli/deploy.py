@@ -26,12 +26,27 @@ def _deployer(settings: Settings, priority_fee: int = 0, buffers_dir: Path | Non
     return chain, Deployer(chain, load_keypair(settings.keypair_path), state_dir=buffers_dir or DEFAULT_BUFFERS)
 
 
+def _refuse_committed_keys(settings: Settings, programs: list[str], so: Path | None) -> None:
+    """On a cluster that is not this machine, nothing built with or owned by a key committed in keys/ goes out
+    (checked before any connection is made)."""
+    from gridtokenx_cli.chain.workspace import Workspace
+    from gridtokenx_cli.deployment_keys import DeploymentKeyError, check_cluster_deploy
+
+    ws = Workspace.load()
+    names = [n for n in (programs or ws.deployable()) if n in ws.program_ids]
+    try:
+        check_cluster_deploy(settings.url, {n: (so or ws.so_path(n), ws.keypair_path(n)) for n in names})
+    except DeploymentKeyError as e:
+        fail(str(e))
+
+
 def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_only: bool,
          buffers_dir: Path | None, close_buffers: bool, so: Path | None = None) -> None:
     from gridtokenx_cli.chain import ChainError, TransactionRejected
     from gridtokenx_cli.deploy import DeployError
 
     settings: Settings = ctx.obj
+    _refuse_committed_keys(settings, programs, so)
     chain, deployer = _deployer(settings, priority_fee, buffers_dir)
     names = programs or deployer.ws.deployable()
     unknown = [n for n in names if n not in deployer.ws.program_ids]

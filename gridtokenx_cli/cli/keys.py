@@ -54,6 +54,44 @@ def show(ctx: typer.Context, path: Path = typer.Argument(None, help="keypair fil
     emit(settings, data, kv_table("keypair", data))
 
 
+@app.command("new-deployment")
+def new_deployment(ctx: typer.Context,
+                   directory: Path = typer.Argument(..., help="a new or empty folder for the deployment's keys "
+                                                              "(keep it off git and off shared disks)")) -> None:
+    """Make a deployment's own keys: a bootstrap authority and one keypair per program (docs/deployment.md).
+
+    keys/ holds the localnet keys, which are committed and so public; gtx deploy and gtx init refuse them on any
+    cluster that is not this machine."""
+    from solders.keypair import Keypair
+
+    directory = directory.expanduser()
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        usage_error("DIR", f"{directory} exists and is not an empty folder",
+                    "choose a new folder: existing keys are never overwritten")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    bootstrap = Keypair()
+    write_keypair(directory / "bootstrap-authority-keypair.json", bootstrap)
+    programs = {}
+    for name in _programs(REPO_ROOT):
+        keypair = Keypair()
+        write_keypair(directory / "programs" / f"{name}-keypair.json", keypair)
+        programs[name] = str(keypair.pubkey())
+    (directory / "programs").chmod(0o700)
+    next_steps = [
+        f"cp {directory}/programs/*-keypair.json keys/programs/ && gtx keys sync   # program ids follow the new keys",
+        f"gtx build --bootstrap-authority {bootstrap.pubkey()}",
+        "gtx deploy -u <cluster URL> -k <upgrade authority keypair>",
+        f"gtx init -u <cluster URL> --bootstrap-keypair {directory}/bootstrap-authority-keypair.json",
+    ]
+    data = {"directory": str(directory), "bootstrap_authority": str(bootstrap.pubkey()), "programs": programs,
+            "next": next_steps}
+    emit(ctx.obj, data, kv_table("new deployment keys (mode 0600; back them up offline)",
+                                 {"directory": directory, "bootstrap authority": bootstrap.pubkey(),
+                                  **{f"program {n}": pid for n, pid in programs.items()},
+                                  **{f"next {i + 1}": step for i, step in enumerate(next_steps)}}))
+
+
 # ----------------------------------------------------------------------------- keys sync
 # The program keypair (keys/programs/<name>-keypair.json) is the source of truth, as with `anchor keys sync`;
 # every place that spells a program id follows it. The shared crate's own `declare_id!` is the governance id

@@ -26,8 +26,15 @@ def init(ctx: typer.Context,
     from gridtokenx_cli.chain import ChainError, TransactionRejected
     from gridtokenx_cli.platform import bootstrap_platform
 
+    from gridtokenx_cli.deployment_keys import DeploymentKeyError, check_cluster_init
+
     settings: Settings = ctx.obj
     boot = load_keypair(bootstrap_keypair, "--bootstrap-keypair")
+    if settings.backend == "rpc":
+        try:  # before any connection: a committed key must never initialise a real cluster's programs
+            check_cluster_init(settings.url, boot.pubkey())
+        except DeploymentKeyError as e:
+            fail(str(e))
     chain = open_settings_chain(settings)
     try:
         platform = bootstrap_platform(chain, bootstrap=boot, fee_bps=fee_bps)

@@ -46,6 +46,7 @@ APT_PACKAGES = ["rustc-web", "cargo-web", "rust-web-src", "llvm-22", "llvm-22-de
 BSS_HEAP = "0x300000008:248"
 OPT_PASSES = "function(lower-atomic),sbf-legalize"
 MAX_LIBCALL_ROUNDS = 4
+BOOTSTRAP_ENV = "GTX_BOOTSTRAP_AUTHORITY"
 
 
 class BuildError(Exception):
@@ -120,6 +121,8 @@ class Toolchain:
         self.tools_dir = self.cache_root / f"tools-{self.tools_key}"
         # wall seconds per part of this toolchain's builds: std, tools, sbf (cargo + link), idl, clients
         self.timings: dict[str, float] = {}
+        # base58 key compiled in as BOOTSTRAP_AUTHORITY; None builds with the committed localnet key
+        self.bootstrap_authority: str | None = None
 
     # ---- cached preparation ----
     def prepare(self) -> None:
@@ -187,6 +190,10 @@ class Toolchain:
             f"--remap-path-prefix={self.target_dir}=/target",
         ])
         env.pop("CARGO_BUILD_TARGET", None)
+        # the key compiled in as BOOTSTRAP_AUTHORITY (crates/gridtokenx-common/build.rs); unset = localnet key
+        env.pop(BOOTSTRAP_ENV, None)
+        if self.bootstrap_authority is not None:
+            env[BOOTSTRAP_ENV] = self.bootstrap_authority
         # dependencies that also declare a cdylib would otherwise need `bpf-linker`
         env[f"CARGO_TARGET_{TARGET_NAME.upper().replace('-', '_')}_LINKER"] = str(TOOLCHAIN_DIR / "bin" / "no-link")
         return env
@@ -383,19 +390,39 @@ def format_parts(timings: dict[str, float]) -> str:
 
 
 def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: bool = True,
-                   log=print, timings: dict[str, float] | None = None) -> list[ProgramBuild]:
-    """Builds the programs (all by default); `timings`, when given, receives the wall seconds per part (PARTS)."""
+                   log=print, timings: dict[str, float] | None = None, bootstrap_authority: str | None = None,
+                   out_dir: Path | None = None) -> list[ProgramBuild]:
+    """Builds the programs (all by default) into `out_dir` (default target/deploy), each with a build record
+    naming the bootstrap key it accepts (`bootstrap_authority`, base58; default the localnet key).
+    `timings`, when given, receives the wall seconds per part (PARTS)."""
+    from solders.pubkey import Pubkey
+
+    from gridtokenx_cli import deployment_keys
+
     names = names or workspace_programs(root)
     known = workspace_programs(root)
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BuildError(f"unknown program(s) {', '.join(unknown)}; programs/ has: {', '.join(known)}")
+    localnet = deployment_keys.localnet_bootstrap_pubkey(root)
+    bootstrap = localnet
+    if bootstrap_authority is not None:
+        try:
+            bootstrap = Pubkey.from_string(bootstrap_authority)
+        except ValueError:
+            raise BuildError(f"--bootstrap-authority {bootstrap_authority!r} is not a base58 public key") from None
+    if bootstrap is None:
+        raise BuildError(f"no bootstrap key: {root / 'keys' / 'bootstrap-authority-keypair.json'} is missing; "
+                         f"pass --bootstrap-authority PUBKEY")
     tc = Toolchain(log=log)
-    deploy = root / "target" / "deploy"
+    # the localnet key is build.rs's default: leave the variable unset so those builds share one cache entry
+    tc.bootstrap_authority = None if bootstrap == localnet else str(bootstrap)
+    deploy = out_dir or root / "target" / "deploy"
     results = []
     for name in names:
         check_custom_heap(root / "programs" / name)
         r = tc.build(root, name, deploy, features=["custom-heap"])
+        deployment_keys.write_build_record(Path(r.so_path), bootstrap, localnet)
         keypair = root / "keys" / "programs" / f"{name}-keypair.json"
         if keypair.exists():  # where Anchor users look for it
             shutil.copyfile(keypair, deploy / keypair.name)

@@ -11,7 +11,9 @@
 //!   and the Ed25519-precompile check through the instructions sysvar, used by the oracle and the registry.
 //! * `authority`: two-step authority transfer with a 48-hour expiry, used by every program's admin config.
 //! * `BOOTSTRAP_AUTHORITY`: the only key allowed to run the `initialize*` instructions, so that nobody can
-//!   front-run initialisation (localnet key: keys/bootstrap-authority-keypair.json).
+//!   front-run initialisation. Chosen at build time (build.rs): `gtx build --bootstrap-authority PUBKEY` for a
+//!   deployment, otherwise the localnet key keys/bootstrap-authority-keypair.json, which is committed and so
+//!   never administers a real cluster (docs/deployment.md).
 use anchor_lang::prelude::*;
 
 pub mod authority;
@@ -24,8 +26,9 @@ pub use authority::AuthorityState;
 // `#[account]` types in this crate are owned by the governance program.
 declare_id!("G4ScZyZ1dfXxHsuFv228xDnofi72JtUqF1fMPefSmxma");
 
-/// The only signer accepted by the `initialize*` instructions of every program.
-pub const BOOTSTRAP_AUTHORITY: Pubkey = pubkey!("8FaNMBXSnCkAErck69Ey5Uv9HnU93oUvzLh1g7qMFpmD");
+// The only signer accepted by the `initialize*` instructions of every program: `BOOTSTRAP_AUTHORITY`, chosen at
+// build time by build.rs (`gtx build --bootstrap-authority PUBKEY`; default: the committed localnet key).
+include!(concat!(env!("OUT_DIR"), "/bootstrap_authority.rs"));
 
 /// 48 hours: a proposed authority must accept within this window.
 pub const AUTHORITY_TRANSFER_TTL_SECONDS: i64 = 48 * 60 * 60;
