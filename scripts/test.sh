@@ -2,6 +2,8 @@
 # The test suite from a fresh machine: set up, install solana-test-validator (seeded or built from crates.io, cached
 # under ~/.cache/gridtokenx), build every program offline (cached too), check that generated files are up to date,
 # run pytest. Ends with one line of timings per part (also when a part fails), so a CI log shows where time went.
+# Under CI (CI=true) every part is bounded by what is left of the budget ($GTX_CI_BUDGET_SECONDS, default 5,280 s:
+# CI's 90 minutes less 2 for the clone and the summary), so an overrun fails naming its part instead of being cut off.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -18,14 +20,25 @@ trap summary EXIT
 timed() {  # timed PART START
   echo "$1 $(( $(date +%s) - $2 ))" >>"$GTX_TIMINGS"
 }
-"$ROOT/scripts/setup.sh"
+BUDGET="${GTX_CI_BUDGET_SECONDS:-}"
+if [ -z "$BUDGET" ] && [ "${CI:-}" = true ]; then BUDGET=5280; fi
+bounded() {  # bounded PART CMD…: runs CMD within what is left of the budget (unbounded without one)
+  local part=$1 left rc=0; shift
+  if [ -z "$BUDGET" ]; then "$@"; return; fi
+  left=$(( BUDGET - ($(date +%s) - t0) ))
+  if [ "$left" -le 0 ]; then echo "error: CI budget of $BUDGET s used up before $part" >&2; return 124; fi
+  timeout -k 20 "$left" "$@" || rc=$?
+  if [ "$rc" -eq 124 ]; then echo "error: $part ran past the CI budget of $BUDGET s and was stopped" >&2; fi
+  return $rc
+}
+bounded setup "$ROOT/scripts/setup.sh"
 start=$(date +%s)
 # the validator suites deploy to a real solana-test-validator; built cold it is the longest step of a fresh machine
-GTX_VALIDATOR="$("$ROOT/scripts/install-validator.sh")"
+GTX_VALIDATOR="$(bounded validator "$ROOT/scripts/install-validator.sh")"
 export GTX_VALIDATOR
 timed validator "$start"
 start=$(date +%s)
-.venv/bin/gtx build
+bounded gtx-build .venv/bin/gtx build
 timed gtx-build "$start"
 # the IDL in idl/ is generated from the Rust source; a stale committed copy fails CI
 if ! git diff --exit-code --stat -- idl/ gridtokenx_cli/generated/; then
@@ -34,6 +47,6 @@ if ! git diff --exit-code --stat -- idl/ gridtokenx_cli/generated/; then
 fi
 start=$(date +%s)
 rc=0
-.venv/bin/python -m pytest -q "$@" || rc=$?
+bounded tests .venv/bin/python -m pytest -q "$@" || rc=$?
 timed tests "$start"
 exit $rc
