@@ -70,7 +70,10 @@ int main(int argc, char **argv) {
   if (!target) { errs() << "sbf-llc: " << err << "\n"; return 1; }
   TargetOptions opts;
   opts.EmitStackSizeSection = true;
-  std::unique_ptr<TargetMachine> tm(target->createTargetMachine(triple, "v2", "", opts, Reloc::PIC_));
+  // The SBF VM loads and stores at any alignment; without this feature upstream BPF splits every load of a
+  // byte array (e.g. a [u8; 32] key) into single-byte loads and shifts (~300 CU per key read).
+  std::unique_ptr<TargetMachine> tm(
+      target->createTargetMachine(triple, "v2", "+allows-misaligned-mem-access", opts, Reloc::PIC_));
   (*mod)->setTargetTriple(triple);
   (*mod)->setDataLayout(tm->createDataLayout());
 
