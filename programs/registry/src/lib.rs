@@ -78,7 +78,7 @@ pub mod registry {
         instructions::set_registry_options::handler(ctx, require_meter_approval)
     }
 
-    pub fn approve_meter(ctx: Context<ApproveMeter>) -> Result<()> {
+    pub fn approve_meter(ctx: Context<AdminMeterDecision>) -> Result<()> {
         instructions::approve_meter::handler(ctx)
     }
 
@@ -90,7 +90,7 @@ pub mod registry {
         instructions::transfer_meter::handler(ctx)
     }
 
-    pub fn retire_meter(ctx: Context<RetireMeter>) -> Result<()> {
+    pub fn retire_meter(ctx: Context<AdminMeterDecision>) -> Result<()> {
         instructions::retire_meter::handler(ctx)
     }
 

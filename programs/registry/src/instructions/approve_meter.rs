@@ -10,7 +10,9 @@ use crate::{
 };
 
 #[derive(Accounts)]
-pub struct ApproveMeter<'info> {
+/// The accounts of the registry admin's per-meter decisions (`approve_meter`, `retire_meter`): the admin,
+/// a meter that is not retired, the registry config and the pause flag.
+pub struct AdminMeterDecision<'info> {
     /// The registry admin (checked in the handler → `NotAuthority`).
     pub authority: Signer<'info>,
     #[account(
@@ -26,7 +28,7 @@ pub struct ApproveMeter<'info> {
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 
-pub fn handler(ctx: Context<ApproveMeter>) -> Result<()> {
+pub fn handler(ctx: Context<AdminMeterDecision>) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     let admin = ctx.accounts.authority.key();
     ctx.accounts.registry_config.admin.require_authority(&admin)?;
