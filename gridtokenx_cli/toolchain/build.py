@@ -138,7 +138,10 @@ class Toolchain:
         try:
             yield
         finally:
-            self.timings[part] = self.timings.get(part, 0.0) + time.monotonic() - t0
+            self.add_time(part, time.monotonic() - t0)
+
+    def add_time(self, part: str, seconds: float) -> None:
+        self.timings[part] = self.timings.get(part, 0.0) + seconds
 
     def _prepare_std(self) -> None:
         if (self.std_dir / ".patched").exists():
@@ -240,9 +243,9 @@ class Toolchain:
             stderr_text = stderr.read()
         end = time.monotonic()
         if std_done is not None:
-            self.timings["build-std"] = self.timings.get("build-std", 0.0) + std_done - t0
+            self.add_time("build-std", std_done - t0)
             t0 = std_done
-        self.timings["sbf"] = self.timings.get("sbf", 0.0) + end - t0
+        self.add_time("sbf", end - t0)
         if returncode != 0 or staticlib is None:
             tail = "\n".join(stderr_text.strip().splitlines()[-60:])
             raise BuildError(f"cargo build of {package} for SBF failed (exit {returncode}):\n{tail}")
