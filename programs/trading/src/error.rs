@@ -1,7 +1,6 @@
 use anchor_lang::prelude::*;
 
-/// Custom errors; Anchor numbers them from 6000 in declaration order. Do not reorder: clients match on
-/// the codes (gridtokenx_cli/clients/trading.py mirrors them).
+/// Custom errors; Anchor numbers them from 6000 in declaration order (clients read them from the IDL).
 #[error_code]
 #[derive(PartialEq, Eq)]
 pub enum TradingError {
@@ -11,34 +10,42 @@ pub enum TradingError {
     InvalidQuoteMint,
     #[msg("Amount must be greater than zero")]
     ZeroAmount,
-    #[msg("Price must be greater than zero")]
-    ZeroPrice,
-    #[msg("Order value rounds to zero quote units")]
-    OrderTooSmall,
+    #[msg("Price must be a positive multiple of the price tick (1000 micro-quote per kWh)")]
+    InvalidPrice,
     #[msg("Arithmetic overflow")]
     ArithmeticOverflow,
-    #[msg("Order is on the wrong side for this account")]
-    WrongOrderSide,
-    #[msg("Order is not open")]
-    OrderNotOpen,
-    #[msg("Signer does not own the order")]
-    NotOrderOwner,
-    #[msg("Bid is below the ask")]
-    PriceMismatch,
-    #[msg("Buyer and seller are the same")]
+    #[msg("Book capacity must be 1..=16384 orders per side and 1..=16384 seats")]
+    InvalidCapacity,
+    #[msg("The book account does not have the size its capacity needs, or is not this market's")]
+    InvalidBookAccount,
+    #[msg("The book side is full: the order cannot rest (use immediate-or-cancel, or retry later)")]
+    BookFull,
+    #[msg("The seat slot is taken (by a trader with a balance or open orders) or out of range")]
+    SeatNotFree,
+    #[msg("The signer already holds a seat in this market")]
+    SeatAlreadyClaimed,
+    #[msg("The seat slot is not the signer's")]
+    WrongSeat,
+    #[msg("The seat's free balance does not cover this")]
+    InsufficientBalance,
+    #[msg("No resting order of the signer has this id")]
+    OrderNotFound,
+    #[msg("The order would cross the trader's own resting order")]
     SelfTrade,
-    #[msg("A resting order has price-time priority over the matched one")]
-    PriorityViolation,
-    #[msg("The same order was passed twice")]
-    DuplicateOrder,
-    #[msg("Token account has the wrong owner or mint")]
-    InvalidTokenAccount,
-    #[msg("Remaining accounts do not form complete order groups")]
-    InvalidRemainingAccounts,
-    #[msg("Too many orders in one instruction")]
-    TooManyOrders,
+    #[msg("A post-only order would match")]
+    PostOnlyWouldCross,
+    #[msg("Order options not allowed here (immediate-or-cancel in auction mode)")]
+    InvalidOrderOptions,
     #[msg("No bid crosses an ask")]
     NoCrossingOrders,
+    #[msg("Not allowed in the market's current mode")]
+    WrongMarketMode,
+    #[msg("The book is crossed: run the match crank first")]
+    BookCrossed,
+    #[msg("The certificate of an ask about to be filled was not passed")]
+    MissingErcCertificate,
+    #[msg("A remaining account is not a governance ERC certificate")]
+    InvalidRemainingAccounts,
     #[msg("The ERC certificate is not owned by the seller")]
     ErcNotOwned,
     #[msg("The ERC certificate is not validated for trading")]
@@ -47,10 +54,10 @@ pub enum TradingError {
     ErcExpired,
     #[msg("The ERC certificate does not cover this much energy")]
     InsufficientErcEnergy,
-    #[msg("A sell order needs its ErcUsage account")]
+    #[msg("Cancelling an ask needs its ErcUsage account")]
     MissingErcUsage,
-    #[msg("Order is still open")]
-    OrderStillOpen,
+    #[msg("Token account has the wrong owner or mint")]
+    InvalidTokenAccount,
     #[msg("Swap output is below min_out")]
     SlippageExceeded,
     #[msg("Not enough liquidity in the pool")]
@@ -59,10 +66,6 @@ pub enum TradingError {
     ZeroSwapOutput,
     #[msg("Pool reserves must be in 1..2^62")]
     InvalidPoolAmount,
-    #[msg("Not enough fees in the vault")]
+    #[msg("Not enough unclaimed fees")]
     InsufficientFees,
-    #[msg("The ERC certificate passed is not the one backing the sell order")]
-    ErcCertificateMismatch,
-    #[msg("The fill's quote cost rounds to zero")]
-    FillTooSmall,
 }

@@ -1,58 +1,83 @@
 use anchor_lang::prelude::*;
 
-use crate::state::{CurveType, OrderSide, SwapDirection};
+use crate::state::{Asset, CancelReason, CurveType, MarketMode, OrderSide, OrderType, SwapDirection};
 
 #[event]
 pub struct MarketInitialized {
     pub market: Pubkey,
     pub admin: Pubkey,
+    pub book: Pubkey,
     pub grx_mint: Pubkey,
     pub quote_mint: Pubkey,
     pub fee_bps: u16,
+    pub order_capacity: u32,
+    pub seat_capacity: u32,
 }
 
 #[event]
+pub struct MarketModeChanged {
+    pub mode: MarketMode,
+}
+
+#[event]
+pub struct SeatClaimed {
+    pub owner: Pubkey,
+    pub slot: u32,
+    /// The trader whose empty seat was taken over (the default key for a never-used slot).
+    pub previous_owner: Pubkey,
+}
+
+/// A deposit into (`deposit`) or withdrawal from (`withdraw`) a seat's free balance.
+#[event]
+pub struct BalanceMoved {
+    pub owner: Pubkey,
+    pub slot: u32,
+    pub asset: Asset,
+    /// `true` for a deposit, `false` for a withdrawal.
+    pub deposit: bool,
+    pub amount: u64,
+    pub free_after: u64,
+}
+
+/// A new order: what it filled at once, and what rests (0 for a filled or immediate-or-cancel order).
+#[event]
 pub struct OrderPlaced {
-    pub order: Pubkey,
     pub order_id: u64,
     pub owner: Pubkey,
+    pub slot: u32,
     pub side: OrderSide,
+    pub order_type: OrderType,
     pub price: u64,
     pub amount_wh: u64,
-    /// Tokens moved into escrow (quote base units for a buy, GRX base units for a sell).
-    pub escrowed: u64,
+    pub filled_wh: u64,
+    pub resting_wh: u64,
+    /// Asks: the certificate backing the energy (default key for bids).
     pub erc_certificate: Pubkey,
     pub timestamp: i64,
 }
 
+/// A resting order (or an immediate-or-cancel remainder) left the book without trading.
 #[event]
 pub struct OrderCancelled {
-    pub order: Pubkey,
     pub order_id: u64,
     pub owner: Pubkey,
     pub side: OrderSide,
+    pub price: u64,
     pub unfilled_wh: u64,
-    /// Escrow returned to the owner.
-    pub refunded: u64,
+    /// Locked tokens returned to the owner's free balance (quote for a bid, GRX for an ask).
+    pub released: u64,
+    pub reason: CancelReason,
 }
 
-#[event]
-pub struct OrderClosed {
-    pub order: Pubkey,
-    pub order_id: u64,
-    pub owner: Pubkey,
-}
-
-/// One fill between a buy and a sell order (match_orders, and every pair of a batch auction).
+/// One fill between a bid and an ask (a placed order against the book, or the match crank).
 #[event]
 pub struct OrderMatched {
-    pub buy_order: Pubkey,
-    pub sell_order: Pubkey,
     pub buy_order_id: u64,
     pub sell_order_id: u64,
     pub buyer: Pubkey,
     pub seller: Pubkey,
     pub amount_wh: u64,
+    /// The resting (earlier) order's price.
     pub price: u64,
     pub quote_amount: u64,
     pub fee: u64,
@@ -104,7 +129,7 @@ pub struct DepthLevel {
     pub orders: u32,
 }
 
-/// Up to 10 price levels per side, best first, aggregated from the resting orders passed in.
+/// Up to 10 price levels per side, best first, aggregated from the book.
 #[event]
 pub struct MarketDepth {
     pub bids: Vec<DepthLevel>,

@@ -1,13 +1,17 @@
-//! GridTokenX trading: a continuous double auction with escrowed limit orders, a uniform-price call
-//! auction, market statistics (24-point price history, VWAP), order-book depth and source-specific AMM
-//! pools (platform-algorithms §1.1–1.5; cross-program contracts in docs/programs.md).
+//! GridTokenX trading: an on-chain order book (one zero-copy account per market holding both sides in
+//! price-time priority and the traders' balances), a continuous double auction decided by the program, a
+//! uniform-price call auction over the whole book, market statistics (24-point price history, VWAP),
+//! depth, and source-specific AMM pools (platform-algorithms §1.1–1.5; docs/programs.md "Trading").
 //!
-//! * `initialize_market(fee_bps)` — bootstrap; creates the market, the GRX/quote escrows and the fee vault.
-//! * `place_buy_order` / `place_sell_order` — escrow quote (buy) or GRX (sell, ERC-gated) and rest an order.
-//! * `cancel_order` / `close_order` — refund the remaining escrow; reclaim a finished order's rent.
-//! * `match_orders(match_amount_wh)` — one buy × one sell, price within [ask, bid], tokens settled.
-//! * `execute_batch_auction()` — uniform-price call auction over the orders passed in.
-//! * `emit_market_depth()` — 10-level depth from the orders passed in (event only).
+//! * `initialize_market(fee_bps, order_capacity, seat_capacity)` — bootstrap; market, book, two vaults.
+//! * `claim_seat`, `deposit`, `withdraw` — a trader's seat and its free balances (the only token moves).
+//! * `place_buy_order` / `place_sell_order` — lock free balance, match the best crossing orders (limit,
+//!   post-only, immediate-or-cancel), rest the remainder; asks are ERC-backed.
+//! * `cancel_order` — the owner takes a resting order off the book.
+//! * `match_orders(max_pairs)` — permissionless crank: best bid × best ask while they cross.
+//! * `execute_batch_auction()` — auction mode: uniform price over every resting order.
+//! * `set_market_mode` — the admin switches continuous / auction.
+//! * `emit_market_depth()` — 10-level depth read from the book (event only).
 //! * `initialize_pool` / `swap` — AMM pools: LinearSolar, SteepWind (x·y = k), FlatBattery.
 //! * `withdraw_fees`, and the authority-transfer trio on the market admin.
 //!
@@ -15,6 +19,8 @@
 //! This file only dispatches; every instruction lives in `instructions/<name>.rs`.
 use anchor_lang::prelude::*;
 
+pub mod book;
+pub mod engine;
 pub mod error;
 pub mod events;
 pub mod instructions;
@@ -22,7 +28,7 @@ pub mod math;
 pub mod state;
 
 pub use instructions::*;
-pub use state::{CurveType, SwapDirection};
+pub use state::{Asset, CurveType, MarketMode, OrderType, SwapDirection};
 
 declare_id!("DZEvMY9Sw4cVMXW4LBQVqPVFdKnsvuK7W21nQ8MvFYzw");
 
@@ -30,35 +36,66 @@ declare_id!("DZEvMY9Sw4cVMXW4LBQVqPVFdKnsvuK7W21nQ8MvFYzw");
 pub mod trading {
     use super::*;
 
-    pub fn initialize_market(ctx: Context<InitializeMarket>, fee_bps: u16) -> Result<()> {
-        instructions::initialize_market::handler(ctx, fee_bps)
+    pub fn initialize_market(
+        ctx: Context<InitializeMarket>,
+        fee_bps: u16,
+        order_capacity: u32,
+        seat_capacity: u32,
+    ) -> Result<()> {
+        instructions::initialize_market::handler(ctx, fee_bps, order_capacity, seat_capacity)
     }
 
-    pub fn place_buy_order(ctx: Context<PlaceBuyOrder>, amount_wh: u64, price: u64) -> Result<()> {
-        instructions::place_buy_order::handler(ctx, amount_wh, price)
+    pub fn claim_seat(ctx: Context<ClaimSeat>, slot: u32) -> Result<()> {
+        instructions::claim_seat::handler(ctx, slot)
     }
 
-    pub fn place_sell_order(ctx: Context<PlaceSellOrder>, amount_wh: u64, price: u64) -> Result<()> {
-        instructions::place_sell_order::handler(ctx, amount_wh, price)
+    pub fn deposit(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) -> Result<()> {
+        instructions::deposit::deposit(ctx, slot, asset, amount)
     }
 
-    pub fn cancel_order(ctx: Context<CancelOrder>) -> Result<()> {
-        instructions::cancel_order::handler(ctx)
+    pub fn withdraw(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) -> Result<()> {
+        instructions::deposit::withdraw(ctx, slot, asset, amount)
     }
 
-    pub fn close_order(ctx: Context<CloseOrder>) -> Result<()> {
-        instructions::close_order::handler(ctx)
+    pub fn place_buy_order<'info>(
+        ctx: Context<'info, PlaceBuyOrder<'info>>,
+        slot: u32,
+        price: u64,
+        amount_wh: u64,
+        order_type: OrderType,
+        match_limit: u8,
+    ) -> Result<()> {
+        instructions::place_buy_order::handler(ctx, slot, price, amount_wh, order_type, match_limit)
     }
 
-    pub fn match_orders<'info>(ctx: Context<'info, MatchOrders<'info>>, match_amount_wh: u64) -> Result<()> {
-        instructions::match_orders::handler(ctx, match_amount_wh)
+    pub fn place_sell_order<'info>(
+        ctx: Context<'info, PlaceSellOrder<'info>>,
+        slot: u32,
+        price: u64,
+        amount_wh: u64,
+        order_type: OrderType,
+        match_limit: u8,
+    ) -> Result<()> {
+        instructions::place_sell_order::handler(ctx, slot, price, amount_wh, order_type, match_limit)
+    }
+
+    pub fn cancel_order(ctx: Context<CancelOrder>, slot: u32, order_id: u64) -> Result<()> {
+        instructions::cancel_order::handler(ctx, slot, order_id)
+    }
+
+    pub fn match_orders<'info>(ctx: Context<'info, MatchOrders<'info>>, max_pairs: u8) -> Result<()> {
+        instructions::match_orders::handler(ctx, max_pairs)
     }
 
     pub fn execute_batch_auction<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result<()> {
         instructions::execute_batch_auction::handler(ctx)
     }
 
-    pub fn emit_market_depth<'info>(ctx: Context<'info, EmitMarketDepth<'info>>) -> Result<()> {
+    pub fn set_market_mode(ctx: Context<SetMarketMode>, mode: MarketMode) -> Result<()> {
+        instructions::set_market_mode::handler(ctx, mode)
+    }
+
+    pub fn emit_market_depth(ctx: Context<EmitMarketDepth>) -> Result<()> {
         instructions::emit_market_depth::handler(ctx)
     }
 

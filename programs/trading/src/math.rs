@@ -1,9 +1,8 @@
-//! Pure integer math of the market: escrow amounts, fees, the clearing price of a bilateral match, the
-//! uniform price of the call auction and the AMM curves. No accounts here, so it is unit-tested on the host
+//! Pure integer math of the market: locked amounts, fees, fills, the uniform price of the call auction and the AMM curves. No accounts here, so it is unit-tested on the host
 //! (`cargo test -p trading --lib`) and mirrored in `gridtokenx_cli/clients/trading.py`.
 use crate::{
     error::TradingError,
-    state::{CurveType, OrderSide, SwapDirection, BPS_DENOMINATOR, GRX_PER_WH, WH_PER_KWH},
+    state::{CurveType, SwapDirection, BPS_DENOMINATOR, GRX_PER_WH, WH_PER_KWH},
 };
 
 pub type MathResult<T> = core::result::Result<T, TradingError>;
@@ -30,78 +29,37 @@ pub fn fee_for(amount: u64, fee_bps: u16) -> u64 {
     u64::try_from(fee).unwrap_or(amount).min(amount)
 }
 
-/// Clearing price of a bilateral match (platform-algorithms 1.1): mid-point plus a volume-weighted
-/// adjustment, **clamped to the bid**.
-///
-/// Fixes to the published fragment: (1) it adds up to 10 % of the mid-point (`mid × weight / 10_000`
-/// with `weight ≤ 1000`), which exceeds the bid whenever `(bid − ask) / 2` is smaller than that adjustment
-/// (e.g. bid = ask = 100 gives 110): the buyer would pay more than his limit and more than his escrow
-/// covers, so the result is clamped to `[ask, bid]`; (2) `(bid + ask) / 2` with `saturating_add` is wrong
-/// near `u64::MAX` (the sum saturates, the mid-point drops below the ask), so it is `ask + (bid − ask) / 2`;
-/// (3) the products are done in u128 instead of saturating u64 multiplications.
-/// Requires `bid >= ask` (checked by the caller). `total_volume_wh` is the market volume before this trade.
-pub fn clearing_price(bid: u64, ask: u64, volume_wh: u64, total_volume_wh: u64) -> u64 {
-    debug_assert!(bid >= ask);
-    let mid = ask + (bid - ask) / 2;
-    if total_volume_wh == 0 {
-        return mid;
-    }
-    let weight = (u128::from(volume_wh) * 1000 / u128::from(total_volume_wh)).min(1000);
-    let weight = u64::try_from(weight).unwrap_or(1000); // ≤ 1000
-    let adjustment = u128::from(mid) * u128::from(weight) / 10_000;
-    let price = u128::from(mid) + adjustment;
-    // Clamp: the price never leaves [ask, bid] (mid >= ask, adjustment >= 0).
-    u64::try_from(price.min(u128::from(bid))).unwrap_or(bid)
-}
-
-/// Token amounts of one fill of `amount_wh` between a buy order (limit `bid`, quote escrow
-/// `buy_escrow_remaining` for `buy_remaining_wh`) and a sell order, at `price`.
+/// Token amounts of one fill of `amount_wh` between a bid (limit `bid`, `buy_remaining_wh` unfilled before
+/// the fill) and an ask, at `price`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Fill {
     pub amount_wh: u64,
     pub price: u64,
-    /// GRX base units moved from the GRX escrow to the buyer.
+    /// GRX base units from the seller's locked GRX to the buyer's free GRX.
     pub grx_amount: u64,
     /// Quote paid by the buyer: `quote_for(amount_wh, price)`.
     pub quote_cost: u64,
-    /// Part of `quote_cost` sent to the fee vault (charged to the seller).
+    /// Part of `quote_cost` kept as the market's fee (charged to the seller).
     pub fee: u64,
-    /// `quote_cost − fee`, sent to the seller.
+    /// `quote_cost − fee`, credited to the seller's free quote.
     pub seller_proceeds: u64,
-    /// Buyer's escrow released by this fill: `escrow_remaining − quote_for(remaining − amount, bid)`.
+    /// The buyer's locked quote this fill releases: `quote_for(remaining, bid) − quote_for(remaining − amount, bid)`.
     pub buyer_release: u64,
-    /// `buyer_release − quote_cost`: the buyer's price improvement, refunded.
+    /// `buyer_release − quote_cost`: the buyer's price improvement, back to his free quote.
     pub buyer_refund: u64,
 }
 
-/// The buyer's escrow always equals `quote_for(remaining_wh, bid)`; a fill releases the difference between
-/// that before and after, which is ≥ `quote_for(amount_wh, bid)` ≥ `quote_for(amount_wh, price)` because
-/// `floor(a + b) ≥ floor(a) + floor(b)` and `price ≤ bid`. So the escrow always covers the cost, and it
-/// reaches exactly zero when the order is filled.
-///
-/// Rounding never pays for nothing: a fill whose cost `floor(amount_wh × price / 1000)` is 0 — GRX for no
-/// quote — is refused (`FillTooSmall`) rather than rounded up against the buyer, because a cost rounded up
-/// could exceed both the buyer's limit price and the escrow this fill releases (the escrow is itself
-/// rounded down). The crank fills a larger amount, or the owner cancels the dust remainder.
-pub fn compute_fill(
-    bid: u64,
-    buy_remaining_wh: u64,
-    buy_escrow_remaining: u64,
-    amount_wh: u64,
-    price: u64,
-    fee_bps: u16,
-) -> MathResult<Fill> {
-    if price > bid || amount_wh > buy_remaining_wh {
+/// A bid locks `quote_for(remaining_wh, bid)`; a fill releases the difference before and after, which covers
+/// `quote_for(amount_wh, price)` because `price ≤ bid`. Prices are multiples of `PRICE_TICK`, so every
+/// `quote_for` here is exact and a fill of ≥ 1 Wh always costs ≥ 1 quote unit (nothing rounds away).
+pub fn compute_fill(bid: u64, buy_remaining_wh: u64, amount_wh: u64, price: u64, fee_bps: u16) -> MathResult<Fill> {
+    if price > bid || amount_wh > buy_remaining_wh || amount_wh == 0 {
         return Err(TradingError::ArithmeticOverflow);
     }
-    let escrow_after = quote_for(buy_remaining_wh - amount_wh, bid)?;
-    let buyer_release = buy_escrow_remaining
-        .checked_sub(escrow_after)
+    let buyer_release = quote_for(buy_remaining_wh, bid)?
+        .checked_sub(quote_for(buy_remaining_wh - amount_wh, bid)?)
         .ok_or(TradingError::ArithmeticOverflow)?;
     let quote_cost = quote_for(amount_wh, price)?;
-    if quote_cost == 0 {
-        return Err(TradingError::FillTooSmall);
-    }
     let buyer_refund = buyer_release.checked_sub(quote_cost).ok_or(TradingError::ArithmeticOverflow)?;
     let fee = fee_for(quote_cost, fee_bps);
     Ok(Fill {
@@ -116,112 +74,47 @@ pub fn compute_fill(
     })
 }
 
-/// A resting order as the auction sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BookOrder {
-    pub side: OrderSide,
-    pub price: u64,
-    pub order_id: u64,
-    pub remaining_wh: u64,
-}
-
-/// Result of the uniform-price call auction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuctionResult {
-    pub price: u64,
-    pub volume_wh: u64,
-    /// `(buy index, sell index, amount_wh)` into the input slice, in execution order.
-    pub fills: Vec<(usize, usize, u64)>,
-}
-
-fn side_volumes(orders: &[BookOrder], p: u64) -> MathResult<(u64, u64)> {
-    let (mut demand, mut supply) = (0u64, 0u64);
-    for o in orders {
-        match o.side {
-            OrderSide::Buy if o.price >= p => {
-                demand = demand.checked_add(o.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?
-            }
-            OrderSide::Sell if o.price <= p => {
-                supply = supply.checked_add(o.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?
-            }
-            _ => {}
-        }
-    }
-    Ok((demand, supply))
-}
-
-/// Uniform-price call auction over `orders`.
+/// Uniform price of the call auction over the crossing part of the book: `bids` best first (price
+/// descending), `asks` best first (price ascending), each `(price, remaining_wh)`. Returns
+/// `(price, volume_wh)`, or None when nothing crosses.
 ///
 /// The candidate prices are the orders' limit prices (executable volume only changes there). The clearing
 /// price maximises the executable volume `min(demand(p), supply(p))`, where demand counts the bids with
 /// price ≥ p and supply the asks with price ≤ p. Ties, in order: (1) the smallest surplus
 /// `|demand − supply|`; (2) the price closest to `reference` (the market's last clearing price; when there
-/// is none, the mid-point of the lowest and highest still-tied candidates); (3) the lower price.
-/// Every bid that trades has price ≥ p and every ask price ≤ p, so p is within [ask, bid] of every fill.
-/// The executable volume is then allocated by price-time priority on each side (best price first, lower
-/// order id — earlier — first at equal price); only the last order of the longer side can be partial.
-/// Returns None when no bid crosses an ask.
-pub fn run_auction(orders: &[BookOrder], reference: u64) -> MathResult<Option<AuctionResult>> {
-    // (price, volume, surplus) of every candidate.
-    let mut candidates: Vec<(u64, u64, u64)> = Vec::with_capacity(orders.len());
-    for o in orders {
-        if candidates.iter().any(|c| c.0 == o.price) {
-            continue;
+/// is none, the mid-point of the lowest and highest still-tied candidates); (3) the lower price. One sweep
+/// over the sorted candidates: O(n log n) for the sort, O(n) for the volumes.
+pub fn auction_price(bids: &[(u64, u64)], asks: &[(u64, u64)], reference: u64) -> MathResult<Option<(u64, u64)>> {
+    let overflow = || TradingError::ArithmeticOverflow;
+    let mut candidates: Vec<u64> = bids.iter().chain(asks.iter()).map(|o| o.0).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut demand = bids.iter().try_fold(0u64, |acc, o| acc.checked_add(o.1)).ok_or_else(overflow)?;
+    let (mut supply, mut ai, mut bj) = (0u64, 0usize, bids.len());
+    // (price, volume, surplus) of every candidate, ascending price.
+    let mut table: Vec<(u64, u64, u64)> = Vec::with_capacity(candidates.len());
+    for &p in &candidates {
+        while ai < asks.len() && asks[ai].0 <= p {
+            supply = supply.checked_add(asks[ai].1).ok_or_else(overflow)?;
+            ai += 1;
         }
-        let (d, s) = side_volumes(orders, o.price)?;
-        candidates.push((o.price, d.min(s), d.abs_diff(s)));
+        while bj > 0 && bids[bj - 1].0 < p {
+            demand -= bids[bj - 1].1; // part of the sum above
+            bj -= 1;
+        }
+        table.push((p, demand.min(supply), demand.abs_diff(supply)));
     }
-    let best_volume = candidates.iter().map(|c| c.1).max().unwrap_or(0);
+    let best_volume = table.iter().map(|c| c.1).max().unwrap_or(0);
     if best_volume == 0 {
         return Ok(None);
     }
-    let best_surplus = candidates.iter().filter(|c| c.1 == best_volume).map(|c| c.2).min().unwrap_or(0);
-    let tied: Vec<u64> = candidates
-        .iter()
-        .filter(|c| c.1 == best_volume && c.2 == best_surplus)
-        .map(|c| c.0)
-        .collect();
-    let lo = tied.iter().copied().min().unwrap_or(0);
-    let hi = tied.iter().copied().max().unwrap_or(0);
+    let best_surplus = table.iter().filter(|c| c.1 == best_volume).map(|c| c.2).min().unwrap_or(0);
+    let tied = || table.iter().filter(|c| c.1 == best_volume && c.2 == best_surplus).map(|c| c.0);
+    let lo = tied().min().unwrap_or(0);
+    let hi = tied().max().unwrap_or(0);
     let reference = if reference == 0 { lo + (hi - lo) / 2 } else { reference };
-    let price = tied
-        .iter()
-        .copied()
-        .min_by_key(|p| (p.abs_diff(reference), *p))
-        .unwrap_or(lo);
-
-    // Priority order of the executable orders on each side.
-    let mut bids: Vec<usize> =
-        (0..orders.len()).filter(|&i| orders[i].side == OrderSide::Buy && orders[i].price >= price).collect();
-    let mut asks: Vec<usize> =
-        (0..orders.len()).filter(|&i| orders[i].side == OrderSide::Sell && orders[i].price <= price).collect();
-    bids.sort_unstable_by_key(|&i| (core::cmp::Reverse(orders[i].price), orders[i].order_id));
-    asks.sort_unstable_by_key(|&i| (orders[i].price, orders[i].order_id));
-
-    let mut fills = Vec::new();
-    let (mut bi, mut ai) = (0usize, 0usize);
-    let mut bid_left = bids.first().map(|&i| orders[i].remaining_wh).unwrap_or(0);
-    let mut ask_left = asks.first().map(|&i| orders[i].remaining_wh).unwrap_or(0);
-    let mut volume = 0u64;
-    while bi < bids.len() && ai < asks.len() {
-        let q = bid_left.min(ask_left);
-        if q > 0 {
-            fills.push((bids[bi], asks[ai], q));
-            volume += q; // ≤ best_volume, which fitted in u64
-        }
-        bid_left -= q;
-        ask_left -= q;
-        if bid_left == 0 {
-            bi += 1;
-            bid_left = bids.get(bi).map(|&i| orders[i].remaining_wh).unwrap_or(0);
-        }
-        if ask_left == 0 {
-            ai += 1;
-            ask_left = asks.get(ai).map(|&i| orders[i].remaining_wh).unwrap_or(0);
-        }
-    }
-    debug_assert_eq!(volume, best_volume);
-    Ok(Some(AuctionResult { price, volume_wh: volume, fills }))
+    let price = tied().min_by_key(|p| (p.abs_diff(reference), *p)).unwrap_or(lo);
+    Ok(Some((price, best_volume)))
 }
 
 /// `a × b` of two u64 in u128: never overflows. (The SBF toolchain cannot lower a general
@@ -377,45 +270,28 @@ mod tests {
     }
 
     #[test]
-    fn clearing_price_within_spread() {
-        // Published example: 5.50 / 4.50, 100 of 10_000 kWh -> 5.005
-        assert_eq!(clearing_price(5_500_000, 4_500_000, 100, 10_000), 5_005_000);
-        assert_eq!(clearing_price(5_500_000, 4_500_000, 100, 0), 5_000_000);
-        // The published formula would give 110 here.
-        assert_eq!(clearing_price(100, 100, 10, 10), 100);
-        assert_eq!(clearing_price(u64::MAX, u64::MAX - 1, 1, 1), u64::MAX);
-        for (b, a, v, t) in [(7, 3, 1, 1), (1000, 1, 5, 2), (u64::MAX, 0, u64::MAX, 1), (9, 9, 0, 5)] {
-            let p = clearing_price(b, a, v, t);
-            assert!(a <= p && p <= b);
-        }
-    }
-
-    #[test]
-    fn fill_escrow_accounting() {
-        // bid 999 µ/kWh, 7 Wh remaining -> escrow floor(6993/1000) = 6
-        let f = compute_fill(999, 7, 6, 3, 500, 100).unwrap();
-        assert_eq!(f.buyer_release, 6 - quote_for(4, 999).unwrap());
-        assert_eq!(f.quote_cost, 1);
-        assert_eq!(f.buyer_refund, f.buyer_release - 1);
+    fn fill_accounting() {
+        // bid 0.999 quote/kWh, 7 Wh left, 3 Wh at 0.5: release 3 × 0.999, cost 3 × 0.5, refund the rest
+        let f = compute_fill(999_000, 7, 3, 500_000, 100).unwrap();
+        assert_eq!(f.buyer_release, 2_997);
+        assert_eq!(f.quote_cost, 1_500);
+        assert_eq!(f.buyer_refund, 1_497);
         assert_eq!(f.grx_amount, 3 * GRX_PER_WH);
-        assert_eq!(f.fee, 1); // 1 × 100 bps rounded up
-        // 1 Wh at 999 µ/kWh costs 0.999 → 0 units: refused, not delivered for nothing
-        assert_eq!(compute_fill(999, 7, 6, 1, 999, 100), Err(TradingError::FillTooSmall));
-    }
-
-    fn o(side: OrderSide, price: u64, id: u64, rem: u64) -> BookOrder {
-        BookOrder { side, price, order_id: id, remaining_wh: rem }
+        assert_eq!(f.fee, 15);
+        assert_eq!(f.seller_proceeds, 1_485);
+        assert_eq!(compute_fill(999_000, 7, 8, 500_000, 100), Err(TradingError::ArithmeticOverflow));
+        assert_eq!(compute_fill(999_000, 7, 1, 1_000_000, 100), Err(TradingError::ArithmeticOverflow));
     }
 
     #[test]
     fn auction_maximises_volume() {
-        use OrderSide::*;
-        let book = [o(Buy, 550, 1, 100), o(Buy, 500, 2, 200), o(Buy, 480, 3, 150), o(Sell, 450, 4, 180),
-                    o(Sell, 500, 5, 120), o(Sell, 520, 6, 80)];
-        let r = run_auction(&book, 0).unwrap().unwrap();
-        assert_eq!((r.price, r.volume_wh), (500, 300));
-        assert_eq!(r.fills, vec![(0, 3, 100), (1, 3, 80), (1, 4, 120)]);
-        assert!(run_auction(&[o(Buy, 1, 1, 5), o(Sell, 2, 2, 5)], 0).unwrap().is_none());
+        let bids = [(550, 100), (500, 200), (480, 150)];
+        let asks = [(450, 180), (500, 120), (520, 80)];
+        assert_eq!(auction_price(&bids, &asks, 0).unwrap(), Some((500, 300)));
+        assert_eq!(auction_price(&[(1, 5)], &[(2, 5)], 0).unwrap(), None);
+        // equal volume and surplus at 10 and 12: the reference decides, then the lower price
+        assert_eq!(auction_price(&[(12, 5)], &[(10, 5)], 0).unwrap(), Some((10, 5)));
+        assert_eq!(auction_price(&[(12, 5)], &[(10, 5)], 12).unwrap(), Some((12, 5)));
     }
 
     #[test]

@@ -19,22 +19,23 @@ pub const MAX_FEE_BPS: u16 = 10_000;
 pub const PRICE_HISTORY_LEN: usize = 24;
 /// Price levels per side in a `MarketDepth` event.
 pub const DEPTH_LEVELS: usize = 10;
-/// Most resting orders one `execute_batch_auction` accepts: 16 crossing orders take about 420k CU (a
-/// ComputeBudget limit above the 200k default is needed past ~6 orders), the 32 KiB heap and the 10 KB log
-/// limit end it not far above. A legacy transaction carries about 7 order groups; more need a v0 transaction
-/// with an address lookup table.
-pub const MAX_BATCH_ORDERS: usize = 16;
+/// Prices are multiples of this (micro-quote per kWh, i.e. 0.001 quote per kWh): then
+/// `quote_for(amount_wh, price) = amount_wh × price / 1000` is exact for every amount, so no fill rounds.
+pub const PRICE_TICK: u64 = 1_000;
+/// Book capacity bounds chosen at market creation (orders per side, seats): the account must stay under
+/// the runtime's 10 MiB.
+pub const MAX_ORDER_CAPACITY: u32 = 16_384;
+pub const MAX_SEAT_CAPACITY: u32 = 16_384;
+/// Most fills one batch auction executes (each is one entry of the `BatchAuctionExecuted` event, which must
+/// stay inside the 10 KB log limit).
+pub const MAX_AUCTION_FILLS: usize = 128;
 /// Largest initial pool reserve: keeps 4·x0 inside u64 and every product of the curve math inside u128.
-/// Most order accounts one `emit_market_depth` aggregates.
-pub const MAX_DEPTH_ORDERS: usize = 64;
 pub const MAX_POOL_RESERVE: u64 = (1 << 62) - 1;
 
 /// `[GRX_ESCROW, market]`: the market's GRX escrow token account (authority: escrow authority PDA).
 pub const GRX_ESCROW: &[u8] = b"grx_escrow";
 /// `[QUOTE_ESCROW, market]`: the market's quote escrow token account (authority: escrow authority PDA).
 pub const QUOTE_ESCROW: &[u8] = b"quote_escrow";
-/// `[FEE_VAULT, market]`: quote token account collecting the fees (authority: escrow authority PDA).
-pub const FEE_VAULT: &[u8] = b"fee_vault";
 /// `[ERC_USAGE, certificate]`: how much of an ERC's energy is committed to sell orders.
 pub const ERC_USAGE: &[u8] = b"erc_usage";
 /// `[POOL_GRX_VAULT, pool]` / `[POOL_QUOTE_VAULT, pool]`: an AMM pool's reserves (authority: the pool PDA).
@@ -50,9 +51,11 @@ pub struct PricePoint {
     pub timestamp: i64,
 }
 
-/// The singleton market (docs/programs.md: `Market`), PDA `[seeds::MARKET]`.
+/// The singleton market (docs/programs.md: `Market`), PDA `[seeds::MARKET]`: configuration, the addresses
+/// of its book and vaults, and the trading statistics. The orders and the traders' balances live in the
+/// zero-copy `OrderBook` account at `book`.
 ///
-/// Named `MarketState` (and `LimitOrder`, `AmmPool`) because the IDL generator's module-path conversion
+/// Named `MarketState` (and `AmmPool`) because the IDL generator's module-path conversion
 /// (gridtokenx_cli/toolchain/idl.py `convert_module_paths`) treats a type name that prefixes another type's
 /// name (`Market` / `MarketDepth`) as a conflict.
 #[account]
@@ -61,20 +64,22 @@ pub struct MarketState {
     pub admin: AuthorityState,
     pub grx_mint: Pubkey,
     pub quote_mint: Pubkey,
+    /// The order book (a program-owned `OrderBook` account created with the market).
+    pub book: Pubkey,
+    /// GRX vault: holds every seat's GRX (free and locked behind asks). Authority: the escrow authority PDA.
     pub grx_escrow: Pubkey,
+    /// Quote vault: holds every seat's quote (free and locked behind bids) and the unclaimed fees.
     pub quote_escrow: Pubkey,
-    pub fee_vault: Pubkey,
     pub fee_bps: u16,
-    /// Id of the next order (orders are `[seeds::ORDER, market, order_id u64 le]`); also their time order.
-    pub next_order_id: u64,
-    /// Orders that are Open or PartiallyFilled.
-    pub open_orders: u64,
-    /// Number of fills (one per buy/sell pair that traded).
+    pub mode: MarketMode,
+    /// Fees earned and not yet withdrawn by the admin (they stay in the quote vault until then).
+    pub fees_unclaimed: u64,
+    /// Number of fills (one per bid/ask pair that traded).
     pub total_trades: u64,
     pub total_volume_wh: u64,
     /// Σ quote paid by buyers (fees included), quote base units.
     pub total_quote_volume: u128,
-    /// Σ fees sent to the fee vault, quote base units.
+    /// Σ fees charged, quote base units.
     pub total_fees: u128,
     pub last_clearing_price: u64,
     pub last_trade_at: i64,
@@ -95,58 +100,128 @@ impl MarketState {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 }
 
+/// How orders meet. `Continuous`: a new order matches the best opposite orders at once (the crank
+/// finishes what a capped order left crossed). `Auction`: orders only rest (a crossing book is allowed)
+/// and `execute_batch_auction` clears the whole book at one uniform price.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum MarketMode {
+    Continuous,
+    Auction,
+}
+
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum OrderSide {
     Buy,
     Sell,
 }
 
+impl OrderSide {
+    pub fn opposite(self) -> Self {
+        match self {
+            OrderSide::Buy => OrderSide::Sell,
+            OrderSide::Sell => OrderSide::Buy,
+        }
+    }
+}
+
+/// `Limit`: match what crosses, rest the remainder. `PostOnly`: rest only, refused (`PostOnlyWouldCross`)
+/// if it would match. `ImmediateOrCancel`: match what crosses, cancel the remainder.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
-pub enum OrderStatus {
-    Open,
-    PartiallyFilled,
-    Filled,
-    Cancelled,
+pub enum OrderType {
+    Limit,
+    PostOnly,
+    ImmediateOrCancel,
 }
 
-/// A limit order, PDA `[seeds::ORDER, market, order_id u64 le]`.
-#[account]
-#[derive(InitSpace)]
-pub struct LimitOrder {
+/// Which of the two tokens a deposit or withdrawal moves.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum Asset {
+    Grx,
+    Quote,
+}
+
+/// Why a resting order left the book without trading.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum CancelReason {
+    /// Cancelled by its owner.
+    Owner,
+    /// The unmatched rest of an immediate-or-cancel order.
+    ImmediateOrCancel,
+    /// An ask whose certificate expired (the expiry is stored in the book entry).
+    ErcExpired,
+    /// An ask whose certificate is no longer Validated (revoked).
+    ErcNotValidated,
+    /// An ask whose certificate now belongs to someone else.
+    ErcTransferred,
+}
+
+/// Header of the order book account; the seats and both sides follow it in the same account
+/// (`book::Book` is the view). Layout after the 8-byte discriminator:
+/// `OrderBook` (this header, 64 bytes) | `Seat` × `seat_capacity` | bids: `RestingOrder` × `order_capacity` |
+/// asks: `RestingOrder` × `order_capacity`. Each side is kept sorted **worst first**, so the best order is the
+/// last entry: matching takes from the end in O(1), placing is a binary search plus one `sol_memmove` of
+/// the better entries, cancelling a linear search plus one `sol_memmove`.
+#[account(zero_copy)]
+#[repr(C)]
+pub struct OrderBook {
     pub market: Pubkey,
-    pub order_id: u64,
+    /// Resting orders per side.
+    pub order_capacity: u32,
+    pub seat_capacity: u32,
+    pub bid_count: u32,
+    pub ask_count: u32,
+    /// Seats ever claimed: slots `0..seat_count` have had an owner (a seat with no balance and no order can
+    /// be taken over by another trader).
+    pub seat_count: u32,
+    pub _reserved: u32,
+    /// Id of the next order: also its time priority (lower = earlier).
+    pub next_order_id: u64,
+}
+
+/// A trader's balances inside the market (GRX and quote base units): `free` can be withdrawn or back new
+/// orders, `locked` backs the trader's resting orders (a bid locks `quote_for(remaining, price)`, an ask
+/// `grx_for(remaining)`).
+#[zero_copy]
+#[repr(C)]
+pub struct Seat {
     pub owner: Pubkey,
-    pub side: OrderSide,
-    pub status: OrderStatus,
-    /// Limit price, micro-quote per kWh.
+    pub grx_free: u64,
+    pub grx_locked: u64,
+    pub quote_free: u64,
+    pub quote_locked: u64,
+    pub open_orders: u32,
+    pub _reserved: u32,
+}
+
+impl Seat {
+    pub fn is_empty(&self) -> bool {
+        self.grx_free == 0 && self.grx_locked == 0 && self.quote_free == 0 && self.quote_locked == 0
+            && self.open_orders == 0
+    }
+}
+
+/// One resting order.
+#[zero_copy]
+#[repr(C)]
+pub struct RestingOrder {
+    pub order_id: u64,
+    /// Limit price, micro-quote per kWh (a multiple of `PRICE_TICK`).
     pub price: u64,
-    pub amount_wh: u64,
-    pub filled_wh: u64,
-    /// Tokens still held in escrow for this order: quote base units for a buy
-    /// (`quote_for(amount_wh − filled_wh, price)`), GRX base units for a sell.
-    pub escrow_remaining: u64,
-    /// Sell orders: the ERC that covers the energy (default key for buys).
+    pub remaining_wh: u64,
+    /// Asks: the backing certificate's `expires_at` (an ask is never filled after it); bids: `i64::MAX`.
+    pub erc_expires_at: i64,
+    /// Asks: the certificate backing the energy; bids: the default key.
     pub erc_certificate: Pubkey,
-    pub created_at: i64,
-    pub bump: u8,
+    /// The owner's seat.
+    pub trader_slot: u32,
+    pub _reserved: u32,
 }
 
-impl LimitOrder {
-    pub const SPACE: usize = 8 + Self::INIT_SPACE;
-
-    pub fn is_open(&self) -> bool {
-        matches!(self.status, OrderStatus::Open | OrderStatus::PartiallyFilled)
-    }
-
-    /// Unfilled energy, Wh (`filled_wh <= amount_wh` is an invariant of every handler).
-    pub fn remaining_wh(&self) -> u64 {
-        self.amount_wh.saturating_sub(self.filled_wh)
-    }
-}
-
-/// Energy of one ERC committed to sell orders, PDA `[ERC_USAGE, certificate]` (created by the first sell
-/// order against the certificate). The certificate belongs to governance, so trading keeps its own tally:
-/// placing a sell adds its amount, cancelling gives the unfilled rest back, filled energy stays committed.
+/// Energy of one ERC committed to asks, PDA `[ERC_USAGE, certificate]` (created by the first ask against
+/// the certificate). The certificate belongs to governance, so trading keeps its own tally: placing an ask
+/// adds its amount, its owner cancelling gives the unfilled rest back, filled energy stays committed (it is
+/// sold), and so does the rest of an ask removed because its certificate expired, was revoked or changed
+/// hands (the certificate can no longer back anything of the seller's).
 #[account]
 #[derive(InitSpace)]
 pub struct ErcUsage {

@@ -16,12 +16,12 @@ class MarketStateJSON(typing.TypedDict):
     admin: types.authority_state.AuthorityStateJSON
     grx_mint: str
     quote_mint: str
+    book: str
     grx_escrow: str
     quote_escrow: str
-    fee_vault: str
     fee_bps: int
-    next_order_id: int
-    open_orders: int
+    mode: types.market_mode.MarketModeJSON
+    fees_unclaimed: int
     total_trades: int
     total_volume_wh: int
     total_quote_volume: int
@@ -45,12 +45,12 @@ class MarketState:
         "admin" / types.authority_state.AuthorityState.layout,
         "grx_mint" / BorshPubkey,
         "quote_mint" / BorshPubkey,
+        "book" / BorshPubkey,
         "grx_escrow" / BorshPubkey,
         "quote_escrow" / BorshPubkey,
-        "fee_vault" / BorshPubkey,
         "fee_bps" / borsh.U16,
-        "next_order_id" / borsh.U64,
-        "open_orders" / borsh.U64,
+        "mode" / types.market_mode.layout,
+        "fees_unclaimed" / borsh.U64,
         "total_trades" / borsh.U64,
         "total_volume_wh" / borsh.U64,
         "total_quote_volume" / borsh.U128,
@@ -69,12 +69,12 @@ class MarketState:
     admin: types.authority_state.AuthorityState
     grx_mint: Pubkey
     quote_mint: Pubkey
+    book: Pubkey
     grx_escrow: Pubkey
     quote_escrow: Pubkey
-    fee_vault: Pubkey
     fee_bps: int
-    next_order_id: int
-    open_orders: int
+    mode: types.market_mode.MarketModeKind
+    fees_unclaimed: int
     total_trades: int
     total_volume_wh: int
     total_quote_volume: int
@@ -137,12 +137,12 @@ class MarketState:
             admin=types.authority_state.AuthorityState.from_decoded(dec.admin),
             grx_mint=dec.grx_mint,
             quote_mint=dec.quote_mint,
+            book=dec.book,
             grx_escrow=dec.grx_escrow,
             quote_escrow=dec.quote_escrow,
-            fee_vault=dec.fee_vault,
             fee_bps=dec.fee_bps,
-            next_order_id=dec.next_order_id,
-            open_orders=dec.open_orders,
+            mode=types.market_mode.from_decoded(dec.mode),
+            fees_unclaimed=dec.fees_unclaimed,
             total_trades=dec.total_trades,
             total_volume_wh=dec.total_volume_wh,
             total_quote_volume=dec.total_quote_volume,
@@ -169,12 +169,12 @@ class MarketState:
             "admin": self.admin.to_json(),
             "grx_mint": str(self.grx_mint),
             "quote_mint": str(self.quote_mint),
+            "book": str(self.book),
             "grx_escrow": str(self.grx_escrow),
             "quote_escrow": str(self.quote_escrow),
-            "fee_vault": str(self.fee_vault),
             "fee_bps": self.fee_bps,
-            "next_order_id": self.next_order_id,
-            "open_orders": self.open_orders,
+            "mode": self.mode.to_json(),
+            "fees_unclaimed": self.fees_unclaimed,
             "total_trades": self.total_trades,
             "total_volume_wh": self.total_volume_wh,
             "total_quote_volume": self.total_quote_volume,
@@ -197,12 +197,12 @@ class MarketState:
             admin=types.authority_state.AuthorityState.from_json(obj["admin"]),
             grx_mint=Pubkey.from_string(obj["grx_mint"]),
             quote_mint=Pubkey.from_string(obj["quote_mint"]),
+            book=Pubkey.from_string(obj["book"]),
             grx_escrow=Pubkey.from_string(obj["grx_escrow"]),
             quote_escrow=Pubkey.from_string(obj["quote_escrow"]),
-            fee_vault=Pubkey.from_string(obj["fee_vault"]),
             fee_bps=obj["fee_bps"],
-            next_order_id=obj["next_order_id"],
-            open_orders=obj["open_orders"],
+            mode=types.market_mode.from_json(obj["mode"]),
+            fees_unclaimed=obj["fees_unclaimed"],
             total_trades=obj["total_trades"],
             total_volume_wh=obj["total_volume_wh"],
             total_quote_volume=obj["total_quote_volume"],

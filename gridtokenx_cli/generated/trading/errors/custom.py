@@ -29,123 +29,139 @@ class ZeroAmount(ProgramError):
     msg = "Amount must be greater than zero"
 
 
-class ZeroPrice(ProgramError):
+class InvalidPrice(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6003, "Price must be greater than zero")
+        super().__init__(
+            6003,
+            "Price must be a positive multiple of the price tick (1000 micro-quote per kWh)",
+        )
 
     code = 6003
-    name = "ZeroPrice"
-    msg = "Price must be greater than zero"
-
-
-class OrderTooSmall(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(6004, "Order value rounds to zero quote units")
-
-    code = 6004
-    name = "OrderTooSmall"
-    msg = "Order value rounds to zero quote units"
+    name = "InvalidPrice"
+    msg = (
+        "Price must be a positive multiple of the price tick (1000 micro-quote per kWh)"
+    )
 
 
 class ArithmeticOverflow(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6005, "Arithmetic overflow")
+        super().__init__(6004, "Arithmetic overflow")
 
-    code = 6005
+    code = 6004
     name = "ArithmeticOverflow"
     msg = "Arithmetic overflow"
 
 
-class WrongOrderSide(ProgramError):
+class InvalidCapacity(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6006, "Order is on the wrong side for this account")
+        super().__init__(
+            6005, "Book capacity must be 1..=16384 orders per side and 1..=16384 seats"
+        )
+
+    code = 6005
+    name = "InvalidCapacity"
+    msg = "Book capacity must be 1..=16384 orders per side and 1..=16384 seats"
+
+
+class InvalidBookAccount(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6006,
+            "The book account does not have the size its capacity needs, or is not this market's",
+        )
 
     code = 6006
-    name = "WrongOrderSide"
-    msg = "Order is on the wrong side for this account"
+    name = "InvalidBookAccount"
+    msg = "The book account does not have the size its capacity needs, or is not this market's"
 
 
-class OrderNotOpen(ProgramError):
+class BookFull(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6007, "Order is not open")
+        super().__init__(
+            6007,
+            "The book side is full: the order cannot rest (use immediate-or-cancel, or retry later)",
+        )
 
     code = 6007
-    name = "OrderNotOpen"
-    msg = "Order is not open"
+    name = "BookFull"
+    msg = "The book side is full: the order cannot rest (use immediate-or-cancel, or retry later)"
 
 
-class NotOrderOwner(ProgramError):
+class SeatNotFree(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6008, "Signer does not own the order")
+        super().__init__(
+            6008,
+            "The seat slot is taken (by a trader with a balance or open orders) or out of range",
+        )
 
     code = 6008
-    name = "NotOrderOwner"
-    msg = "Signer does not own the order"
+    name = "SeatNotFree"
+    msg = "The seat slot is taken (by a trader with a balance or open orders) or out of range"
 
 
-class PriceMismatch(ProgramError):
+class SeatAlreadyClaimed(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6009, "Bid is below the ask")
+        super().__init__(6009, "The signer already holds a seat in this market")
 
     code = 6009
-    name = "PriceMismatch"
-    msg = "Bid is below the ask"
+    name = "SeatAlreadyClaimed"
+    msg = "The signer already holds a seat in this market"
+
+
+class WrongSeat(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6010, "The seat slot is not the signer's")
+
+    code = 6010
+    name = "WrongSeat"
+    msg = "The seat slot is not the signer's"
+
+
+class InsufficientBalance(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6011, "The seat's free balance does not cover this")
+
+    code = 6011
+    name = "InsufficientBalance"
+    msg = "The seat's free balance does not cover this"
+
+
+class OrderNotFound(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6012, "No resting order of the signer has this id")
+
+    code = 6012
+    name = "OrderNotFound"
+    msg = "No resting order of the signer has this id"
 
 
 class SelfTrade(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6010, "Buyer and seller are the same")
-
-    code = 6010
-    name = "SelfTrade"
-    msg = "Buyer and seller are the same"
-
-
-class PriorityViolation(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(
-            6011, "A resting order has price-time priority over the matched one"
-        )
-
-    code = 6011
-    name = "PriorityViolation"
-    msg = "A resting order has price-time priority over the matched one"
-
-
-class DuplicateOrder(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(6012, "The same order was passed twice")
-
-    code = 6012
-    name = "DuplicateOrder"
-    msg = "The same order was passed twice"
-
-
-class InvalidTokenAccount(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(6013, "Token account has the wrong owner or mint")
+        super().__init__(6013, "The order would cross the trader's own resting order")
 
     code = 6013
-    name = "InvalidTokenAccount"
-    msg = "Token account has the wrong owner or mint"
+    name = "SelfTrade"
+    msg = "The order would cross the trader's own resting order"
 
 
-class InvalidRemainingAccounts(ProgramError):
+class PostOnlyWouldCross(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6014, "Remaining accounts do not form complete order groups")
+        super().__init__(6014, "A post-only order would match")
 
     code = 6014
-    name = "InvalidRemainingAccounts"
-    msg = "Remaining accounts do not form complete order groups"
+    name = "PostOnlyWouldCross"
+    msg = "A post-only order would match"
 
 
-class TooManyOrders(ProgramError):
+class InvalidOrderOptions(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6015, "Too many orders in one instruction")
+        super().__init__(
+            6015, "Order options not allowed here (immediate-or-cancel in auction mode)"
+        )
 
     code = 6015
-    name = "TooManyOrders"
-    msg = "Too many orders in one instruction"
+    name = "InvalidOrderOptions"
+    msg = "Order options not allowed here (immediate-or-cancel in auction mode)"
 
 
 class NoCrossingOrders(ProgramError):
@@ -157,188 +173,212 @@ class NoCrossingOrders(ProgramError):
     msg = "No bid crosses an ask"
 
 
-class ErcNotOwned(ProgramError):
+class WrongMarketMode(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6017, "The ERC certificate is not owned by the seller")
+        super().__init__(6017, "Not allowed in the market's current mode")
 
     code = 6017
+    name = "WrongMarketMode"
+    msg = "Not allowed in the market's current mode"
+
+
+class BookCrossed(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6018, "The book is crossed: run the match crank first")
+
+    code = 6018
+    name = "BookCrossed"
+    msg = "The book is crossed: run the match crank first"
+
+
+class MissingErcCertificate(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6019, "The certificate of an ask about to be filled was not passed"
+        )
+
+    code = 6019
+    name = "MissingErcCertificate"
+    msg = "The certificate of an ask about to be filled was not passed"
+
+
+class InvalidRemainingAccounts(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(
+            6020, "A remaining account is not a governance ERC certificate"
+        )
+
+    code = 6020
+    name = "InvalidRemainingAccounts"
+    msg = "A remaining account is not a governance ERC certificate"
+
+
+class ErcNotOwned(ProgramError):
+    def __init__(self) -> None:
+        super().__init__(6021, "The ERC certificate is not owned by the seller")
+
+    code = 6021
     name = "ErcNotOwned"
     msg = "The ERC certificate is not owned by the seller"
 
 
 class ErcNotValidated(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6018, "The ERC certificate is not validated for trading")
+        super().__init__(6022, "The ERC certificate is not validated for trading")
 
-    code = 6018
+    code = 6022
     name = "ErcNotValidated"
     msg = "The ERC certificate is not validated for trading"
 
 
 class ErcExpired(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6019, "The ERC certificate has expired")
+        super().__init__(6023, "The ERC certificate has expired")
 
-    code = 6019
+    code = 6023
     name = "ErcExpired"
     msg = "The ERC certificate has expired"
 
 
 class InsufficientErcEnergy(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6020, "The ERC certificate does not cover this much energy")
+        super().__init__(6024, "The ERC certificate does not cover this much energy")
 
-    code = 6020
+    code = 6024
     name = "InsufficientErcEnergy"
     msg = "The ERC certificate does not cover this much energy"
 
 
 class MissingErcUsage(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6021, "A sell order needs its ErcUsage account")
+        super().__init__(6025, "Cancelling an ask needs its ErcUsage account")
 
-    code = 6021
+    code = 6025
     name = "MissingErcUsage"
-    msg = "A sell order needs its ErcUsage account"
+    msg = "Cancelling an ask needs its ErcUsage account"
 
 
-class OrderStillOpen(ProgramError):
+class InvalidTokenAccount(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6022, "Order is still open")
+        super().__init__(6026, "Token account has the wrong owner or mint")
 
-    code = 6022
-    name = "OrderStillOpen"
-    msg = "Order is still open"
+    code = 6026
+    name = "InvalidTokenAccount"
+    msg = "Token account has the wrong owner or mint"
 
 
 class SlippageExceeded(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6023, "Swap output is below min_out")
+        super().__init__(6027, "Swap output is below min_out")
 
-    code = 6023
+    code = 6027
     name = "SlippageExceeded"
     msg = "Swap output is below min_out"
 
 
 class InsufficientLiquidity(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6024, "Not enough liquidity in the pool")
+        super().__init__(6028, "Not enough liquidity in the pool")
 
-    code = 6024
+    code = 6028
     name = "InsufficientLiquidity"
     msg = "Not enough liquidity in the pool"
 
 
 class ZeroSwapOutput(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6025, "Swap output rounds to zero")
+        super().__init__(6029, "Swap output rounds to zero")
 
-    code = 6025
+    code = 6029
     name = "ZeroSwapOutput"
     msg = "Swap output rounds to zero"
 
 
 class InvalidPoolAmount(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6026, "Pool reserves must be in 1..2^62")
+        super().__init__(6030, "Pool reserves must be in 1..2^62")
 
-    code = 6026
+    code = 6030
     name = "InvalidPoolAmount"
     msg = "Pool reserves must be in 1..2^62"
 
 
 class InsufficientFees(ProgramError):
     def __init__(self) -> None:
-        super().__init__(6027, "Not enough fees in the vault")
+        super().__init__(6031, "Not enough unclaimed fees")
 
-    code = 6027
+    code = 6031
     name = "InsufficientFees"
-    msg = "Not enough fees in the vault"
-
-
-class ErcCertificateMismatch(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(
-            6028, "The ERC certificate passed is not the one backing the sell order"
-        )
-
-    code = 6028
-    name = "ErcCertificateMismatch"
-    msg = "The ERC certificate passed is not the one backing the sell order"
-
-
-class FillTooSmall(ProgramError):
-    def __init__(self) -> None:
-        super().__init__(6029, "The fill's quote cost rounds to zero")
-
-    code = 6029
-    name = "FillTooSmall"
-    msg = "The fill's quote cost rounds to zero"
+    msg = "Not enough unclaimed fees"
 
 
 CustomError = typing.Union[
     InvalidFeeBps,
     InvalidQuoteMint,
     ZeroAmount,
-    ZeroPrice,
-    OrderTooSmall,
+    InvalidPrice,
     ArithmeticOverflow,
-    WrongOrderSide,
-    OrderNotOpen,
-    NotOrderOwner,
-    PriceMismatch,
+    InvalidCapacity,
+    InvalidBookAccount,
+    BookFull,
+    SeatNotFree,
+    SeatAlreadyClaimed,
+    WrongSeat,
+    InsufficientBalance,
+    OrderNotFound,
     SelfTrade,
-    PriorityViolation,
-    DuplicateOrder,
-    InvalidTokenAccount,
-    InvalidRemainingAccounts,
-    TooManyOrders,
+    PostOnlyWouldCross,
+    InvalidOrderOptions,
     NoCrossingOrders,
+    WrongMarketMode,
+    BookCrossed,
+    MissingErcCertificate,
+    InvalidRemainingAccounts,
     ErcNotOwned,
     ErcNotValidated,
     ErcExpired,
     InsufficientErcEnergy,
     MissingErcUsage,
-    OrderStillOpen,
+    InvalidTokenAccount,
     SlippageExceeded,
     InsufficientLiquidity,
     ZeroSwapOutput,
     InvalidPoolAmount,
     InsufficientFees,
-    ErcCertificateMismatch,
-    FillTooSmall,
 ]
 CUSTOM_ERROR_MAP: dict[int, CustomError] = {
     6000: InvalidFeeBps(),
     6001: InvalidQuoteMint(),
     6002: ZeroAmount(),
-    6003: ZeroPrice(),
-    6004: OrderTooSmall(),
-    6005: ArithmeticOverflow(),
-    6006: WrongOrderSide(),
-    6007: OrderNotOpen(),
-    6008: NotOrderOwner(),
-    6009: PriceMismatch(),
-    6010: SelfTrade(),
-    6011: PriorityViolation(),
-    6012: DuplicateOrder(),
-    6013: InvalidTokenAccount(),
-    6014: InvalidRemainingAccounts(),
-    6015: TooManyOrders(),
+    6003: InvalidPrice(),
+    6004: ArithmeticOverflow(),
+    6005: InvalidCapacity(),
+    6006: InvalidBookAccount(),
+    6007: BookFull(),
+    6008: SeatNotFree(),
+    6009: SeatAlreadyClaimed(),
+    6010: WrongSeat(),
+    6011: InsufficientBalance(),
+    6012: OrderNotFound(),
+    6013: SelfTrade(),
+    6014: PostOnlyWouldCross(),
+    6015: InvalidOrderOptions(),
     6016: NoCrossingOrders(),
-    6017: ErcNotOwned(),
-    6018: ErcNotValidated(),
-    6019: ErcExpired(),
-    6020: InsufficientErcEnergy(),
-    6021: MissingErcUsage(),
-    6022: OrderStillOpen(),
-    6023: SlippageExceeded(),
-    6024: InsufficientLiquidity(),
-    6025: ZeroSwapOutput(),
-    6026: InvalidPoolAmount(),
-    6027: InsufficientFees(),
-    6028: ErcCertificateMismatch(),
-    6029: FillTooSmall(),
+    6017: WrongMarketMode(),
+    6018: BookCrossed(),
+    6019: MissingErcCertificate(),
+    6020: InvalidRemainingAccounts(),
+    6021: ErcNotOwned(),
+    6022: ErcNotValidated(),
+    6023: ErcExpired(),
+    6024: InsufficientErcEnergy(),
+    6025: MissingErcUsage(),
+    6026: InvalidTokenAccount(),
+    6027: SlippageExceeded(),
+    6028: InsufficientLiquidity(),
+    6029: ZeroSwapOutput(),
+    6030: InvalidPoolAmount(),
+    6031: InsufficientFees(),
 }
 
 

@@ -6,8 +6,9 @@ from .cancel_authority_transfer import (
     cancel_authority_transfer,
     CancelAuthorityTransferAccounts,
 )
-from .cancel_order import cancel_order, CancelOrderAccounts
-from .close_order import close_order, CloseOrderAccounts
+from .cancel_order import cancel_order, CancelOrderArgs, CancelOrderAccounts
+from .claim_seat import claim_seat, ClaimSeatArgs, ClaimSeatAccounts
+from .deposit import deposit, DepositArgs, DepositAccounts
 from .emit_market_depth import emit_market_depth, EmitMarketDepthAccounts
 from .execute_batch_auction import execute_batch_auction, ExecuteBatchAuctionAccounts
 from .initialize_market import (
@@ -28,5 +29,7 @@ from .propose_authority_transfer import (
     ProposeAuthorityTransferArgs,
     ProposeAuthorityTransferAccounts,
 )
+from .set_market_mode import set_market_mode, SetMarketModeArgs, SetMarketModeAccounts
 from .swap import swap, SwapArgs, SwapAccounts
+from .withdraw import withdraw, WithdrawArgs, WithdrawAccounts
 from .withdraw_fees import withdraw_fees, WithdrawFeesArgs, WithdrawFeesAccounts

@@ -7,6 +7,7 @@ from ..program_id import PROGRAM_ID
 
 class EmitMarketDepthAccounts(typing.TypedDict):
     market: Pubkey
+    book: Pubkey
 
 
 def emit_market_depth(
@@ -15,7 +16,8 @@ def emit_market_depth(
     remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
 ) -> Instruction:
     keys: list[AccountMeta] = [
-        AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=False)
+        AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=False),
+        AccountMeta(pubkey=accounts["book"], is_signer=False, is_writable=False),
     ]
     if remaining_accounts is not None:
         keys += remaining_accounts

@@ -8,15 +8,8 @@ from ..program_id import PROGRAM_ID
 class ExecuteBatchAuctionAccounts(typing.TypedDict):
     cranker: Pubkey
     market: Pubkey
-    escrow_authority: Pubkey
-    grx_escrow: Pubkey
-    quote_escrow: Pubkey
-    fee_vault: Pubkey
-    grx_mint: Pubkey
-    quote_mint: Pubkey
+    book: Pubkey
     governance_config: Pubkey
-    grx_token_program: Pubkey
-    quote_token_program: Pubkey
 
 
 def execute_batch_auction(
@@ -27,22 +20,9 @@ def execute_batch_auction(
     keys: list[AccountMeta] = [
         AccountMeta(pubkey=accounts["cranker"], is_signer=True, is_writable=False),
         AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
-        AccountMeta(
-            pubkey=accounts["escrow_authority"], is_signer=False, is_writable=False
-        ),
-        AccountMeta(pubkey=accounts["grx_escrow"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["quote_escrow"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["fee_vault"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["grx_mint"], is_signer=False, is_writable=False),
-        AccountMeta(pubkey=accounts["quote_mint"], is_signer=False, is_writable=False),
+        AccountMeta(pubkey=accounts["book"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["governance_config"], is_signer=False, is_writable=False
-        ),
-        AccountMeta(
-            pubkey=accounts["grx_token_program"], is_signer=False, is_writable=False
-        ),
-        AccountMeta(
-            pubkey=accounts["quote_token_program"], is_signer=False, is_writable=False
         ),
     ]
     if remaining_accounts is not None:

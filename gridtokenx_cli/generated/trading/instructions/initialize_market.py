@@ -9,20 +9,24 @@ from ..program_id import PROGRAM_ID
 
 class InitializeMarketArgs(typing.TypedDict):
     fee_bps: int
+    order_capacity: int
+    seat_capacity: int
 
 
-layout = borsh.CStruct("fee_bps" / borsh.U16)
+layout = borsh.CStruct(
+    "fee_bps" / borsh.U16, "order_capacity" / borsh.U32, "seat_capacity" / borsh.U32
+)
 
 
 class InitializeMarketAccounts(typing.TypedDict):
     authority: Pubkey
     market: Pubkey
+    book: Pubkey
     escrow_authority: Pubkey
     grx_mint: Pubkey
     quote_mint: Pubkey
     grx_escrow: Pubkey
     quote_escrow: Pubkey
-    fee_vault: Pubkey
     governance_config: Pubkey
     grx_token_program: Pubkey
     quote_token_program: Pubkey
@@ -37,6 +41,7 @@ def initialize_market(
     keys: list[AccountMeta] = [
         AccountMeta(pubkey=accounts["authority"], is_signer=True, is_writable=True),
         AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
+        AccountMeta(pubkey=accounts["book"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["escrow_authority"], is_signer=False, is_writable=False
         ),
@@ -44,7 +49,6 @@ def initialize_market(
         AccountMeta(pubkey=accounts["quote_mint"], is_signer=False, is_writable=False),
         AccountMeta(pubkey=accounts["grx_escrow"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts["quote_escrow"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["fee_vault"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["governance_config"], is_signer=False, is_writable=False
         ),
@@ -62,6 +66,8 @@ def initialize_market(
     encoded_args = layout.build(
         {
             "fee_bps": args["fee_bps"],
+            "order_capacity": args["order_capacity"],
+            "seat_capacity": args["seat_capacity"],
         }
     )
     data = identifier + encoded_args

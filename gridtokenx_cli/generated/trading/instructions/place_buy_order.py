@@ -1,29 +1,34 @@
 from __future__ import annotations
 import typing
 from solders.pubkey import Pubkey
-from solders.system_program import ID as SYS_PROGRAM_ID
 from solders.instruction import Instruction, AccountMeta
 import borsh_construct as borsh
+from .. import types
 from ..program_id import PROGRAM_ID
 
 
 class PlaceBuyOrderArgs(typing.TypedDict):
-    amount_wh: int
+    slot: int
     price: int
+    amount_wh: int
+    order_type: types.order_type.OrderTypeKind
+    match_limit: int
 
 
-layout = borsh.CStruct("amount_wh" / borsh.U64, "price" / borsh.U64)
+layout = borsh.CStruct(
+    "slot" / borsh.U32,
+    "price" / borsh.U64,
+    "amount_wh" / borsh.U64,
+    "order_type" / types.order_type.layout,
+    "match_limit" / borsh.U8,
+)
 
 
 class PlaceBuyOrderAccounts(typing.TypedDict):
     owner: Pubkey
     market: Pubkey
-    order: Pubkey
-    owner_quote_account: Pubkey
-    quote_escrow: Pubkey
-    quote_mint: Pubkey
+    book: Pubkey
     governance_config: Pubkey
-    quote_token_program: Pubkey
 
 
 def place_buy_order(
@@ -33,29 +38,23 @@ def place_buy_order(
     remaining_accounts: typing.Optional[typing.List[AccountMeta]] = None,
 ) -> Instruction:
     keys: list[AccountMeta] = [
-        AccountMeta(pubkey=accounts["owner"], is_signer=True, is_writable=True),
+        AccountMeta(pubkey=accounts["owner"], is_signer=True, is_writable=False),
         AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["order"], is_signer=False, is_writable=True),
-        AccountMeta(
-            pubkey=accounts["owner_quote_account"], is_signer=False, is_writable=True
-        ),
-        AccountMeta(pubkey=accounts["quote_escrow"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["quote_mint"], is_signer=False, is_writable=False),
+        AccountMeta(pubkey=accounts["book"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["governance_config"], is_signer=False, is_writable=False
         ),
-        AccountMeta(
-            pubkey=accounts["quote_token_program"], is_signer=False, is_writable=False
-        ),
-        AccountMeta(pubkey=SYS_PROGRAM_ID, is_signer=False, is_writable=False),
     ]
     if remaining_accounts is not None:
         keys += remaining_accounts
     identifier = b"/\xfd\xf1\xd6\xa7\xcc\x0b'"
     encoded_args = layout.build(
         {
-            "amount_wh": args["amount_wh"],
+            "slot": args["slot"],
             "price": args["price"],
+            "amount_wh": args["amount_wh"],
+            "order_type": args["order_type"].to_encodable(),
+            "match_limit": args["match_limit"],
         }
     )
     data = identifier + encoded_args

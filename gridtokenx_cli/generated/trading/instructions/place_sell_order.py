@@ -4,28 +4,34 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYS_PROGRAM_ID
 from solders.instruction import Instruction, AccountMeta
 import borsh_construct as borsh
+from .. import types
 from ..program_id import PROGRAM_ID
 
 
 class PlaceSellOrderArgs(typing.TypedDict):
-    amount_wh: int
+    slot: int
     price: int
+    amount_wh: int
+    order_type: types.order_type.OrderTypeKind
+    match_limit: int
 
 
-layout = borsh.CStruct("amount_wh" / borsh.U64, "price" / borsh.U64)
+layout = borsh.CStruct(
+    "slot" / borsh.U32,
+    "price" / borsh.U64,
+    "amount_wh" / borsh.U64,
+    "order_type" / types.order_type.layout,
+    "match_limit" / borsh.U8,
+)
 
 
 class PlaceSellOrderAccounts(typing.TypedDict):
     owner: Pubkey
     market: Pubkey
-    order: Pubkey
+    book: Pubkey
     erc_certificate: Pubkey
     erc_usage: Pubkey
-    owner_grx_account: Pubkey
-    grx_escrow: Pubkey
-    grx_mint: Pubkey
     governance_config: Pubkey
-    grx_token_program: Pubkey
 
 
 def place_sell_order(
@@ -37,21 +43,13 @@ def place_sell_order(
     keys: list[AccountMeta] = [
         AccountMeta(pubkey=accounts["owner"], is_signer=True, is_writable=True),
         AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["order"], is_signer=False, is_writable=True),
+        AccountMeta(pubkey=accounts["book"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["erc_certificate"], is_signer=False, is_writable=False
         ),
         AccountMeta(pubkey=accounts["erc_usage"], is_signer=False, is_writable=True),
         AccountMeta(
-            pubkey=accounts["owner_grx_account"], is_signer=False, is_writable=True
-        ),
-        AccountMeta(pubkey=accounts["grx_escrow"], is_signer=False, is_writable=True),
-        AccountMeta(pubkey=accounts["grx_mint"], is_signer=False, is_writable=False),
-        AccountMeta(
             pubkey=accounts["governance_config"], is_signer=False, is_writable=False
-        ),
-        AccountMeta(
-            pubkey=accounts["grx_token_program"], is_signer=False, is_writable=False
         ),
         AccountMeta(pubkey=SYS_PROGRAM_ID, is_signer=False, is_writable=False),
     ]
@@ -60,8 +58,11 @@ def place_sell_order(
     identifier = b"\xfe\xb1\xb4h\xab\xc2OV"
     encoded_args = layout.build(
         {
-            "amount_wh": args["amount_wh"],
+            "slot": args["slot"],
             "price": args["price"],
+            "amount_wh": args["amount_wh"],
+            "order_type": args["order_type"].to_encodable(),
+            "match_limit": args["match_limit"],
         }
     )
     data = identifier + encoded_args

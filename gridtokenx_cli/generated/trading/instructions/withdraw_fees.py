@@ -17,7 +17,7 @@ class WithdrawFeesAccounts(typing.TypedDict):
     admin: Pubkey
     market: Pubkey
     escrow_authority: Pubkey
-    fee_vault: Pubkey
+    quote_escrow: Pubkey
     destination: Pubkey
     quote_mint: Pubkey
     governance_config: Pubkey
@@ -32,11 +32,11 @@ def withdraw_fees(
 ) -> Instruction:
     keys: list[AccountMeta] = [
         AccountMeta(pubkey=accounts["admin"], is_signer=True, is_writable=False),
-        AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=False),
+        AccountMeta(pubkey=accounts["market"], is_signer=False, is_writable=True),
         AccountMeta(
             pubkey=accounts["escrow_authority"], is_signer=False, is_writable=False
         ),
-        AccountMeta(pubkey=accounts["fee_vault"], is_signer=False, is_writable=True),
+        AccountMeta(pubkey=accounts["quote_escrow"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts["destination"], is_signer=False, is_writable=True),
         AccountMeta(pubkey=accounts["quote_mint"], is_signer=False, is_writable=False),
         AccountMeta(

@@ -10,7 +10,11 @@ use gridtokenx_common::{
 use crate::{
     error::TradingError,
     events::MarketInitialized,
-    state::{MarketState, FEE_VAULT, GRX_DECIMALS, GRX_ESCROW, MAX_FEE_BPS, QUOTE_DECIMALS, QUOTE_ESCROW},
+    book::book_space,
+    state::{
+        MarketMode, MarketState, OrderBook, GRX_DECIMALS, GRX_ESCROW, MAX_FEE_BPS, MAX_ORDER_CAPACITY, MAX_SEAT_CAPACITY,
+        QUOTE_DECIMALS, QUOTE_ESCROW,
+    },
 };
 
 /// Size of a mint without extensions (SPL Token and Token-2022).
@@ -23,7 +27,13 @@ pub struct InitializeMarket<'info> {
     pub authority: Signer<'info>,
     #[account(init, payer = authority, space = MarketState::SPACE, seeds = [seeds::MARKET], bump)]
     pub market: Box<Account<'info, MarketState>>,
-    /// CHECK: PDA without data, the authority of the escrow token accounts and the fee vault.
+    /// The order book: a fresh account the authority created in the same transaction (system
+    /// `create_account`, owner this program, size `book::book_space(order_capacity, seat_capacity)`, all
+    /// zero) — too large for a PDA created by CPI. `zero` makes Anchor require the all-zero discriminator,
+    /// so an initialised book can never be reused.
+    #[account(zero)]
+    pub book: AccountLoader<'info, OrderBook>,
+    /// CHECK: PDA without data, the authority of the two vaults.
     #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump)]
     pub escrow_authority: UncheckedAccount<'info>,
     /// The GRX mint of energy_token (Token-2022, 9 decimals).
@@ -57,16 +67,6 @@ pub struct InitializeMarket<'info> {
         token::token_program = quote_token_program,
     )]
     pub quote_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        init,
-        payer = authority,
-        seeds = [FEE_VAULT, market.key().as_ref()],
-        bump,
-        token::mint = quote_mint,
-        token::authority = escrow_authority,
-        token::token_program = quote_token_program,
-    )]
-    pub fee_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub grx_token_program: Program<'info, Token2022>,
@@ -74,9 +74,20 @@ pub struct InitializeMarket<'info> {
     pub system_program: Program<'info, System>,
 }
 
-pub fn handler(ctx: Context<InitializeMarket>, fee_bps: u16) -> Result<()> {
+/// Creates the market with `fee_bps` (charged to the seller of every fill, rounded up) and its book with
+/// room for `order_capacity` resting orders per side and `seat_capacity` traders.
+pub fn handler(ctx: Context<InitializeMarket>, fee_bps: u16, order_capacity: u32, seat_capacity: u32) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     require!(fee_bps <= MAX_FEE_BPS, TradingError::InvalidFeeBps);
+    require!(
+        (1..=MAX_ORDER_CAPACITY).contains(&order_capacity) && (1..=MAX_SEAT_CAPACITY).contains(&seat_capacity),
+        TradingError::InvalidCapacity
+    );
+    let book_info = ctx.accounts.book.to_account_info();
+    require!(
+        book_info.data_len() == book_space(order_capacity, seat_capacity),
+        TradingError::InvalidBookAccount
+    );
     // Prices are micro-units per kWh: the quote mint must have 6 decimals. Extensions (transfer fees,
     // hooks, ...) would make the escrow receive less than it accounts for, so plain mints only.
     let quote_mint = &ctx.accounts.quote_mint;
@@ -93,20 +104,28 @@ pub fn handler(ctx: Context<InitializeMarket>, fee_bps: u16) -> Result<()> {
     market.quote_mint = quote_mint.key();
     market.grx_escrow = ctx.accounts.grx_escrow.key();
     market.quote_escrow = ctx.accounts.quote_escrow.key();
-    market.fee_vault = ctx.accounts.fee_vault.key();
+    market.book = book_info.key();
     market.fee_bps = fee_bps;
-    market.next_order_id = 0;
-    market.open_orders = 0;
+    market.mode = MarketMode::Continuous;
     market.escrow_authority_bump = ctx.bumps.escrow_authority;
     market.bump = ctx.bumps.market;
     // Counters, price history and VWAP accumulators start zeroed (fresh account).
 
+    let mut book = ctx.accounts.book.load_init()?;
+    book.market = market_key;
+    book.order_capacity = order_capacity;
+    book.seat_capacity = seat_capacity;
+    drop(book);
+
     emit!(MarketInitialized {
         market: market_key,
         admin,
+        book: book_info.key(),
         grx_mint: market.grx_mint,
         quote_mint: market.quote_mint,
         fee_bps,
+        order_capacity,
+        seat_capacity,
     });
     Ok(())
 }

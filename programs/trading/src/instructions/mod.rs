@@ -1,5 +1,5 @@
 //! One module per instruction: the `#[derive(Accounts)]` struct and its `handler`; below, the helpers the
-//! instructions share (escrow transfers, applying a fill, recording a clearing event).
+//! instructions share (token transfers, the book accessor, placing an order).
 // Every module exports `handler`; lib.rs calls them by path, the glob re-exports are for the Accounts
 // structs (and the client modules Anchor generates next to them).
 #![allow(ambiguous_glob_reexports)]
@@ -7,7 +7,8 @@
 pub mod accept_authority_transfer;
 pub mod cancel_authority_transfer;
 pub mod cancel_order;
-pub mod close_order;
+pub mod claim_seat;
+pub mod deposit;
 pub mod emit_market_depth;
 pub mod execute_batch_auction;
 pub mod initialize_market;
@@ -16,11 +17,13 @@ pub mod match_orders;
 pub mod place_buy_order;
 pub mod place_sell_order;
 pub mod propose_authority_transfer;
+pub mod set_market_mode;
 pub mod swap;
 pub mod withdraw_fees;
 
 pub use cancel_order::*;
-pub use close_order::*;
+pub use claim_seat::*;
+pub use deposit::*;
 pub use emit_market_depth::*;
 pub use execute_batch_auction::*;
 pub use initialize_market::*;
@@ -29,6 +32,7 @@ pub use match_orders::*;
 pub use place_buy_order::*;
 pub use place_sell_order::*;
 pub use propose_authority_transfer::*;
+pub use set_market_mode::*;
 pub use swap::*;
 pub use withdraw_fees::*;
 
@@ -37,10 +41,11 @@ use anchor_spl::token_interface::{self, Mint, TransferChecked};
 use governance::state::{ErcCertificate, ErcStatus};
 
 use crate::{
+    book::{crosses, Book},
+    engine::{cancel, emit_price_update, lock, locked_for, match_taker, require_no_self_cross, FillTally},
     error::TradingError,
-    events::PriceUpdated,
-    math::Fill,
-    state::{MarketState, LimitOrder, OrderStatus, PricePoint, PRICE_HISTORY_LEN},
+    events::OrderPlaced,
+    state::{CancelReason, MarketMode, MarketState, OrderBook, OrderSide, OrderType, RestingOrder, PRICE_TICK},
 };
 
 /// `transfer_checked` of `amount` (nothing when 0), signed by `signer_seeds` when given.
@@ -70,84 +75,97 @@ pub fn transfer<'info>(
     )
 }
 
-/// Applies a fill to both orders: fill amounts, escrow left, statuses, and the market's open-order count.
-pub fn apply_fill(market: &mut MarketState, buy: &mut LimitOrder, sell: &mut LimitOrder, fill: &Fill) -> Result<()> {
-    for (order, escrow_out) in [(&mut *buy, fill.buyer_release), (&mut *sell, fill.grx_amount)] {
-        order.filled_wh = order.filled_wh.checked_add(fill.amount_wh).ok_or(TradingError::ArithmeticOverflow)?;
-        require!(order.filled_wh <= order.amount_wh, TradingError::ArithmeticOverflow);
-        order.escrow_remaining =
-            order.escrow_remaining.checked_sub(escrow_out).ok_or(TradingError::ArithmeticOverflow)?;
-        if order.filled_wh == order.amount_wh {
-            order.status = OrderStatus::Filled;
-            market.open_orders = market.open_orders.checked_sub(1).ok_or(TradingError::ArithmeticOverflow)?;
-        } else {
-            order.status = OrderStatus::PartiallyFilled;
-        }
-    }
-    Ok(())
+/// Runs `f` on the book account's data (after the discriminator; the loader checked owner and type).
+pub fn with_book<R>(loader: &AccountLoader<OrderBook>, f: impl FnOnce(&mut Book) -> Result<R>) -> Result<R> {
+    let info = loader.as_ref();
+    let mut data = info.try_borrow_mut_data()?;
+    let mut book = Book::from_bytes(&mut data[8..])?;
+    f(&mut book)
 }
 
-/// Records one clearing event (a match, or an auction at one uniform price): volume counters, last price,
-/// the 24-point ring and its VWAP (u128 accumulators, the evicted point subtracted). Every trade is
-/// recorded: the published fragment skipped updates unless `active_orders % 10 == 0` or 60 s had passed,
-/// which drops trades from the VWAP; the ring write is O(1) instead of shifting the array.
-pub fn record_clearing(
+pub struct PlaceArgs {
+    pub side: OrderSide,
+    pub slot: u32,
+    pub price: u64,
+    pub amount_wh: u64,
+    pub order_type: OrderType,
+    pub match_limit: u8,
+    /// Asks: the backing certificate and its `expires_at`.
+    pub erc: Option<(Pubkey, i64)>,
+}
+
+pub struct PlaceOutcome {
+    pub order_id: u64,
+    pub filled_wh: u64,
+    pub resting_wh: u64,
+    /// The immediate-or-cancel remainder.
+    pub cancelled_wh: u64,
+}
+
+/// A new order of `owner`'s seat: checks, locks its funds, matches it against the book (continuous mode,
+/// not post-only), then rests or cancels the remainder. All-or-nothing: any error leaves every account
+/// as it was.
+pub fn place(
+    owner: &Pubkey,
     market: &mut MarketState,
-    price: u64,
-    volume_wh: u64,
-    quote_volume: u64,
-    fees: u64,
-    fills: u64,
-    now: i64,
-) -> Result<()> {
-    let overflow = || error!(TradingError::ArithmeticOverflow);
-    market.total_volume_wh = market.total_volume_wh.checked_add(volume_wh).ok_or_else(overflow)?;
-    market.total_trades = market.total_trades.checked_add(fills).ok_or_else(overflow)?;
-    market.total_quote_volume =
-        market.total_quote_volume.checked_add(u128::from(quote_volume)).ok_or_else(overflow)?;
-    market.total_fees = market.total_fees.checked_add(u128::from(fees)).ok_or_else(overflow)?;
-    market.last_clearing_price = price;
-    market.last_trade_at = now;
-
-    let head = usize::from(market.price_history_head) % PRICE_HISTORY_LEN;
-    if usize::from(market.price_history_count) == PRICE_HISTORY_LEN {
-        let old = market.price_history[head];
-        let old_notional = u128::from(old.price) * u128::from(old.volume_wh);
-        market.history_notional = market.history_notional.checked_sub(old_notional).ok_or_else(overflow)?;
-        market.history_volume =
-            market.history_volume.checked_sub(u128::from(old.volume_wh)).ok_or_else(overflow)?;
-    } else {
-        market.price_history_count += 1; // < PRICE_HISTORY_LEN, fits in u8
-    }
-    market.price_history[head] = PricePoint { price, volume_wh, timestamp: now };
-    market.price_history_head = u8::try_from((head + 1) % PRICE_HISTORY_LEN).map_err(|_| overflow())?;
-    let notional = u128::from(price) * u128::from(volume_wh);
-    market.history_notional = market.history_notional.checked_add(notional).ok_or_else(overflow)?;
-    market.history_volume = market.history_volume.checked_add(u128::from(volume_wh)).ok_or_else(overflow)?;
-    if market.history_volume > 0 {
-        // A volume-weighted mean of u64 prices is itself ≤ u64::MAX.
-        market.vwap = u64::try_from(market.history_notional / market.history_volume).map_err(|_| overflow())?;
-    }
-
-    emit!(PriceUpdated {
+    loader: &AccountLoader<OrderBook>,
+    args: PlaceArgs,
+    certs: &[AccountInfo],
+) -> Result<PlaceOutcome> {
+    let PlaceArgs { side, slot, price, amount_wh, order_type, match_limit, erc } = args;
+    require!(amount_wh > 0, TradingError::ZeroAmount);
+    require!(price > 0 && price % PRICE_TICK == 0, TradingError::InvalidPrice);
+    let auction = market.mode == MarketMode::Auction;
+    require!(!(auction && order_type == OrderType::ImmediateOrCancel), TradingError::InvalidOrderOptions);
+    let now = Clock::get()?.unix_timestamp;
+    let mut tally = FillTally::default();
+    let outcome = with_book(loader, |book| {
+        book.seat_of(slot, owner)?;
+        require_no_self_cross(book, side, price, slot)?;
+        let crossing = book.best(side.opposite()).is_some_and(|best| crosses(side, price, best.price));
+        require!(!(crossing && order_type == OrderType::PostOnly && !auction), TradingError::PostOnlyWouldCross);
+        lock(book, slot, side, locked_for(side, price, amount_wh)?)?;
+        let (erc_certificate, erc_expires_at) = erc.unwrap_or((Pubkey::default(), i64::MAX));
+        let mut order = RestingOrder {
+            order_id: book.next_order_id()?,
+            price,
+            remaining_wh: amount_wh,
+            erc_expires_at,
+            erc_certificate,
+            trader_slot: slot,
+            _reserved: 0,
+        };
+        if !auction && order_type != OrderType::PostOnly {
+            match_taker(book, market, side, &mut order, match_limit, certs, &mut tally, now)?;
+        }
+        let filled_wh = amount_wh - order.remaining_wh;
+        let (mut resting_wh, mut cancelled_wh) = (0, 0);
+        if order.remaining_wh > 0 && order_type == OrderType::ImmediateOrCancel {
+            cancelled_wh = order.remaining_wh;
+            cancel(book, side, &order, CancelReason::ImmediateOrCancel, false)?;
+        } else if order.remaining_wh > 0 {
+            resting_wh = order.remaining_wh;
+            book.insert(side, order)?;
+            let seat = book.seat(slot)?;
+            seat.open_orders = seat.open_orders.checked_add(1).ok_or(TradingError::ArithmeticOverflow)?;
+        }
+        Ok(PlaceOutcome { order_id: order.order_id, filled_wh, resting_wh, cancelled_wh })
+    })?;
+    emit!(OrderPlaced {
+        order_id: outcome.order_id,
+        owner: *owner,
+        slot,
+        side,
+        order_type,
         price,
-        volume_wh,
-        vwap: market.vwap,
-        total_volume_wh: market.total_volume_wh,
-        total_trades: market.total_trades,
+        amount_wh,
+        filled_wh: outcome.filled_wh,
+        resting_wh: outcome.resting_wh,
+        erc_certificate: erc.map(|e| e.0).unwrap_or_default(),
         timestamp: now,
     });
-    Ok(())
-}
-
-/// Reads a `LimitOrder` of this program from a remaining account (owner and discriminator checked by
-/// `Account::try_from`) and checks it belongs to `market`.
-pub fn load_order<'info>(info: &'info AccountInfo<'info>, market: &Pubkey) -> Result<Box<Account<'info, LimitOrder>>> {
-    let order = Box::new(Account::<LimitOrder>::try_from(info)?);
-    // Orders are PDAs [ORDER, market, id] created only by place_*_order, so a program-owned `LimitOrder` with
-    // this market is a real order of this market.
-    require_keys_eq!(order.market, *market, TradingError::InvalidRemainingAccounts);
-    Ok(order)
+    emit_price_update(market, &tally, now);
+    Ok(outcome)
 }
 
 /// The certificate rules of a sell order, checked when it is placed **and at every fill** (a certificate

@@ -7,13 +7,14 @@ use crate::{error::TradingError, events::FeesWithdrawn, instructions::transfer, 
 #[derive(Accounts)]
 pub struct WithdrawFees<'info> {
     pub admin: Signer<'info>,
-    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
     pub market: Box<Account<'info, MarketState>>,
-    /// CHECK: PDA without data, signs the transfer out of the fee vault.
+    /// CHECK: PDA without data, signs the transfer out of the quote vault.
     #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump = market.escrow_authority_bump)]
     pub escrow_authority: UncheckedAccount<'info>,
-    #[account(mut, address = market.fee_vault)]
-    pub fee_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The quote vault, where fees stay until withdrawn.
+    #[account(mut, address = market.quote_escrow)]
+    pub quote_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, token::mint = quote_mint)]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = market.quote_mint)]
@@ -23,18 +24,20 @@ pub struct WithdrawFees<'info> {
     pub quote_token_program: Interface<'info, TokenInterface>,
 }
 
-/// The market admin moves `amount` of collected fees from the fee vault to `destination`.
+/// The market admin moves `amount` of the unclaimed fees out of the quote vault to `destination`
+/// (`InsufficientFees` beyond `fees_unclaimed`: the rest of the vault is the traders').
 pub fn handler(ctx: Context<WithdrawFees>, amount: u64) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     ctx.accounts.market.admin.require_authority(&ctx.accounts.admin.key())?;
     require!(amount > 0, TradingError::ZeroAmount);
-    require!(amount <= ctx.accounts.fee_vault.amount, TradingError::InsufficientFees);
+    let market = &mut ctx.accounts.market;
+    market.fees_unclaimed = market.fees_unclaimed.checked_sub(amount).ok_or(TradingError::InsufficientFees)?;
 
     let market_key = ctx.accounts.market.key();
     let bump = [ctx.accounts.market.escrow_authority_bump];
     let signer: &[&[u8]] = &[seeds::ESCROW_AUTHORITY, market_key.as_ref(), &bump];
     let a = &ctx.accounts;
-    transfer(&a.quote_token_program.to_account_info(), &a.fee_vault.to_account_info(), &a.quote_mint,
+    transfer(&a.quote_token_program.to_account_info(), &a.quote_escrow.to_account_info(), &a.quote_mint,
              &a.destination.to_account_info(), &a.escrow_authority.to_account_info(), amount, &[signer])?;
     emit!(FeesWithdrawn { admin: a.admin.key(), destination: a.destination.key(), amount });
     Ok(())
