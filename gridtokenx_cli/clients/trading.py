@@ -1,9 +1,11 @@
-"""Helpers for the trading program: PDA derivation (one function per seed scheme), the integer math of the
-market mirrored from ``programs/trading/src/math.rs`` (escrow, fees, clearing price, call auction, AMM
-curves), the 10-level depth computed from fetched orders, event decoding, Token-2022 helpers and a LiteSVM
-fixture (:class:`TradingEnv`) used by tests/test_trading.py.
+"""Client of the trading program: PDA derivation, the integer math of the market mirrored from
+``programs/trading/src/math.rs`` (fills, fees, the call-auction price, AMM curves), the order book decoded
+from its account (seats and both sides, best first), planning helpers that read a book and say which ERC
+certificates an instruction will need, event decoding, Token-2022 helpers, and :class:`TradingBuilder`, the
+instruction builder the CLI, the platform and the tests share.
 
-Instructions are built with the generated AnchorPy client ``gridtokenx_cli.generated.trading``.
+Instructions are built with the generated AnchorPy client ``gridtokenx_cli.generated.trading``; program
+errors come from its ``errors.custom`` module. The LiteSVM fixture (:class:`TradingEnv`) is at the end.
 """
 from __future__ import annotations
 
@@ -12,19 +14,22 @@ import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 from gridtokenx_cli import svm_lite
 from gridtokenx_cli.generated.trading import instructions as tix
 from gridtokenx_cli.generated.trading import types as ttypes
-from gridtokenx_cli.generated.trading.accounts import AmmPool, ErcUsage, LimitOrder, MarketState
+from gridtokenx_cli.generated.trading.accounts import AmmPool, ErcUsage, MarketState, OrderBook
+from gridtokenx_cli.generated.trading.errors import custom as _custom_errors
 from gridtokenx_cli.generated.trading.program_id import PROGRAM_ID
+
+if TYPE_CHECKING:
+    from solders.litesvm import LiteSVM
 
 PROGRAM_NAME = "trading"
 
@@ -36,71 +41,49 @@ GOVERNANCE_PROGRAM_ID = Pubkey.from_string("G4ScZyZ1dfXxHsuFv228xDnofi72JtUqF1fM
 
 # Seeds: crates/gridtokenx-common/src/seeds.rs and programs/trading/src/state.rs
 MARKET_SEED = b"market"
-ORDER_SEED = b"order"
 ESCROW_AUTHORITY_SEED = b"escrow"
 POOL_SEED = b"pool"
 GRX_MINT_SEED = b"grx_mint"
 GRX_ESCROW_SEED = b"grx_escrow"
 QUOTE_ESCROW_SEED = b"quote_escrow"
-FEE_VAULT_SEED = b"fee_vault"
 ERC_USAGE_SEED = b"erc_usage"
 POOL_GRX_VAULT_SEED = b"pool_grx"
 POOL_QUOTE_VAULT_SEED = b"pool_quote"
 
-# Units (docs/programs.md)
+# Units and limits (programs/trading/src/state.rs, docs/programs.md)
 GRX_DECIMALS = 9
 QUOTE_DECIMALS = 6
 GRX_PER_WH = 1_000_000
 WH_PER_KWH = 1_000
 BPS_DENOMINATOR = 10_000
+PRICE_TICK = 1_000
 PRICE_HISTORY_LEN = 24
 DEPTH_LEVELS = 10
-MAX_BATCH_ORDERS = 16
-MAX_DEPTH_ORDERS = 64
+MAX_ORDER_CAPACITY = 16_384
+MAX_SEAT_CAPACITY = 16_384
+MAX_AUCTION_FILLS = 128
 MAX_POOL_RESERVE = (1 << 62) - 1
 U64_MAX = 2**64 - 1
+I64_MAX = 2**63 - 1
+# gtx init's book: 512 resting orders per side, 1,024 seats (≈ 148 KB, ≈ 1.03 SOL of rent)
+DEFAULT_ORDER_CAPACITY = 512
+DEFAULT_SEAT_CAPACITY = 1_024
+# How many resting orders a new order may fill (or remove) before its rest rests; the crank does the rest.
+DEFAULT_MATCH_LIMIT = 8
 
 # Unit enums as their borsh discriminant
 SIDE_BUY, SIDE_SELL = 0, 1
-STATUS_OPEN, STATUS_PARTIALLY_FILLED, STATUS_FILLED, STATUS_CANCELLED = 0, 1, 2, 3
+LIMIT, POST_ONLY, IMMEDIATE_OR_CANCEL = 0, 1, 2
+MODE_CONTINUOUS, MODE_AUCTION = 0, 1
+ASSET_GRX, ASSET_QUOTE = 0, 1
 CURVE_LINEAR_SOLAR, CURVE_STEEP_WIND, CURVE_FLAT_BATTERY = 0, 1, 2
 BUY_GRX, SELL_GRX = 0, 1
 CURVES = (CURVE_LINEAR_SOLAR, CURVE_STEEP_WIND, CURVE_FLAT_BATTERY)
 
-
-class TradingError(IntEnum):
-    """programs/trading/src/error.rs (Anchor numbers them from 6000 in declaration order)."""
-
-    InvalidFeeBps = 6000
-    InvalidQuoteMint = 6001
-    ZeroAmount = 6002
-    ZeroPrice = 6003
-    OrderTooSmall = 6004
-    ArithmeticOverflow = 6005
-    WrongOrderSide = 6006
-    OrderNotOpen = 6007
-    NotOrderOwner = 6008
-    PriceMismatch = 6009
-    SelfTrade = 6010
-    PriorityViolation = 6011
-    DuplicateOrder = 6012
-    InvalidTokenAccount = 6013
-    InvalidRemainingAccounts = 6014
-    TooManyOrders = 6015
-    NoCrossingOrders = 6016
-    ErcNotOwned = 6017
-    ErcNotValidated = 6018
-    ErcExpired = 6019
-    InsufficientErcEnergy = 6020
-    MissingErcUsage = 6021
-    OrderStillOpen = 6022
-    SlippageExceeded = 6023
-    InsufficientLiquidity = 6024
-    ZeroSwapOutput = 6025
-    InvalidPoolAmount = 6026
-    InsufficientFees = 6027
-    ErcCertificateMismatch = 6028
-    FillTooSmall = 6029
+TradingError = IntEnum("TradingError", {  # type: ignore[misc]
+    cls.name: cls.code for cls in vars(_custom_errors).values()
+    if isinstance(cls, type) and issubclass(cls, _custom_errors.ProgramError) and hasattr(cls, "code")})
+TradingError.__doc__ = "programs/trading/src/error.rs, read from the generated client (codes from 6000)."
 
 
 class CommonError(IntEnum):
@@ -124,13 +107,14 @@ class AnchorError(IntEnum):
     ConstraintHasOne = 2001
     ConstraintSigner = 2002
     ConstraintSeeds = 2006
+    ConstraintZero = 2011
     ConstraintAddress = 2012
     ConstraintTokenMint = 2014
     ConstraintTokenOwner = 2015
     ConstraintMintDecimals = 2018
+    ConstraintTokenTokenProgram = 2021
     ConstraintMintTokenProgram = 2022
     ConstraintDuplicateMutableAccount = 2040
-    ConstraintTokenTokenProgram = 2021
     AccountDiscriminatorMismatch = 3002
     AccountNotEnoughKeys = 3005
     AccountNotMutable = 3006
@@ -148,33 +132,23 @@ def market_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
     return Pubkey.find_program_address([MARKET_SEED], program_id)
 
 
-def order_pda(market: Pubkey, order_id: int, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"order", market, order_id u64 le]`` -> LimitOrder."""
-    return Pubkey.find_program_address([ORDER_SEED, bytes(market), struct.pack("<Q", order_id)], program_id)
-
-
 def escrow_authority_pda(market: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"escrow", market]`` -> authority of the escrows and the fee vault."""
+    """``[b"escrow", market]`` -> authority of the two vaults."""
     return Pubkey.find_program_address([ESCROW_AUTHORITY_SEED, bytes(market)], program_id)
 
 
 def grx_escrow_pda(market: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"grx_escrow", market]`` -> the market's GRX escrow token account."""
+    """``[b"grx_escrow", market]`` -> the market's GRX vault."""
     return Pubkey.find_program_address([GRX_ESCROW_SEED, bytes(market)], program_id)
 
 
 def quote_escrow_pda(market: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"quote_escrow", market]`` -> the market's quote escrow token account."""
+    """``[b"quote_escrow", market]`` -> the market's quote vault (seats' quote and unclaimed fees)."""
     return Pubkey.find_program_address([QUOTE_ESCROW_SEED, bytes(market)], program_id)
 
 
-def fee_vault_pda(market: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"fee_vault", market]`` -> the fee vault (quote token account)."""
-    return Pubkey.find_program_address([FEE_VAULT_SEED, bytes(market)], program_id)
-
-
 def erc_usage_pda(certificate: Pubkey, program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    """``[b"erc_usage", certificate]`` -> ErcUsage (energy of an ERC committed to sell orders)."""
+    """``[b"erc_usage", certificate]`` -> ErcUsage (energy of an ERC committed to asks)."""
     return Pubkey.find_program_address([ERC_USAGE_SEED, bytes(certificate)], program_id)
 
 
@@ -203,11 +177,15 @@ def associated_token_address(owner: Pubkey, mint: Pubkey, token_program: Pubkey 
                                        ASSOCIATED_TOKEN_PROGRAM_ID)[0]
 
 
+def governance_config_address() -> Pubkey:
+    return Pubkey.find_program_address([b"poa_config"], GOVERNANCE_PROGRAM_ID)[0]
+
+
 # ----------------------------------------------------------------------------- math (mirror of math.rs)
 
 
 def quote_for(amount_wh: int, price: int) -> int:
-    """Quote base units for ``amount_wh`` at ``price`` micro-quote/kWh (rounded down)."""
+    """Quote base units for ``amount_wh`` at ``price`` micro-quote/kWh (exact for prices on the tick)."""
     return amount_wh * price // WH_PER_KWH
 
 
@@ -220,14 +198,13 @@ def fee_for(amount: int, fee_bps: int) -> int:
     return min(-(-amount * fee_bps // BPS_DENOMINATOR), amount)
 
 
-def clearing_price(bid: int, ask: int, volume_wh: int, total_volume_wh: int) -> int:
-    """Mid-point + volume adjustment (platform-algorithms 1.1), clamped to ``[ask, bid]``."""
-    assert bid >= ask
-    mid = ask + (bid - ask) // 2
-    if total_volume_wh == 0:
-        return mid
-    weight = min(volume_wh * 1000 // total_volume_wh, 1000)
-    return min(mid + mid * weight // 10_000, bid)
+def locked_for(side: int, price: int, remaining_wh: int) -> int:
+    """What a resting order locks in its owner's seat: quote for a bid, GRX for an ask."""
+    return quote_for(remaining_wh, price) if side == SIDE_BUY else grx_for(remaining_wh)
+
+
+def price_on_tick(price: int) -> bool:
+    return price > 0 and price % PRICE_TICK == 0
 
 
 @dataclass(frozen=True)
@@ -242,41 +219,26 @@ class Fill:
     buyer_refund: int
 
 
-def compute_fill(bid: int, buy_remaining_wh: int, buy_escrow_remaining: int, amount_wh: int, price: int,
-                 fee_bps: int) -> Fill:
-    release = buy_escrow_remaining - quote_for(buy_remaining_wh - amount_wh, bid)
+def compute_fill(bid: int, buy_remaining_wh: int, amount_wh: int, price: int, fee_bps: int) -> Fill:
+    release = quote_for(buy_remaining_wh, bid) - quote_for(buy_remaining_wh - amount_wh, bid)
     cost = quote_for(amount_wh, price)
-    if cost == 0:
-        raise ValueError("FillTooSmall")  # GRX for no quote is refused on chain
     fee = fee_for(cost, fee_bps)
-    assert 0 <= cost <= release
+    assert 0 < amount_wh <= buy_remaining_wh and price <= bid
     return Fill(amount_wh, price, grx_for(amount_wh), cost, fee, cost - fee, release, release - cost)
 
 
-@dataclass(frozen=True)
-class BookOrder:
-    side: int
-    price: int
-    order_id: int
-    remaining_wh: int
-
-
-def run_auction(orders: Sequence[BookOrder], reference: int) -> tuple[int, int, list[tuple[int, int, int]]] | None:
-    """Uniform-price call auction: ``(price, volume, [(buy index, sell index, amount)])`` or None.
+def auction_price(bids: Sequence[tuple[int, int]], asks: Sequence[tuple[int, int]],
+                  reference: int) -> tuple[int, int] | None:
+    """``(price, volume)`` of the call auction over ``(price, remaining_wh)`` bids and asks, or None.
 
     Maximum executable volume, then minimum surplus, then closest to ``reference`` (the last clearing
     price, or the mid-point of the tied candidates when there is none), then the lower price.
     """
-    def volumes(p: int) -> tuple[int, int]:
-        d = sum(o.remaining_wh for o in orders if o.side == SIDE_BUY and o.price >= p)
-        s = sum(o.remaining_wh for o in orders if o.side == SIDE_SELL and o.price <= p)
-        return d, s
-
     cands = {}
-    for o in orders:
-        if o.price not in cands:
-            d, s = volumes(o.price)
-            cands[o.price] = (min(d, s), abs(d - s))
+    for p in {o[0] for o in (*bids, *asks)}:
+        d = sum(r for q, r in bids if q >= p)
+        s = sum(r for q, r in asks if q <= p)
+        cands[p] = (min(d, s), abs(d - s))
     best_v = max((v for v, _ in cands.values()), default=0)
     if best_v == 0:
         return None
@@ -284,29 +246,7 @@ def run_auction(orders: Sequence[BookOrder], reference: int) -> tuple[int, int, 
     tied = [p for p, (v, s) in cands.items() if v == best_v and s == best_s]
     lo, hi = min(tied), max(tied)
     ref = reference if reference else lo + (hi - lo) // 2
-    price = min(tied, key=lambda p: (abs(p - ref), p))
-    bids = sorted((i for i, o in enumerate(orders) if o.side == SIDE_BUY and o.price >= price),
-                  key=lambda i: (-orders[i].price, orders[i].order_id))
-    asks = sorted((i for i, o in enumerate(orders) if o.side == SIDE_SELL and o.price <= price),
-                  key=lambda i: (orders[i].price, orders[i].order_id))
-    fills = []
-    bi = ai = 0
-    bl = orders[bids[0]].remaining_wh if bids else 0
-    al = orders[asks[0]].remaining_wh if asks else 0
-    while bi < len(bids) and ai < len(asks):
-        q = min(bl, al)
-        if q:
-            fills.append((bids[bi], asks[ai], q))
-        bl -= q
-        al -= q
-        if bl == 0:
-            bi += 1
-            bl = orders[bids[bi]].remaining_wh if bi < len(bids) else 0
-        if al == 0:
-            ai += 1
-            al = orders[asks[ai]].remaining_wh if ai < len(asks) else 0
-    assert sum(f[2] for f in fills) == best_v
-    return price, best_v, fills
+    return min(tied, key=lambda p: (abs(p - ref), p)), best_v
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -354,7 +294,99 @@ def swap_out(curve: int, direction: int, amount_in: int, grx_reserve: int, quote
     return out
 
 
-# ----------------------------------------------------------------------------- depth
+# ----------------------------------------------------------------------------- the book
+
+
+# Entry layouts of the book account (programs/trading/src/state.rs `Seat`, `RestingOrder`; `#[repr(C)]`,
+# no padding). The header is the generated ``OrderBook`` account; these two types only live in its tail.
+_HEADER_LEN = 8 + OrderBook.layout.sizeof()
+_SEAT = struct.Struct("<32sQQQQII")
+_ORDER = struct.Struct("<QQQq32sII")
+
+
+def book_space(order_capacity: int, seat_capacity: int) -> int:
+    """Size of a book account with these capacities (``book::book_space``)."""
+    return _HEADER_LEN + _SEAT.size * seat_capacity + 2 * _ORDER.size * order_capacity
+
+
+@dataclass(frozen=True)
+class Seat:
+    slot: int
+    owner: Pubkey
+    grx_free: int
+    grx_locked: int
+    quote_free: int
+    quote_locked: int
+    open_orders: int
+
+
+@dataclass(frozen=True)
+class RestingOrder:
+    side: int
+    order_id: int
+    price: int
+    remaining_wh: int
+    erc_expires_at: int
+    erc_certificate: Pubkey
+    trader_slot: int
+
+
+@dataclass(frozen=True)
+class Book:
+    """A decoded book: the header, the claimed seats, and each side **best first**."""
+
+    header: OrderBook
+    seats: list[Seat]
+    bids: list[RestingOrder]
+    asks: list[RestingOrder]
+
+    def side(self, side: int) -> list[RestingOrder]:
+        return self.bids if side == SIDE_BUY else self.asks
+
+    def seat_of(self, owner: Pubkey) -> Seat | None:
+        return next((s for s in self.seats if s.owner == owner), None)
+
+    def owner_of(self, order: RestingOrder) -> Pubkey:
+        return self.seats[order.trader_slot].owner
+
+    def find(self, order_id: int) -> RestingOrder | None:
+        return next((o for o in (*self.bids, *self.asks) if o.order_id == order_id), None)
+
+    def orders_of(self, owner: Pubkey) -> list[RestingOrder]:
+        seat = self.seat_of(owner)
+        return [] if seat is None else [o for o in (*self.bids, *self.asks) if o.trader_slot == seat.slot]
+
+    def slot_to_claim(self, owner: Pubkey) -> int | None:
+        """The slot ``claim_seat`` should take for ``owner`` (None if he has a seat): the next never-used
+        slot, else the first seat left without balance or order; raises when the book has none."""
+        if self.seat_of(owner) is not None:
+            return None
+        if self.header.seat_count < self.header.seat_capacity:
+            return self.header.seat_count
+        for s in self.seats:
+            if not (s.grx_free or s.grx_locked or s.quote_free or s.quote_locked or s.open_orders):
+                return s.slot
+        raise ValueError(f"all {self.header.seat_capacity} seats of the market hold balances or orders")
+
+
+def decode_book(data: bytes) -> Book:
+    data = bytes(data)
+    header = OrderBook.decode(data[:_HEADER_LEN])
+    at = _HEADER_LEN
+    seats = []
+    for slot in range(header.seat_count):
+        owner, gf, gl, qf, ql, n, _ = _SEAT.unpack_from(data, at + slot * _SEAT.size)
+        seats.append(Seat(slot, Pubkey.from_bytes(owner), gf, gl, qf, ql, n))
+    at += _SEAT.size * header.seat_capacity
+    sides = []
+    for side, count in ((SIDE_BUY, header.bid_count), (SIDE_SELL, header.ask_count)):
+        orders = []
+        for i in range(count):
+            oid, price, rem, exp, cert, slot, _ = _ORDER.unpack_from(data, at + i * _ORDER.size)
+            orders.append(RestingOrder(side, oid, price, rem, exp, Pubkey.from_bytes(cert), slot))
+        sides.append(orders[::-1])  # stored worst first
+        at += _ORDER.size * header.order_capacity
+    return Book(header, seats, sides[0], sides[1])
 
 
 @dataclass(frozen=True)
@@ -364,30 +396,69 @@ class DepthLevel:
     orders: int
 
 
-def _order_fields(o: Any) -> tuple[int, int, int, int, int]:
-    """(side, status, price, amount_wh, filled_wh) of a decoded LimitOrder or a dict of its fields."""
-    get = (lambda k: o[k]) if isinstance(o, dict) else (lambda k: getattr(o, k))
-    side, status = get("side"), get("status")
-    side = side if isinstance(side, int) else side.discriminator
-    status = status if isinstance(status, int) else status.discriminator
-    return side, status, get("price"), get("amount_wh"), get("filled_wh")
+def market_depth(book: Book, levels: int = DEPTH_LEVELS) -> tuple[list[DepthLevel], list[DepthLevel]]:
+    """The best ``levels`` price levels per side, the same computation as ``emit_market_depth``."""
+    out = []
+    for orders in (book.bids, book.asks):
+        agg: list[DepthLevel] = []
+        for o in orders:
+            if agg and agg[-1].price == o.price:
+                last = agg[-1]
+                agg[-1] = DepthLevel(last.price, last.amount_wh + o.remaining_wh, last.orders + 1)
+            elif len(agg) == levels:
+                break
+            else:
+                agg.append(DepthLevel(o.price, o.remaining_wh, 1))
+        out.append(agg)
+    return out[0], out[1]
 
 
-def market_depth(orders: Iterable[Any], levels: int = DEPTH_LEVELS) -> tuple[list[DepthLevel], list[DepthLevel]]:
-    """10-level depth from fetched orders, the same computation as the ``emit_market_depth`` instruction:
-    open orders (Open / PartiallyFilled) aggregated by price, unfilled Wh and order count per level, bids
-    highest first and asks lowest first, ``levels`` per side."""
-    agg: dict[int, dict[int, list[int]]] = {SIDE_BUY: {}, SIDE_SELL: {}}
-    for o in orders:
-        side, status, price, amount, filled = _order_fields(o)
-        if status not in (STATUS_OPEN, STATUS_PARTIALLY_FILLED):
-            continue
-        lvl = agg[side].setdefault(price, [0, 0])
-        lvl[0] += amount - filled
-        lvl[1] += 1
-    bids = [DepthLevel(p, a, n) for p, (a, n) in sorted(agg[SIDE_BUY].items(), reverse=True)][:levels]
-    asks = [DepthLevel(p, a, n) for p, (a, n) in sorted(agg[SIDE_SELL].items())][:levels]
-    return bids, asks
+def _crosses(taker_side: int, price: int, resting: int) -> bool:
+    return price >= resting if taker_side == SIDE_BUY else price <= resting
+
+
+def certs_for_taker(book: Book, side: int, price: int, amount_wh: int,
+                    match_limit: int = DEFAULT_MATCH_LIMIT) -> list[Pubkey]:
+    """The ERC certificates a bid will reach (asks it may fill, in book order; none for an ask)."""
+    if side == SIDE_SELL:
+        return []
+    certs: list[Pubkey] = []
+    left, steps = amount_wh, 0
+    for ask in book.asks:
+        if left <= 0 or steps >= match_limit or not _crosses(side, price, ask.price):
+            break
+        steps += 1
+        if ask.erc_certificate not in certs:
+            certs.append(ask.erc_certificate)
+        left -= ask.remaining_wh
+    return certs
+
+
+def certs_for_crank(book: Book, max_pairs: int) -> list[Pubkey]:
+    """The certificates ``match_orders(max_pairs)`` may reach: each step takes at least one ask or bid off
+    the book, so the first ``max_pairs`` asks at or below the best bid cover it."""
+    if not book.bids:
+        return []
+    best_bid = book.bids[0].price
+    return list(dict.fromkeys(a.erc_certificate for a in book.asks[:max_pairs] if a.price <= best_bid))
+
+
+def certs_for_auction(book: Book) -> list[Pubkey]:
+    """The certificates ``execute_batch_auction`` needs: every ask at or below the best bid."""
+    if not book.bids:
+        return []
+    best_bid = book.bids[0].price
+    certs: list[Pubkey] = []
+    for ask in book.asks:
+        if ask.price > best_bid:
+            break
+        if ask.erc_certificate not in certs:
+            certs.append(ask.erc_certificate)
+    return certs
+
+
+def cert_metas(certs: Iterable[Pubkey]) -> list[AccountMeta]:
+    return [AccountMeta(c, False, False) for c in certs]
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -395,10 +466,6 @@ def market_depth(orders: Iterable[Any], levels: int = DEPTH_LEVELS) -> tuple[lis
 
 def decode_market(data: bytes) -> MarketState:
     return MarketState.decode(bytes(data))
-
-
-def decode_order(data: bytes) -> LimitOrder:
-    return LimitOrder.decode(bytes(data))
 
 
 def decode_pool(data: bytes) -> AmmPool:
@@ -414,6 +481,9 @@ def vwap(market: MarketState) -> int:
     pts = [market.price_history[i] for i in range(market.price_history_count)]
     vol = sum(p.volume_wh for p in pts)
     return sum(p.price * p.volume_wh for p in pts) // vol if vol else 0
+
+
+# ----------------------------------------------------------------------------- events
 
 
 @lru_cache(maxsize=1)
@@ -456,13 +526,13 @@ def decode_events(logs: Iterable[str]) -> list[tuple[str, dict]]:
 # ----------------------------------------------------------------------------- SPL token helpers
 
 
-def token_balance(svm: LiteSVM, address: Pubkey) -> int:
+def token_balance(svm: "LiteSVM", address: Pubkey) -> int:
     acc = svm.get_account(address)
     assert acc is not None, f"token account {address} missing"
     return struct.unpack_from("<Q", bytes(acc.data), 64)[0]
 
 
-def token_owner(svm: LiteSVM, address: Pubkey) -> Pubkey:
+def token_owner(svm: "LiteSVM", address: Pubkey) -> Pubkey:
     return Pubkey.from_bytes(bytes(svm.get_account(address).data)[32:64])
 
 
@@ -512,16 +582,221 @@ def market_accounts(market: Pubkey | None = None) -> dict[str, Pubkey]:
         "escrow_authority": escrow_authority_pda(market)[0],
         "grx_escrow": grx_escrow_pda(market)[0],
         "quote_escrow": quote_escrow_pda(market)[0],
-        "fee_vault": fee_vault_pda(market)[0],
     }
 
 
-def governance_config_address() -> Pubkey:
-    return Pubkey.find_program_address([b"poa_config"], GOVERNANCE_PROGRAM_ID)[0]
+def _enum(module: Any, names: Sequence[str], index: int) -> Any:
+    return getattr(module, names[index])()
 
 
-def order_meta(order: Pubkey, writable: bool = True) -> AccountMeta:
-    return AccountMeta(order, False, writable)
+def order_type_value(order_type: int) -> Any:
+    return _enum(ttypes.order_type, ("Limit", "PostOnly", "ImmediateOrCancel"), order_type)
+
+
+def market_mode_value(mode: int) -> Any:
+    return _enum(ttypes.market_mode, ("Continuous", "Auction"), mode)
+
+
+def asset_value(asset: int) -> Any:
+    return _enum(ttypes.asset, ("Grx", "Quote"), asset)
+
+
+def _curve(curve: int) -> Any:
+    return _enum(ttypes.curve_type, ("LinearSolar", "SteepWind", "FlatBattery"), curve)
+
+
+def _direction(direction: int) -> Any:
+    return _enum(ttypes.swap_direction, ("BuyGrx", "SellGrx"), direction)
+
+
+@dataclass
+class TradingBuilder:
+    """Builds every trading instruction for one market from addresses alone (no chain access): the CLI,
+    the platform bootstrap, the demo, the benchmarks and the tests use it. ``book`` is the market's book
+    account (``MarketState.book``)."""
+
+    grx_mint: Pubkey
+    quote_mint: Pubkey
+    book: Pubkey = Pubkey.default()
+    quote_token_program: Pubkey = TOKEN_2022_PROGRAM_ID
+
+    @property
+    def accts(self) -> dict[str, Pubkey]:
+        return market_accounts()
+
+    @property
+    def market_address(self) -> Pubkey:
+        return market_pda()[0]
+
+    def token_program_of(self, mint: Pubkey) -> Pubkey:
+        return self.quote_token_program if mint == self.quote_mint else TOKEN_2022_PROGRAM_ID
+
+    def ix_create_book(self, payer: Pubkey, book: Pubkey, lamports: int, order_capacity: int,
+                       seat_capacity: int) -> Instruction:
+        """System ``create_account`` of the book (the book keypair signs), to precede initialize_market."""
+        return ix_create_account(payer, book, lamports, book_space(order_capacity, seat_capacity), PROGRAM_ID)
+
+    def ix_initialize_market(self, authority: Pubkey, fee_bps: int, order_capacity: int, seat_capacity: int,
+                             **over: Pubkey) -> Instruction:
+        a = self.accts
+        accounts = {
+            "authority": authority, "market": a["market"], "book": self.book,
+            "escrow_authority": a["escrow_authority"], "grx_mint": self.grx_mint, "quote_mint": self.quote_mint,
+            "grx_escrow": a["grx_escrow"], "quote_escrow": a["quote_escrow"],
+            "governance_config": governance_config_address(), "grx_token_program": TOKEN_2022_PROGRAM_ID,
+            "quote_token_program": self.quote_token_program}
+        accounts.update(over)
+        return tix.initialize_market({"fee_bps": fee_bps, "order_capacity": order_capacity,
+                                      "seat_capacity": seat_capacity}, accounts)
+
+    def _book_accounts(self, signer_name: str, signer: Pubkey, **over: Pubkey) -> dict[str, Pubkey]:
+        accounts = {signer_name: signer, "market": self.market_address, "book": self.book,
+                    "governance_config": governance_config_address()}
+        accounts.update(over)
+        return accounts
+
+    def ix_claim_seat(self, owner: Pubkey, slot: int, **over: Pubkey) -> Instruction:
+        return tix.claim_seat({"slot": slot}, self._book_accounts("owner", owner, **over))
+
+    def _move(self, fn: Any, owner: Pubkey, slot: int, asset: int, amount: int, token_account: Pubkey,
+              **over: Pubkey) -> Instruction:
+        a = self.accts
+        mint = self.grx_mint if asset == ASSET_GRX else self.quote_mint
+        accounts = {
+            "owner": owner, "market": a["market"], "book": self.book, "escrow_authority": a["escrow_authority"],
+            "vault": a["grx_escrow"] if asset == ASSET_GRX else a["quote_escrow"],
+            "owner_token_account": token_account, "mint": mint, "governance_config": governance_config_address(),
+            "asset_token_program": self.token_program_of(mint)}
+        accounts.update(over)
+        return fn({"slot": slot, "asset": asset_value(asset), "amount": amount}, accounts)
+
+    def ix_deposit(self, owner: Pubkey, slot: int, asset: int, amount: int, token_account: Pubkey,
+                   **over: Pubkey) -> Instruction:
+        return self._move(tix.deposit, owner, slot, asset, amount, token_account, **over)
+
+    def ix_withdraw(self, owner: Pubkey, slot: int, asset: int, amount: int, token_account: Pubkey,
+                    **over: Pubkey) -> Instruction:
+        return self._move(tix.withdraw, owner, slot, asset, amount, token_account, **over)
+
+    def ix_place_buy(self, owner: Pubkey, slot: int, price: int, amount_wh: int, *, order_type: int = LIMIT,
+                     match_limit: int = DEFAULT_MATCH_LIMIT, certs: Sequence[Pubkey] = (),
+                     **over: Pubkey) -> Instruction:
+        args = {"slot": slot, "price": price, "amount_wh": amount_wh,
+                "order_type": order_type_value(order_type), "match_limit": match_limit}
+        return tix.place_buy_order(args, self._book_accounts("owner", owner, **over),
+                                   remaining_accounts=cert_metas(certs))
+
+    def ix_place_sell(self, owner: Pubkey, slot: int, price: int, amount_wh: int, certificate: Pubkey, *,
+                      order_type: int = LIMIT, match_limit: int = DEFAULT_MATCH_LIMIT,
+                      **over: Pubkey) -> Instruction:
+        args = {"slot": slot, "price": price, "amount_wh": amount_wh,
+                "order_type": order_type_value(order_type), "match_limit": match_limit}
+        accounts = self._book_accounts("owner", owner, erc_certificate=certificate,
+                                       erc_usage=erc_usage_pda(certificate)[0])
+        accounts.update(over)
+        return tix.place_sell_order(args, accounts)
+
+    def ix_cancel(self, owner: Pubkey, slot: int, order_id: int, erc_certificate: Pubkey | None = None,
+                  **over: Any) -> Instruction:
+        """``erc_certificate``: the ask's certificate (its ErcUsage is passed); None for a bid."""
+        usage = erc_usage_pda(erc_certificate)[0] if erc_certificate is not None else None
+        accounts: dict[str, Any] = {"owner": owner, "market": self.market_address, "book": self.book,
+                                    "erc_usage": usage, "governance_config": governance_config_address()}
+        accounts.update(over)
+        return tix.cancel_order({"slot": slot, "order_id": order_id}, accounts)
+
+    def ix_match(self, cranker: Pubkey, max_pairs: int, certs: Sequence[Pubkey] = (), **over: Pubkey) -> Instruction:
+        return tix.match_orders({"max_pairs": max_pairs}, self._book_accounts("cranker", cranker, **over),
+                                remaining_accounts=cert_metas(certs))
+
+    def ix_auction(self, cranker: Pubkey, certs: Sequence[Pubkey] = (), **over: Pubkey) -> Instruction:
+        return tix.execute_batch_auction(self._book_accounts("cranker", cranker, **over),
+                                         remaining_accounts=cert_metas(certs))
+
+    def ix_set_mode(self, admin: Pubkey, mode: int, **over: Pubkey) -> Instruction:
+        return tix.set_market_mode({"mode": market_mode_value(mode)}, self._book_accounts("admin", admin, **over))
+
+    def ix_depth(self, **over: Pubkey) -> Instruction:
+        accounts = {"market": self.market_address, "book": self.book}
+        accounts.update(over)
+        return tix.emit_market_depth(accounts)
+
+    def ix_initialize_pool(self, admin: Pubkey, admin_grx: Pubkey, admin_quote: Pubkey, curve: int, grx_amount: int,
+                           quote_amount: int, **over: Pubkey) -> Instruction:
+        pool = pool_pda(curve)[0]
+        accounts = {
+            "admin": admin, "market": self.market_address, "pool": pool,
+            "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
+            "admin_grx_account": admin_grx, "admin_quote_account": admin_quote, "grx_mint": self.grx_mint,
+            "quote_mint": self.quote_mint, "governance_config": governance_config_address(),
+            "grx_token_program": TOKEN_2022_PROGRAM_ID, "quote_token_program": self.quote_token_program}
+        accounts.update(over)
+        return tix.initialize_pool({"curve": _curve(curve), "grx_amount": grx_amount, "quote_amount": quote_amount},
+                                   accounts)
+
+    def ix_swap(self, user: Pubkey, user_grx: Pubkey, user_quote: Pubkey, curve: int, direction: int,
+                amount_in: int, min_out: int, **over: Pubkey) -> Instruction:
+        pool = pool_pda(curve)[0]
+        accounts = {
+            "user": user, "market": self.market_address, "pool": pool,
+            "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
+            "user_grx_account": user_grx, "user_quote_account": user_quote, "grx_mint": self.grx_mint,
+            "quote_mint": self.quote_mint, "governance_config": governance_config_address(),
+            "grx_token_program": TOKEN_2022_PROGRAM_ID, "quote_token_program": self.quote_token_program}
+        accounts.update(over)
+        return tix.swap({"direction": _direction(direction), "amount_in": amount_in, "min_out": min_out}, accounts)
+
+    def ix_withdraw_fees(self, admin: Pubkey, destination: Pubkey, amount: int, **over: Pubkey) -> Instruction:
+        a = self.accts
+        accounts = {
+            "admin": admin, "market": a["market"], "escrow_authority": a["escrow_authority"],
+            "quote_escrow": a["quote_escrow"], "destination": destination, "quote_mint": self.quote_mint,
+            "governance_config": governance_config_address(), "quote_token_program": self.quote_token_program}
+        accounts.update(over)
+        return tix.withdraw_fees({"amount": amount}, accounts)
+
+    def ix_propose(self, authority: Pubkey, new_authority: Pubkey) -> Instruction:
+        return tix.propose_authority_transfer({"new_authority": new_authority},
+                                              {"authority": authority, "market": self.market_address})
+
+    def ix_accept(self, authority: Pubkey) -> Instruction:
+        return tix.accept_authority_transfer({"authority": authority, "market": self.market_address})
+
+    def ix_cancel_transfer(self, authority: Pubkey) -> Instruction:
+        return tix.cancel_authority_transfer({"authority": authority, "market": self.market_address})
+
+    # ------------------------------------------------------------------ plans over a fetched book
+    def fund_and_place(self, book: Book, owner: Pubkey, side: int, price: int, amount_wh: int, *,
+                       token_account: Pubkey, certificate: Pubkey | None = None, order_type: int = LIMIT,
+                       match_limit: int = DEFAULT_MATCH_LIMIT) -> list[Instruction]:
+        """The instructions of one order from a wallet: claim a seat if the owner has none, deposit what the
+        seat's free balance lacks, place. One transaction, so it lands whole or not at all."""
+        ixs: list[Instruction] = []
+        seat = book.seat_of(owner)
+        if seat is None:
+            slot = book.slot_to_claim(owner)
+            assert slot is not None
+            ixs.append(self.ix_claim_seat(owner, slot))
+            free = 0
+        else:
+            slot = seat.slot
+            free = seat.quote_free if side == SIDE_BUY else seat.grx_free
+        need = locked_for(side, price, amount_wh) - free
+        if need > 0:
+            ixs.append(self.ix_deposit(owner, slot, ASSET_QUOTE if side == SIDE_BUY else ASSET_GRX, need,
+                                       token_account))
+        if side == SIDE_BUY:
+            ixs.append(self.ix_place_buy(owner, slot, price, amount_wh, order_type=order_type,
+                                         match_limit=match_limit,
+                                         certs=certs_for_taker(book, side, price, amount_wh, match_limit)))
+        else:
+            assert certificate is not None, "an ask needs its ERC certificate"
+            ixs.append(self.ix_place_sell(owner, slot, price, amount_wh, certificate, order_type=order_type,
+                                          match_limit=match_limit))
+        return ixs
+
+
+# ----------------------------------------------------------------------------- LiteSVM fixture
 
 
 @dataclass
@@ -538,11 +813,11 @@ class User:
 @dataclass
 class TradingEnv:
     """A LiteSVM with trading + governance loaded, governance initialised, a GRX mint at energy_token's PDA
-    (forged: its mint authority is ``grx_authority``), a Token-2022 quote mint with 6 decimals, and
-    ``initialize_market`` optionally run. Every helper builds its instruction through the generated client.
+    (forged: its mint authority is ``grx_authority``), a quote mint with 6 decimals, and (unless
+    ``fee_bps`` is None) the market and its book created. Instructions come from :class:`TradingBuilder`.
     """
 
-    svm: LiteSVM
+    svm: "LiteSVM"
     payer: Keypair
     bootstrap: Keypair
     rec_authority: Keypair
@@ -550,20 +825,21 @@ class TradingEnv:
     grx_mint: Pubkey
     quote_mint: Pubkey
     quote_token_program: Pubkey = TOKEN_2022_PROGRAM_ID
+    book_keypair: Keypair = field(default_factory=Keypair)
     certs: int = 0
     users: list[User] = field(default_factory=list)
 
     # ------------------------------------------------------------------ setup
     @classmethod
-    def create(cls, trading_so, *, fee_bps: int | None = 25, quote_token_program: Pubkey = TOKEN_2022_PROGRAM_ID,
-               now: int = 1_700_000_000) -> "TradingEnv":
+    def create(cls, trading_so, *, fee_bps: int | None = 25, order_capacity: int = 64, seat_capacity: int = 32,
+               quote_token_program: Pubkey = TOKEN_2022_PROGRAM_ID, now: int = 1_700_000_000) -> "TradingEnv":
         from gridtokenx_cli.clients import governance as gov
 
         svm = svm_lite.new_svm({PROGRAM_ID: trading_so})
         c = svm.get_clock()
         c.unix_timestamp = now
         svm.set_clock(c)
-        payer = svm_lite.funded_keypair(svm, 100_000_000_000)
+        payer = svm_lite.funded_keypair(svm, 1_000_000_000_000)
         rec = svm_lite.funded_keypair(svm)
         gov.initialize_governance_for_tests(svm, rec.pubkey())
         bootstrap = gov.bootstrap_keypair()
@@ -573,8 +849,21 @@ class TradingEnv:
         env = cls(svm, payer, bootstrap, rec, grx_auth, grx_mint, Pubkey.default(), quote_token_program)
         env.quote_mint = env.create_mint(QUOTE_DECIMALS, token_program=quote_token_program)
         if fee_bps is not None:
-            svm_lite.expect_ok(env.send(env.ix_initialize_market(fee_bps), env.bootstrap))
+            env.ok(env.ixs_create_market(fee_bps, order_capacity, seat_capacity), env.bootstrap, env.book_keypair)
         return env
+
+    @property
+    def b(self) -> TradingBuilder:
+        return TradingBuilder(self.grx_mint, self.quote_mint, self.book_keypair.pubkey(), self.quote_token_program)
+
+    def ixs_create_market(self, fee_bps: int, order_capacity: int, seat_capacity: int,
+                          **over: Pubkey) -> list[Instruction]:
+        """Create the book account (book keypair signs) and initialise the market, in one transaction."""
+        space = book_space(order_capacity, seat_capacity)
+        lamports = self.svm.minimum_balance_for_rent_exemption(space)
+        return [self.b.ix_create_book(self.payer.pubkey(), self.book_keypair.pubkey(), lamports, order_capacity,
+                                      seat_capacity),
+                self.b.ix_initialize_market(self.bootstrap.pubkey(), fee_bps, order_capacity, seat_capacity, **over)]
 
     def send(self, ixs: Instruction | Sequence[Instruction], *signers: Keypair) -> svm_lite.TxResult:
         return svm_lite.send(self.svm, ixs, self.payer, signers)
@@ -656,8 +945,8 @@ class TradingEnv:
     def market(self) -> MarketState:
         return decode_market(bytes(self.svm.get_account(self.market_address).data))
 
-    def order(self, address: Pubkey) -> LimitOrder:
-        return decode_order(bytes(self.svm.get_account(address).data))
+    def book(self) -> Book:
+        return decode_book(bytes(self.svm.get_account(self.book_keypair.pubkey()).data))
 
     def pool(self, curve: int) -> AmmPool:
         return decode_pool(bytes(self.svm.get_account(pool_pda(curve)[0]).data))
@@ -668,185 +957,92 @@ class TradingEnv:
     def balance(self, token_account: Pubkey) -> int:
         return token_balance(self.svm, token_account)
 
-    def next_order(self) -> Pubkey:
-        return order_pda(self.market_address, self.market().next_order_id)[0]
+    def seat(self, user: User) -> Seat:
+        """The user's seat, claimed first if he has none."""
+        book = self.book()
+        slot = book.slot_to_claim(user.pubkey)
+        if slot is not None:
+            self.ok(self.b.ix_claim_seat(user.pubkey, slot), user.keypair)
+            book = self.book()
+        seat = book.seat_of(user.pubkey)
+        assert seat is not None
+        return seat
 
-    # ------------------------------------------------------------------ instructions
-    def ix_initialize_market(self, fee_bps: int, **over: Pubkey) -> Instruction:
-        a = self.accts
-        accounts = {
-            "authority": self.bootstrap.pubkey(), "market": a["market"], "escrow_authority": a["escrow_authority"],
-            "grx_mint": self.grx_mint, "quote_mint": self.quote_mint, "grx_escrow": a["grx_escrow"],
-            "quote_escrow": a["quote_escrow"], "fee_vault": a["fee_vault"],
-            "governance_config": governance_config_address(), "grx_token_program": TOKEN_2022_PROGRAM_ID,
-            "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.initialize_market({"fee_bps": fee_bps}, accounts)
-
-    def ix_place_buy(self, user: User, amount_wh: int, price: int, **over: Pubkey) -> Instruction:
-        a = self.accts
-        accounts = {
-            "owner": user.pubkey, "market": a["market"], "order": self.next_order(),
-            "owner_quote_account": user.quote, "quote_escrow": a["quote_escrow"], "quote_mint": self.quote_mint,
-            "governance_config": governance_config_address(), "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.place_buy_order({"amount_wh": amount_wh, "price": price}, accounts)
-
-    def ix_place_sell(self, user: User, amount_wh: int, price: int, cert: Pubkey, **over: Pubkey) -> Instruction:
-        a = self.accts
-        accounts = {
-            "owner": user.pubkey, "market": a["market"], "order": self.next_order(), "erc_certificate": cert,
-            "erc_usage": erc_usage_pda(cert)[0], "owner_grx_account": user.grx, "grx_escrow": a["grx_escrow"],
-            "grx_mint": self.grx_mint, "governance_config": governance_config_address(),
-            "grx_token_program": TOKEN_2022_PROGRAM_ID}
-        accounts.update(over)
-        return tix.place_sell_order({"amount_wh": amount_wh, "price": price}, accounts)
-
-    def ix_cancel(self, user: User, order: Pubkey, **over: Any) -> Instruction:
-        a = self.accts
-        o = self.order(order) if self.svm.get_account(order) is not None else None
-        sell = o is not None and o.side.discriminator == SIDE_SELL
-        accounts = {
-            "owner": user.pubkey, "market": a["market"], "order": order,
-            "erc_usage": erc_usage_pda(o.erc_certificate)[0] if sell else None,
-            "escrow_authority": a["escrow_authority"],
-            "escrow": a["grx_escrow"] if sell else a["quote_escrow"],
-            "owner_token_account": user.grx if sell else user.quote,
-            "mint": self.grx_mint if sell else self.quote_mint,
-            "governance_config": governance_config_address(),
-            "escrow_token_program": TOKEN_2022_PROGRAM_ID if sell else self.quote_token_program}
-        accounts.update(over)
-        return tix.cancel_order(accounts)
-
-    def ix_close(self, user: User, order: Pubkey, **over: Pubkey) -> Instruction:
-        accounts = {"owner": user.pubkey, "market": self.market_address, "order": order,
-                    "governance_config": governance_config_address()}
-        accounts.update(over)
-        return tix.close_order(accounts)
-
-    def ix_match(self, matcher: Pubkey, buy: Pubkey, sell: Pubkey, amount_wh: int = U64_MAX, *,
-                 others: Sequence[Pubkey] = (), **over: Pubkey) -> Instruction:
-        a = self.accts
-        bo, so = self.order(buy), self.order(sell)
-        buyer = self._user(bo.owner)
-        seller = self._user(so.owner)
-        accounts = {
-            "matcher": matcher, "market": a["market"], "buy_order": buy, "sell_order": sell,
-            "sell_erc_certificate": so.erc_certificate,
-            "escrow_authority": a["escrow_authority"], "grx_escrow": a["grx_escrow"],
-            "quote_escrow": a["quote_escrow"], "fee_vault": a["fee_vault"],
-            "buyer_grx_account": buyer.grx if buyer else Pubkey.default(),
-            "buyer_quote_account": buyer.quote if buyer else Pubkey.default(),
-            "seller_quote_account": seller.quote if seller else Pubkey.default(),
-            "grx_mint": self.grx_mint, "quote_mint": self.quote_mint,
-            "governance_config": governance_config_address(), "grx_token_program": TOKEN_2022_PROGRAM_ID,
-            "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.match_orders({"match_amount_wh": amount_wh}, accounts,
-                                remaining_accounts=[order_meta(o, False) for o in others])
-
-    def auction_remaining(self, orders: Sequence[Pubkey]) -> list[AccountMeta]:
-        """Order groups of ``execute_batch_auction``: buy → order, owner's GRX and quote accounts; sell → order,
-        owner's quote account, the order's ERC certificate (read-only, re-checked at the fill)."""
-        metas = []
-        for address in orders:
-            o = self.order(address)
-            u = self._user(o.owner)
-            metas.append(AccountMeta(address, False, True))
-            if o.side.discriminator == SIDE_BUY:
-                metas.append(AccountMeta(u.grx, False, True))
-            metas.append(AccountMeta(u.quote, False, True))
-            if o.side.discriminator == SIDE_SELL:
-                metas.append(AccountMeta(o.erc_certificate, False, False))
-        return metas
-
-    def ix_batch(self, cranker: Pubkey, orders: Sequence[Pubkey] = (), *,
-                 remaining: list[AccountMeta] | None = None, **over: Pubkey) -> Instruction:
-        a = self.accts
-        accounts = {
-            "cranker": cranker, "market": a["market"], "escrow_authority": a["escrow_authority"],
-            "grx_escrow": a["grx_escrow"], "quote_escrow": a["quote_escrow"], "fee_vault": a["fee_vault"],
-            "grx_mint": self.grx_mint, "quote_mint": self.quote_mint,
-            "governance_config": governance_config_address(), "grx_token_program": TOKEN_2022_PROGRAM_ID,
-            "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        rem = remaining if remaining is not None else self.auction_remaining(orders)
-        return tix.execute_batch_auction(accounts, remaining_accounts=rem)
-
-    def ix_depth(self, orders: Sequence[Pubkey], **over: Pubkey) -> Instruction:
-        accounts = {"market": self.market_address}
-        accounts.update(over)
-        return tix.emit_market_depth(accounts, remaining_accounts=[order_meta(o, False) for o in orders])
-
-    def ix_initialize_pool(self, admin: User, curve: int, grx_amount: int, quote_amount: int,
-                           **over: Pubkey) -> Instruction:
-        pool = pool_pda(curve)[0]
-        accounts = {
-            "admin": admin.pubkey, "market": self.market_address, "pool": pool,
-            "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
-            "admin_grx_account": admin.grx, "admin_quote_account": admin.quote, "grx_mint": self.grx_mint,
-            "quote_mint": self.quote_mint, "governance_config": governance_config_address(),
-            "grx_token_program": TOKEN_2022_PROGRAM_ID, "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.initialize_pool({"curve": _curve(curve), "grx_amount": grx_amount, "quote_amount": quote_amount},
-                                   accounts)
-
-    def ix_swap(self, user: User, curve: int, direction: int, amount_in: int, min_out: int,
-                **over: Pubkey) -> Instruction:
-        pool = pool_pda(curve)[0]
-        accounts = {
-            "user": user.pubkey, "market": self.market_address, "pool": pool,
-            "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
-            "user_grx_account": user.grx, "user_quote_account": user.quote, "grx_mint": self.grx_mint,
-            "quote_mint": self.quote_mint, "governance_config": governance_config_address(),
-            "grx_token_program": TOKEN_2022_PROGRAM_ID, "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.swap({"direction": _direction(direction), "amount_in": amount_in, "min_out": min_out}, accounts)
-
-    def ix_withdraw_fees(self, admin: Pubkey, destination: Pubkey, amount: int, **over: Pubkey) -> Instruction:
-        a = self.accts
-        accounts = {
-            "admin": admin, "market": a["market"], "escrow_authority": a["escrow_authority"],
-            "fee_vault": a["fee_vault"], "destination": destination, "quote_mint": self.quote_mint,
-            "governance_config": governance_config_address(), "quote_token_program": self.quote_token_program}
-        accounts.update(over)
-        return tix.withdraw_fees({"amount": amount}, accounts)
-
-    def ix_propose(self, authority: Pubkey, new_authority: Pubkey) -> Instruction:
-        return tix.propose_authority_transfer({"new_authority": new_authority},
-                                              {"authority": authority, "market": self.market_address})
-
-    def ix_accept(self, authority: Pubkey) -> Instruction:
-        return tix.accept_authority_transfer({"authority": authority, "market": self.market_address})
-
-    def ix_cancel_transfer(self, authority: Pubkey) -> Instruction:
-        return tix.cancel_authority_transfer({"authority": authority, "market": self.market_address})
+    def slot(self, user: User) -> int:
+        return self.seat(user).slot
 
     # ------------------------------------------------------------------ convenience
-    def place_buy(self, user: User, amount_wh: int, price: int) -> Pubkey:
-        order = self.next_order()
-        self.ok(self.ix_place_buy(user, amount_wh, price), user.keypair)
-        return order
+    def deposit(self, user: User, asset: int, amount: int) -> None:
+        account = user.grx if asset == ASSET_GRX else user.quote
+        self.ok(self.b.ix_deposit(user.pubkey, self.slot(user), asset, amount, account), user.keypair)
 
-    def place_sell(self, user: User, amount_wh: int, price: int, cert: Pubkey | None = None) -> Pubkey:
-        cert = cert or self.make_erc(user.pubkey, amount_wh)
-        order = self.next_order()
-        self.ok(self.ix_place_sell(user, amount_wh, price, cert), user.keypair)
-        return order
+    def withdraw(self, user: User, asset: int, amount: int) -> None:
+        account = user.grx if asset == ASSET_GRX else user.quote
+        self.ok(self.b.ix_withdraw(user.pubkey, self.slot(user), asset, amount, account), user.keypair)
+
+    def place(self, user: User, side: int, amount_wh: int, price: int, *, cert: Pubkey | None = None,
+              order_type: int = LIMIT, match_limit: int = DEFAULT_MATCH_LIMIT, fund: bool = True) -> int:
+        """Funds (seat + deposit of what the free balance lacks, when ``fund``) and places one order from
+        the user's wallet; returns its order id."""
+        if side == SIDE_SELL and cert is None:
+            cert = self.make_erc(user.pubkey, amount_wh)
+        self.seat(user)
+        book = self.book()
+        order_id = book.header.next_order_id
+        if fund:
+            ixs = self.b.fund_and_place(book, user.pubkey, side, price, amount_wh,
+                                        token_account=user.quote if side == SIDE_BUY else user.grx,
+                                        certificate=cert, order_type=order_type, match_limit=match_limit)
+        else:
+            ixs = [self.ix_place(user, side, amount_wh, price, cert=cert, order_type=order_type,
+                                 match_limit=match_limit)]
+        self.ok(ixs, user.keypair)
+        return order_id
+
+    def ix_place(self, user: User, side: int, amount_wh: int, price: int, *, cert: Pubkey | None = None,
+                 order_type: int = LIMIT, match_limit: int = DEFAULT_MATCH_LIMIT,
+                 certs: Sequence[Pubkey] | None = None, slot: int | None = None, **over: Pubkey) -> Instruction:
+        slot = self.slot(user) if slot is None else slot
+        if side == SIDE_BUY:
+            if certs is None:
+                certs = certs_for_taker(self.book(), side, price, amount_wh, match_limit)
+            return self.b.ix_place_buy(user.pubkey, slot, price, amount_wh, order_type=order_type,
+                                       match_limit=match_limit, certs=certs, **over)
+        assert cert is not None
+        return self.b.ix_place_sell(user.pubkey, slot, price, amount_wh, cert, order_type=order_type,
+                                    match_limit=match_limit, **over)
+
+    def place_buy(self, user: User, amount_wh: int, price: int, **kw: Any) -> int:
+        return self.place(user, SIDE_BUY, amount_wh, price, **kw)
+
+    def place_sell(self, user: User, amount_wh: int, price: int, cert: Pubkey | None = None, **kw: Any) -> int:
+        return self.place(user, SIDE_SELL, amount_wh, price, cert=cert, **kw)
+
+    def ix_cancel(self, user: User, order_id: int, **over: Any) -> Instruction:
+        order = self.book().find(order_id)
+        cert = order.erc_certificate if order is not None and order.side == SIDE_SELL else None
+        return self.b.ix_cancel(user.pubkey, self.slot(user), order_id, cert, **over)
+
+    def cancel(self, user: User, order_id: int) -> None:
+        self.ok(self.ix_cancel(user, order_id), user.keypair)
+
+    def ix_crank(self, cranker: Pubkey, max_pairs: int = 8, certs: Sequence[Pubkey] | None = None,
+                 **over: Pubkey) -> Instruction:
+        certs = certs_for_crank(self.book(), max_pairs) if certs is None else certs
+        return self.b.ix_match(cranker, max_pairs, certs, **over)
+
+    def ix_auction(self, cranker: Pubkey, certs: Sequence[Pubkey] | None = None, **over: Pubkey) -> Instruction:
+        certs = certs_for_auction(self.book()) if certs is None else certs
+        return self.b.ix_auction(cranker, certs, **over)
+
+    def set_mode(self, mode: int) -> None:
+        self.ok(self.b.ix_set_mode(self.bootstrap.pubkey(), mode), self.bootstrap)
 
     def _user(self, owner: Pubkey) -> User | None:
         return next((u for u in self.users if u.pubkey == owner), None)
 
 
-def _erc_status(status: int):
+def _erc_status(status: int) -> Any:
     from gridtokenx_cli.generated.governance.types import erc_status
 
     return [erc_status.Issued(), erc_status.Validated(), erc_status.Revoked()][status]
-
-
-def _curve(curve: int):
-    return [ttypes.curve_type.LinearSolar(), ttypes.curve_type.SteepWind(), ttypes.curve_type.FlatBattery()][curve]
-
-
-def _direction(direction: int):
-    return [ttypes.swap_direction.BuyGrx(), ttypes.swap_direction.SellGrx()][direction]
