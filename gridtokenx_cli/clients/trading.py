@@ -1035,6 +1035,26 @@ class TradingEnv:
         certs = certs_for_auction(self.book()) if certs is None else certs
         return self.b.ix_auction(cranker, certs, **over)
 
+    def ix_initialize_pool(self, admin: User, curve: int, grx_amount: int, quote_amount: int,
+                           **over: Pubkey) -> Instruction:
+        return self.b.ix_initialize_pool(admin.pubkey, admin.grx, admin.quote, curve, grx_amount, quote_amount, **over)
+
+    def ix_swap(self, user: User, curve: int, direction: int, amount_in: int, min_out: int,
+                **over: Pubkey) -> Instruction:
+        return self.b.ix_swap(user.pubkey, user.grx, user.quote, curve, direction, amount_in, min_out, **over)
+
+    def ix_withdraw_fees(self, admin: Pubkey, destination: Pubkey, amount: int, **over: Pubkey) -> Instruction:
+        return self.b.ix_withdraw_fees(admin, destination, amount, **over)
+
+    def ix_propose(self, authority: Pubkey, new_authority: Pubkey) -> Instruction:
+        return self.b.ix_propose(authority, new_authority)
+
+    def ix_accept(self, authority: Pubkey) -> Instruction:
+        return self.b.ix_accept(authority)
+
+    def ix_cancel_transfer(self, authority: Pubkey) -> Instruction:
+        return self.b.ix_cancel_transfer(authority)
+
     def set_mode(self, mode: int) -> None:
         self.ok(self.b.ix_set_mode(self.bootstrap.pubkey(), mode), self.bootstrap)
 
