@@ -9,7 +9,9 @@
                                                           which needs no account, so the order is free)
 3. registry    ``initialize_registry()``                 -> RegistryConfig
 4. oracle      ``initialize_oracle(api_gateway)``        -> OracleConfig
-5. trading     a Token-2022 quote mint (6 decimals), then ``initialize_market(fee_bps)`` on the REAL GRX mint
+5. trading     a Token-2022 quote mint (6 decimals), then the order-book account (system create_account, key
+               derived from the bootstrap key) and ``initialize_market(fee_bps, 512, 1024)`` on the REAL GRX
+               mint, in one transaction
 
 It is idempotent: a step whose account already exists is skipped (and recorded as such in
 ``Platform.steps``), so ``gtx init`` can be run again against the same validator; on an existing market the
@@ -26,15 +28,15 @@ demos).
 :class:`Platform` also carries the flow helpers the end-to-end test, ``gtx demo`` and the compute-unit
 benchmark share (participants, meters, signed readings, settlement, ERCs, orders, pause). Instructions are
 built with the hand-written helpers in ``gridtokenx_cli.clients`` (generated AnchorPy clients underneath);
-trading instructions reuse :class:`gridtokenx_cli.clients.trading.TradingEnv`'s builders, reading accounts
-through the chain instead of a LiteSVM.
+trading instructions come from :class:`gridtokenx_cli.clients.trading.TradingBuilder`, and orders are planned
+over the book fetched through the chain.
 """
 from __future__ import annotations
 
 import hashlib
 import struct
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
@@ -52,7 +54,7 @@ from gridtokenx_cli.generated.governance.accounts import ErcCertificate, Governa
 from gridtokenx_cli.generated.energy_token.accounts import TokenInfo
 from gridtokenx_cli.generated.oracle.accounts import MeterState, OracleConfig
 from gridtokenx_cli.generated.registry.accounts import MeterAccount, RegistryConfig, UserAccount
-from gridtokenx_cli.generated.trading.accounts import LimitOrder, MarketState
+from gridtokenx_cli.generated.trading.accounts import MarketState
 
 PROGRAMS = ("governance", "energy_token", "registry", "oracle", "trading")  # dependency order
 DEFAULT_FEE_BPS = 25
@@ -176,16 +178,6 @@ class Step:
     outcome: TxOutcome | None = None
 
 
-class _ChainAccounts:
-    """The one LiteSVM call TradingEnv's instruction builders make (``get_account``), served by a Chain."""
-
-    def __init__(self, chain: Chain):
-        self.chain = chain
-
-    def get_account(self, address: Pubkey):
-        return self.chain.get_account(address)
-
-
 @dataclass
 class Platform:
     chain: Chain
@@ -202,13 +194,12 @@ class Platform:
     escrow_authority: Pubkey
     grx_escrow: Pubkey
     quote_escrow: Pubkey
-    fee_vault: Pubkey
+    book: Pubkey
     quote_mint: Pubkey
     quote_token_program: Pubkey = tc.TOKEN_2022_PROGRAM_ID
     fee_bps: int = DEFAULT_FEE_BPS
     steps: list[Step] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
-    _trading: tc.TradingEnv | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ transport
     def send(self, ixs: Instruction | Sequence[Instruction], payer: Keypair | None = None,
@@ -220,14 +211,9 @@ class Platform:
         return self.chain.get_clock().unix_timestamp
 
     @property
-    def trading(self) -> tc.TradingEnv:
-        """TradingEnv used only as the builder of trading instructions (accounts read through the chain)."""
-        if self._trading is None:
-            self._trading = tc.TradingEnv(
-                svm=_ChainAccounts(self.chain), payer=self.bootstrap, bootstrap=self.bootstrap,
-                rec_authority=self.rec_authority, grx_authority=self.bootstrap,  # unused by the builders
-                grx_mint=self.grx_mint, quote_mint=self.quote_mint, quote_token_program=self.quote_token_program)
-        return self._trading
+    def trading(self) -> tc.TradingBuilder:
+        """The builder of this market's trading instructions."""
+        return tc.TradingBuilder(self.grx_mint, self.quote_mint, self.book, self.quote_token_program)
 
     # ------------------------------------------------------------------ accounts
     def _decode(self, address: Pubkey, cls):
@@ -261,8 +247,11 @@ class Platform:
     def fetch_erc(self, certificate: Pubkey) -> ErcCertificate:
         return self._decode(certificate, ErcCertificate)
 
-    def fetch_order(self, order: Pubkey) -> LimitOrder:
-        return self._decode(order, LimitOrder)
+    def fetch_book(self) -> tc.Book:
+        data = self.chain.account_data(self.book)
+        if data is None:
+            raise RuntimeError(f"the market's order book {self.book} does not exist")
+        return tc.decode_book(data)
 
     def token_balance(self, token_account: Pubkey) -> int:
         """``amount`` of an SPL / Token-2022 account (0 when it does not exist)."""
@@ -356,23 +345,31 @@ class Platform:
         return self.send(ix_validate_erc(self.rec_authority.pubkey(), certificate), self.rec_authority,
                          check=check)
 
+    def place_order(self, trader: Participant, side: int, amount_wh: int, price: int, *,
+                    certificate: Pubkey | None = None, order_type: int = tc.LIMIT,
+                    match_limit: int = tc.DEFAULT_MATCH_LIMIT, check: bool = True) -> tuple[int, TxOutcome]:
+        """One order from the trader's wallet (seat claimed and free balance topped up in the same
+        transaction); returns its order id and the outcome."""
+        book = self.fetch_book()
+        ixs = self.trading.fund_and_place(
+            book, trader.pubkey, side, price, amount_wh,
+            token_account=trader.quote if side == tc.SIDE_BUY else trader.grx, certificate=certificate,
+            order_type=order_type, match_limit=match_limit)
+        return book.header.next_order_id, self.send(ixs, trader.keypair, check=check)
+
     def place_sell(self, seller: Participant, amount_wh: int, price: int, certificate: Pubkey, *,
-                   check: bool = True) -> tuple[Pubkey, TxOutcome]:
-        order = self.trading.next_order()
-        out = self.send(self.trading.ix_place_sell(seller.trader, amount_wh, price, certificate),
-                        seller.keypair, check=check)
-        return order, out
+                   check: bool = True, **kw: Any) -> tuple[int, TxOutcome]:
+        return self.place_order(seller, tc.SIDE_SELL, amount_wh, price, certificate=certificate, check=check, **kw)
 
-    def place_buy(self, buyer: Participant, amount_wh: int, price: int, *,
-                  check: bool = True) -> tuple[Pubkey, TxOutcome]:
-        order = self.trading.next_order()
-        out = self.send(self.trading.ix_place_buy(buyer.trader, amount_wh, price), buyer.keypair, check=check)
-        return order, out
+    def place_buy(self, buyer: Participant, amount_wh: int, price: int, *, check: bool = True,
+                  **kw: Any) -> tuple[int, TxOutcome]:
+        return self.place_order(buyer, tc.SIDE_BUY, amount_wh, price, check=check, **kw)
 
-    def match(self, buy: Pubkey, sell: Pubkey, amount_wh: int = tc.U64_MAX, *, matcher: Keypair | None = None,
-              check: bool = True) -> TxOutcome:
-        m = matcher or self.bootstrap
-        return self.send(self.trading.ix_match(m.pubkey(), buy, sell, amount_wh), m, check=check)
+    def crank(self, max_pairs: int = 8, *, cranker: Keypair | None = None, check: bool = True) -> TxOutcome:
+        """``match_orders``: the book decides every pair; only the certificates it will reach are passed."""
+        m = cranker or self.bootstrap
+        certs = tc.certs_for_crank(self.fetch_book(), max_pairs)
+        return self.send(self.trading.ix_match(m.pubkey(), max_pairs, certs), m, check=check)
 
     def grx_accounts(self) -> list[Pubkey]:
         """GRX token accounts an emergency pause freezes: those the chain lists (``gov.grx_token_accounts``),
@@ -458,7 +455,9 @@ def _check_program(chain: Chain, name: str, program_id: Pubkey) -> None:
 
 def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_authority: Keypair | None = None,
                        api_gateway: Keypair | None = None, quote_mint: Keypair | None = None,
-                       fee_bps: int = DEFAULT_FEE_BPS, fund: bool = True) -> Platform:
+                       fee_bps: int = DEFAULT_FEE_BPS, fund: bool = True,
+                       order_capacity: int = tc.DEFAULT_ORDER_CAPACITY,
+                       seat_capacity: int = tc.DEFAULT_SEAT_CAPACITY) -> Platform:
     """Initialise (or find) the platform on ``chain``; see the module docstring.
 
     Raises ``RuntimeError`` when a program is not deployed or when existing state names another REC
@@ -481,6 +480,7 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
     rec = rec_authority or derived_keypair(boot, "rec-authority")
     gateway = api_gateway or derived_keypair(boot, "api-gateway")
     quote_kp = quote_mint or derived_keypair(boot, "quote-mint")
+    book_kp = derived_keypair(boot, "trading-book")
     if fund and chain.get_balance(boot.pubkey()) < MIN_BOOTSTRAP_LAMPORTS:
         chain.airdrop(boot.pubkey(), BOOTSTRAP_AIRDROP)
 
@@ -491,7 +491,7 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
         grx_mint=et.grx_mint_pda()[0], registry_config=reg.registry_config_pda()[0],
         oracle_config=orc.oracle_config_pda()[0], market=accts["market"],
         escrow_authority=accts["escrow_authority"], grx_escrow=accts["grx_escrow"],
-        quote_escrow=accts["quote_escrow"], fee_vault=accts["fee_vault"], quote_mint=quote_kp.pubkey(),
+        quote_escrow=accts["quote_escrow"], book=book_kp.pubkey(), quote_mint=quote_kp.pubkey(),
         fee_bps=fee_bps)
     if fund:
         for kp in (rec, gateway):
@@ -528,6 +528,7 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
         p.fee_bps = market.fee_bps
         quote_acc = chain.get_account(market.quote_mint)
         p.quote_token_program = quote_acc.owner
+        p.book = market.book
         p.steps.append(Step("trading.create_quote_mint", False))
         p.steps.append(Step("trading.initialize_market", False))
         return p
@@ -536,7 +537,10 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
                                tc.TOKEN_2022_PROGRAM_ID),
           tc.ix_initialize_mint2(p.quote_mint, QUOTE_DECIMALS, boot.pubkey(), tc.TOKEN_2022_PROGRAM_ID)],
          [quote_kp])
-    step("trading.initialize_market", p.market, [p.trading.ix_initialize_market(fee_bps)])
+    space = tc.book_space(order_capacity, seat_capacity)
+    step("trading.initialize_market", p.market,
+         [p.trading.ix_create_book(boot.pubkey(), p.book, rent_exempt(space), order_capacity, seat_capacity),
+          p.trading.ix_initialize_market(boot.pubkey(), fee_bps, order_capacity, seat_capacity)], [book_kp])
     return p
 
 
