@@ -121,6 +121,8 @@ pub fn evict_best_ask_if_unbacked(book: &mut Book, certs: &[AccountInfo], now: i
 
 /// Applies one fill of `amount_wh` at `price` between `bid` and `ask` to both seats and the market, and
 /// lowers both orders' `remaining_wh`. The caller puts the orders back (or removes the filled ones).
+/// `OrderMatched` is emitted unless `quiet` (the batch auction reports its fills in one event, so that
+/// 128 fills stay inside the 10 KB log limit).
 #[allow(clippy::too_many_arguments)]
 pub fn fill(
     book: &mut Book,
@@ -131,6 +133,7 @@ pub fn fill(
     price: u64,
     tally: &mut FillTally,
     now: i64,
+    quiet: bool,
 ) -> Result<Fill> {
     let f = compute_fill(bid.price, bid.remaining_wh, amount_wh, price, market.fee_bps)?;
     let overflow = || error!(TradingError::ArithmeticOverflow);
@@ -149,6 +152,9 @@ pub fn fill(
     record_fill(market, price, amount_wh, f.quote_cost, f.fee, now)?;
     tally.fills += 1;
     tally.volume_wh = tally.volume_wh.checked_add(amount_wh).ok_or_else(overflow)?;
+    if quiet {
+        return Ok(f);
+    }
     emit!(OrderMatched {
         buy_order_id: bid.order_id,
         sell_order_id: ask.order_id,
@@ -205,8 +211,8 @@ pub fn match_taker(
         }
         let (amount, price) = (taker.remaining_wh.min(maker.remaining_wh), maker.price);
         match side {
-            OrderSide::Buy => fill(book, market, taker, &mut maker, amount, price, tally, now)?,
-            OrderSide::Sell => fill(book, market, &mut maker, taker, amount, price, tally, now)?,
+            OrderSide::Buy => fill(book, market, taker, &mut maker, amount, price, tally, now, false)?,
+            OrderSide::Sell => fill(book, market, &mut maker, taker, amount, price, tally, now, false)?,
         };
         settle_best(book, opposite, maker)?;
     }

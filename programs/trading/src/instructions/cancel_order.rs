@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     engine::cancel,
@@ -11,14 +11,14 @@ use crate::{
 #[derive(Accounts)]
 pub struct CancelOrder<'info> {
     pub owner: Signer<'info>,
-    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
     /// Asks only: the usage tally of the ask's certificate (its unfilled energy is released).
     #[account(mut)]
     pub erc_usage: Option<Box<Account<'info, ErcUsage>>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

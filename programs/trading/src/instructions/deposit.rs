@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::TradingError,
@@ -14,12 +14,12 @@ use crate::{
 #[derive(Accounts)]
 pub struct MoveBalance<'info> {
     pub owner: Signer<'info>,
-    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    /// CHECK: PDA without data, signs transfers out of the vaults.
-    #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump = market.escrow_authority_bump)]
+    /// CHECK: the vaults' authority PDA. Not checked here: a withdrawal is signed with its seeds, which
+    /// make only that address a signer, and the token program refuses any other authority for the vault.
     pub escrow_authority: UncheckedAccount<'info>,
     /// The market's GRX or quote vault.
     #[account(mut)]
@@ -28,7 +28,7 @@ pub struct MoveBalance<'info> {
     #[account(mut, token::mint = mint, token::authority = owner, token::token_program = asset_token_program)]
     pub owner_token_account: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     /// The mint's token program (Token-2022 for GRX). Not named `token_program`: AnchorPy's client
     /// generator hard-codes accounts of that name to the classic SPL Token id.

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     book::Book,
@@ -15,11 +15,12 @@ use crate::{
 pub struct ExecuteBatchAuction<'info> {
     /// Anyone may run the auction; the whole book decides it.
     pub cranker: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
+    #[account(mut)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 
@@ -76,7 +77,7 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
                 break; // unreachable: the volume is covered by both sides
             };
             let amount = bid.remaining_wh.min(ask.remaining_wh).min(volume);
-            let f = fill(book, market, &mut bid, &mut ask, amount, price, &mut tally, now)?;
+            let f = fill(book, market, &mut bid, &mut ask, amount, price, &mut tally, now, true)?;
             volume -= amount;
             fills.push(AuctionFill {
                 buy_order_id: bid.order_id,

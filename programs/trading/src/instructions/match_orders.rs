@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     engine::{emit_price_update, evict_best_ask_if_unbacked, fill, settle_best, FillTally},
@@ -12,11 +12,12 @@ use crate::{
 pub struct MatchOrders<'info> {
     /// Anyone may crank; the book decides every pair, amount and price.
     pub cranker: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
+    #[account(mut)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 
@@ -48,7 +49,7 @@ pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, max_pairs: u8) ->
             }
             let price = if bid.order_id < ask.order_id { bid.price } else { ask.price };
             let amount = bid.remaining_wh.min(ask.remaining_wh);
-            fill(book, market, &mut bid, &mut ask, amount, price, &mut tally, now)?;
+            fill(book, market, &mut bid, &mut ask, amount, price, &mut tally, now, false)?;
             settle_best(book, OrderSide::Buy, bid)?;
             settle_best(book, OrderSide::Sell, ask)?;
         }

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     instructions::{place, PlaceArgs},
@@ -9,11 +9,12 @@ use crate::{
 #[derive(Accounts)]
 pub struct PlaceBuyOrder<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
+    #[account(mut)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ crate::error::TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 use governance::state::ErcCertificate;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     error::TradingError,
@@ -12,16 +12,13 @@ use crate::{
 pub struct PlaceSellOrder<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    /// Owner and type checked: the only `MarketState` is the `[MARKET]` PDA initialize_market creates.
+    #[account(mut)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    /// Governance's certificate covering the energy (owner: governance program, address: its PDA).
-    #[account(
-        seeds = [seeds::ERC_CERTIFICATE, erc_certificate.certificate_id.as_ref()],
-        bump = erc_certificate.bump,
-        seeds::program = ids::GOVERNANCE,
-    )]
+    /// Governance's certificate covering the energy (owner and type checked: governance creates
+    /// certificates only at their `[ERC_CERTIFICATE, id]` PDAs).
     pub erc_certificate: Box<Account<'info, ErcCertificate>>,
     /// Trading's tally of the certificate's energy committed to asks (created on first use).
     #[account(
@@ -32,7 +29,7 @@ pub struct PlaceSellOrder<'info> {
         bump,
     )]
     pub erc_usage: Box<Account<'info, ErcUsage>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    /// Owner (governance) and type checked: governance creates its one config only at its PDA.
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub system_program: Program<'info, System>,
 }
