@@ -300,7 +300,6 @@ class Platform:
         if quote:
             self.mint_quote(p.quote, quote)
         self.participants.append(p)
-        self.trading.users.append(p.trader)
         return p
 
     def register_meter(self, owner: Participant, text_id: str, meter_type: str = "Solar",
@@ -405,7 +404,7 @@ class Platform:
                 "api_gateway": self.api_gateway.pubkey(), "governance_config": self.governance_config,
                 "token_info": self.token_info, "grx_mint": self.grx_mint, "registry_config": self.registry_config,
                 "oracle_config": self.oracle_config, "market": self.market, "quote_mint": self.quote_mint,
-                "grx_escrow": self.grx_escrow, "quote_escrow": self.quote_escrow, "fee_vault": self.fee_vault}
+                "grx_escrow": self.grx_escrow, "quote_escrow": self.quote_escrow, "book": self.book}
         return {k: str(v) for k, v in keys.items()}
 
 

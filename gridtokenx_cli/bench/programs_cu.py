@@ -43,7 +43,7 @@ from gridtokenx_cli.svm_lite import program_so
 #: published figures of another implementation (same instruction names), for comparison
 REFERENCE_CU: dict[tuple[str, str], int] = {
     ("oracle", "submit_meter_reading"): 13_376,
-    ("trading", "match_orders"): 11_752,
+    ("trading", "match_orders"): 11_752,  # per pair
     ("governance", "issue_erc"): 68_000,  # "~68,000"
 }
 
@@ -201,30 +201,42 @@ def measure() -> list[dict]:
     b.run("governance", "transfer_erc", plat.ix_transfer_erc(pk.pubkey(), cert2, ck.pubkey()), pk)
     b.run("governance", "revoke_erc", plat.ix_revoke_erc(rec.pubkey(), cert2), rec)
 
-    # --- trading: orders, match, cancel / close, auction, depth ---
+    # --- trading: seats, balances, the book (capacity scenarios: bench/book_cu.py) ---
     tr = p.trading
-    sell = tr.next_order()
-    b.run("trading", "place_sell_order", tr.ix_place_sell(prosumer.trader, 2_000, 140_000, cert), pk)
-    buy = tr.next_order()
-    b.run("trading", "place_buy_order", tr.ix_place_buy(consumer.trader, 2_000, 160_000), ck)
-    b.run("trading", "match_orders", tr.ix_match(boot.pubkey(), buy, sell), note="full fill")
-    extra, _ = p.place_sell(prosumer, 1_000, 150_000, cert)
-    b.run("trading", "cancel_order", tr.ix_cancel(prosumer.trader, extra), pk, note="sell side")
-    b.run("trading", "close_order", tr.ix_close(prosumer.trader, extra), pk)
-    ask, _ = p.place_sell(prosumer, 1_000, 140_000, cert)
-    bid, _ = p.place_buy(consumer, 1_000, 150_000)
-    b.run("trading", "emit_market_depth", tr.ix_depth([bid, ask]), note="2 orders")
+    pslot, cslot = 0, 1
+    b.run("trading", "claim_seat", tr.ix_claim_seat(pk.pubkey(), pslot), pk)
+    p.send(tr.ix_claim_seat(ck.pubkey(), cslot), ck)
+    b.run("trading", "deposit", tr.ix_deposit(pk.pubkey(), pslot, tc.ASSET_GRX, tc.grx_for(4_000), prosumer.grx), pk,
+          note="GRX")
+    p.send(tr.ix_deposit(ck.pubkey(), cslot, tc.ASSET_QUOTE, 100 * QUOTE, consumer.quote), ck)
+    b.run("trading", "place_sell_order", tr.ix_place_sell(pk.pubkey(), pslot, 140_000, 2_000, cert), pk,
+          note="rests")
+    b.run("trading", "place_buy_order", tr.ix_place_buy(ck.pubkey(), cslot, 160_000, 1_000, certs=[cert]), ck,
+          note="fills 1 ask")
+    p.send(tr.ix_place_buy(ck.pubkey(), cslot, 160_000, 500, match_limit=0), ck)
+    b.run("trading", "match_orders", tr.ix_match(boot.pubkey(), 1, [cert]), note="1 pair")
+    book = p.fetch_book()
+    b.run("trading", "cancel_order", tr.ix_cancel(pk.pubkey(), pslot, book.asks[0].order_id, cert), pk, note="ask")
+    b.run("trading", "withdraw", tr.ix_withdraw(pk.pubkey(), pslot, tc.ASSET_QUOTE, 1, prosumer.quote), pk,
+          note="quote")
+    b.run("trading", "set_market_mode", tr.ix_set_mode(boot.pubkey(), tc.MODE_AUCTION), note="to auction")
+    p.send(tr.ix_place_sell(pk.pubkey(), pslot, 140_000, 1_000, cert), pk)
+    p.send(tr.ix_place_buy(ck.pubkey(), cslot, 150_000, 1_000), ck)
+    b.run("trading", "emit_market_depth", tr.ix_depth(), note="2 orders")
     b.run("trading", "execute_batch_auction",
-          [set_compute_unit_limit(1_400_000), tr.ix_batch(boot.pubkey(), [bid, ask])], note="2 orders, 1 fill")
+          [set_compute_unit_limit(1_400_000), tr.ix_auction(boot.pubkey(), tc.certs_for_auction(p.fetch_book()))],
+          note="2 orders, 1 fill")
+    p.send(tr.ix_set_mode(boot.pubkey(), tc.MODE_CONTINUOUS))
 
     # --- trading: AMM pool, swap, fees ---
-    admin = tc.User(boot, boot_grx, p.create_quote_account(boot.pubkey()))
-    p.mint_quote(admin.quote, 1_000 * QUOTE)
+    admin_quote = p.create_quote_account(boot.pubkey())
+    p.mint_quote(admin_quote, 1_000 * QUOTE)
     b.run("trading", "initialize_pool",
-          tr.ix_initialize_pool(admin, tc.CURVE_LINEAR_SOLAR, tc.grx_for(100_000), 500 * QUOTE), note="LinearSolar")
-    b.run("trading", "swap", tr.ix_swap(consumer.trader, tc.CURVE_LINEAR_SOLAR, tc.BUY_GRX, QUOTE, 1), ck,
-          note="LinearSolar, buy")
-    b.run("trading", "withdraw_fees", tr.ix_withdraw_fees(boot.pubkey(), admin.quote, 1))
+          tr.ix_initialize_pool(boot.pubkey(), boot_grx, admin_quote, tc.CURVE_LINEAR_SOLAR, tc.grx_for(100_000),
+                                500 * QUOTE), note="LinearSolar")
+    b.run("trading", "swap", tr.ix_swap(ck.pubkey(), consumer.grx, consumer.quote, tc.CURVE_LINEAR_SOLAR, tc.BUY_GRX,
+                                        QUOTE, 1), ck, note="LinearSolar, buy")
+    b.run("trading", "withdraw_fees", tr.ix_withdraw_fees(boot.pubkey(), admin_quote, 1))
 
     # --- registry meter status, governance controls ---
     b.run("registry", "deactivate_meter", reg.ix_deactivate_meter(pk.pubkey(), solar.address), pk)
