@@ -37,12 +37,13 @@ def bench_blockbench(ctx: typer.Context) -> None:
 @app.command("programs")
 def bench_programs(ctx: typer.Context) -> None:
     """Compute units of every instruction of the five GridTokenX programs on a fresh platform in LiteSVM."""
-    from gridtokenx_cli.bench import programs_cu
+    from gridtokenx_cli.bench import book_cu, programs_cu
 
     rows = programs_cu.measure()
-    failed = [r for r in rows if not r["ok"]]
+    book_rows = book_cu.measure()
+    failed = [r for r in rows + book_rows if not r["ok"]]
     if isinstance(ctx.obj, Settings) and ctx.obj.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"instructions": rows, "order_book": book_rows}, indent=2))
     else:
         table = Table(title="GridTokenX programs: compute units per instruction (LiteSVM)")
         table.add_column("instruction", no_wrap=True)
@@ -65,6 +66,17 @@ def bench_programs(ctx: typer.Context) -> None:
         console.print(table)
         console.print("ref. CU: published figures of another implementation (issue_erc ≈ 68,000). "
                       "'in CPIs': the part of CU spent in invoked programs.")
+        book = Table(title="The order book at full capacity (512 orders per side): compute units and targets")
+        for col in ("scenario", "instruction", "CU", "target", "verdict"):
+            book.add_column(col, justify="right" if col in ("CU", "target") else "left")
+        for r in book_rows:
+            verdict = "" if r["within_target"] is None else (
+                "within target" if r["within_target"] else "[red]over target[/red]")
+            if not r["ok"]:
+                verdict = f"[red]failed {r.get('error', '')}[/red]"
+            book.add_row(r["scenario"], r["instruction"], f"{r['cu']:,}",
+                         f"≤ {r['target_cu']:,}" if r["target_cu"] else "", verdict)
+        console.print(book)
     if failed:
         raise typer.Exit(1)
 
