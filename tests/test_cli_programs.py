@@ -151,7 +151,8 @@ INSTRUCTION_COMMANDS = {
         "accept_authority_transfer": "token accept-authority", "cancel_authority_transfer": "token cancel-authority"},
     "trading": {
         "initialize_market": "init", "place_buy_order": "trade buy", "place_sell_order": "trade sell",
-        "cancel_order": "trade cancel", "close_order": "trade close", "match_orders": "trade match",
+        "claim_seat": "trade buy", "deposit": "trade buy", "withdraw": "trade withdraw",
+        "cancel_order": "trade cancel", "match_orders": "trade match", "set_market_mode": "trade mode",
         "execute_batch_auction": "trade auction", "emit_market_depth": "trade depth",
         "initialize_pool": "trade pool-init", "swap": "trade swap", "withdraw_fees": "trade withdraw-fees",
         "propose_authority_transfer": "trade propose-authority", "accept_authority_transfer": "trade accept-authority",
@@ -333,42 +334,102 @@ def test_token_usage_errors(state, keys):
 # ----------------------------------------------------------------------------- trade
 
 
-def test_trade_order_book_match_depth_close(state, keys):
+def test_trade_sell_buy_fill_at_the_ask_price_book_depth_withdraw(state, keys):
     sell = ok("trade", "sell", "--amount", 3000, "--price", "0.1", "--certificate", "c1", "-k", keys["alice"])
-    assert sell["order_id"] == 0 and sell["order"]["side"] == "Sell" and sell["order"]["price"] == 100_000
-    assert sell["balances"]["grx_base_units"] == 6000 * 10**6  # 3000 Wh in escrow
+    assert (sell["order_id"], sell["filled_wh"], sell["resting_wh"], sell["price"]) == (0, 0, 3000, 100_000)
+    assert sell["balances"]["grx_base_units"] == 6000 * 10**6  # 3000 Wh deposited into the seat, locked
+    assert sell["balances"]["seat"]["grx_locked"] == 3000 * 10**6 and sell["balances"]["seat"]["grx_free"] == 0
+    # the bid crosses the resting ask: filled at once at the ASK's price; bob deposited 2000 Wh × 0.12
     buy = ok("trade", "buy", "--amount", 2000, "--price", "0.12", "-k", keys["bob"])
-    assert buy["order_id"] == 1 and buy["balances"]["quote_base_units"] == 100 * QUOTE - 240_000
-    listed = ok("trade", "orders")
-    assert [(o["order_id"], o["status"]) for o in listed] == [(0, "Open"), (1, "Open")]
-    depth = ok("trade", "depth", "-k", keys["bob"])
-    assert depth["bids"] == [{"price": 120_000, "amount_wh": 2000, "orders": 1}]
-    assert depth["asks"] == [{"price": 100_000, "amount_wh": 3000, "orders": 1}]
-    matched = ok("trade", "match", 1, 0, "-k", keys["bob"])
-    assert matched["buy_order"]["status"] == "Filled" and matched["sell_order"]["status"] == "PartiallyFilled"
-    assert 100_000 <= matched["last_clearing_price"] <= 120_000 and matched["total_trades"] == 1
-    bob = ok("trade", "balance", keys.pub["bob"])
-    assert bob["grx_base_units"] == 2000 * 10**6
-    assert ok("trade", "close", 1, "-k", keys["bob"])["closed"] is True
-    assert [o["order_id"] for o in ok("trade", "orders", "--all")] == [0]
-    assert ok("trade", "order", 0)["remaining_wh"] == 1000
-    failure("no order 1", "trade", "order", 1)
+    assert (buy["order_id"], buy["filled_wh"], buy["resting_wh"]) == (1, 2000, 0)
+    [fill] = buy["fills"]
+    assert (fill["buy_order_id"], fill["sell_order_id"], fill["amount_wh"], fill["price"]) == (1, 0, 2000, 100_000)
+    assert (fill["quote_amount"], fill["fee"], fill["buyer_refund"]) == (200_000, 500, 40_000)
+    bob = buy["balances"]
+    assert bob["quote_base_units"] == 100 * QUOTE - 240_000
+    assert bob["seat"] | {"slot": 0} == {"slot": 0, "grx_free": 2000 * 10**6, "grx_locked": 0, "quote_free": 40_000,
+                                          "quote_locked": 0, "open_orders": 0}
+    book = ok("trade", "book")
+    assert book["bids"] == [] and book["mode"] == "Continuous" and book["next_order_id"] == 2
+    [ask] = book["asks"]
+    assert (ask["order_id"], ask["price"], ask["price_quote_per_kwh"], ask["remaining_wh"], ask["owner"],
+            ask["certificate_id"]) == (0, 100_000, "0.1", 1000, keys.pub["alice"], "c1")
+    assert "asks (1)" in gtx("trade", "book").stdout
+    depth = ok("trade", "depth")
+    assert depth == {"bids": [], "asks": [{"price": 100_000, "amount_wh": 1000, "orders": 1}], "source": "book"}
+    emitted = ok("trade", "depth", "--emit", "-k", keys["bob"])
+    assert (emitted["bids"], emitted["asks"], emitted["orders_seen"]) == ([], depth["asks"], 1)
+    assert [o["order_id"] for o in ok("trade", "orders", "--owner", keys.pub["alice"])] == [0]
+    assert ok("trade", "orders", "-k", keys["bob"]) == []
+    # proceeds: withdrawn from the seats to the wallets
+    out = ok("trade", "withdraw", "--all", "-k", keys["bob"])
+    assert out["withdrawn"] == {"grx_base_units": 2000 * 10**6, "quote_base_units": 40_000}
+    assert (out["balances"]["grx_base_units"], out["balances"]["quote_base_units"]) == \
+        (2000 * 10**6, 100 * QUOTE - 200_000)
+    assert out["balances"]["seat"]["grx_free"] == out["balances"]["seat"]["quote_free"] == 0
+    assert ok("trade", "balance", keys.pub["alice"])["seat"]["quote_free"] == 199_500
+    out = ok("trade", "withdraw", "--quote", "0.1995", "-k", keys["alice"])
+    assert out["balances"]["quote_base_units"] == 199_500 and out["balances"]["seat"]["quote_free"] == 0
     market = ok("trade", "market")
-    assert market["total_volume_wh"] == 2000 and market["open_orders"] == 1
+    assert (market["total_volume_wh"], market["total_trades"], market["last_clearing_price"],
+            market["fees_unclaimed"]) == (2000, 1, 100_000, 500)
+    assert market["book_summary"] | {"seats": 2} == {"bids": 0, "asks": 1, "seats": 2, "order_capacity": 512,
+                                                     "seat_capacity": 1024, "next_order_id": 2}
+    status = ok("status")["market"]
+    assert (status["mode"], status["bids"], status["asks"], status["trades"], status["fees_unclaimed"]) == \
+        ("Continuous", 0, 1, 1, 500)
 
 
-def test_trade_auction_and_cancel(state, keys):
+def test_trade_crank_post_only_ioc_and_cancel(state, keys):
     ok("trade", "sell", "--amount", 1000, "--price", "0.1", "--certificate", "c1", "-k", keys["alice"])
-    ok("trade", "buy", "--amount", 1000, "--price", "0.2", "-k", keys["bob"])
-    ok("trade", "buy", "--amount", 500, "--price", "0.05", "-k", keys["bob"])
-    auction = ok("trade", "auction", 0, 1, "-k", keys["bob"])
-    assert [o["status"] for o in auction["orders"]] == ["Filled", "Filled"]
-    assert 100_000 <= auction["clearing_price"] <= 200_000
-    quote_before = ok("trade", "balance", keys.pub["bob"])["quote_base_units"]
+    ok("trade", "sell", "--amount", 1000, "--price", "0.11", "--certificate", "c1", "--post-only", "-k",
+       keys["alice"])
+    # --match-limit 1: one ask filled now, the rest of the bid rests crossed until the crank
+    capped = ok("trade", "buy", "--amount", 3000, "--price", "0.12", "--match-limit", 1, "-k", keys["bob"])
+    assert (capped["order_id"], capped["filled_wh"], capped["resting_wh"]) == (2, 1000, 2000)
+    cranked = ok("trade", "match", "--max-pairs", 4, "-k", keys["carol"])  # anyone cranks
+    [fill] = cranked["fills"]
+    assert (fill["buy_order_id"], fill["sell_order_id"], fill["amount_wh"], fill["price"]) == (2, 1, 1000, 110_000)
+    assert (cranked["total_trades"], cranked["bids"], cranked["asks"]) == (2, 1, 0)
+    rejected("NoCrossingOrders", "trade", "match", "-k", keys["carol"])
+    ok("trade", "sell", "--amount", 500, "--price", "0.13", "--certificate", "c1", "--post-only", "-k", keys["alice"])
+    rejected("PostOnlyWouldCross", "trade", "sell", "--amount", 10, "--price", "0.12", "--certificate", "c1",
+             "--post-only", "-k", keys["alice"])
+    ioc = ok("trade", "buy", "--amount", 1000, "--price", "0.13", "--ioc", "-k", keys["bob"])
+    assert (ioc["filled_wh"], ioc["resting_wh"], ioc["cancelled_wh"]) == (500, 0, 500)
+    assert ioc["fills"][0]["price"] == 130_000
+    # cancel bob's resting bid (1000 Wh at 0.12): its locked quote returns to the seat's free balance
+    [bid] = ok("trade", "orders", "-k", keys["bob"])
+    assert (bid["order_id"], bid["remaining_wh"], bid["side"]) == (2, 1000, "Buy")
+    before = ok("trade", "balance", keys.pub["bob"])["seat"]
+    failure("belongs to " + keys.pub["bob"], "trade", "cancel", 2, "-k", keys["alice"])
     cancelled = ok("trade", "cancel", 2, "-k", keys["bob"])
-    assert cancelled["order"]["status"] == "Cancelled"
-    assert cancelled["balances"]["quote_base_units"] == quote_before + 25_000  # 500 Wh × 0.05 refunded
-    assert ok("trade", "orders") == []
+    assert (cancelled["unfilled_wh"], cancelled["released"]) == (1000, 120_000)
+    seat = cancelled["balances"]["seat"]
+    assert (seat["quote_free"], seat["quote_locked"], seat["open_orders"]) == \
+        (before["quote_free"] + 120_000, 0, 0)
+    failure("no resting order 2", "trade", "cancel", 2, "-k", keys["bob"])
+    assert ok("trade", "book")["bids"] == []
+
+
+def test_trade_auction_mode(state, keys):
+    rejected("NotAuthority", "trade", "mode", "auction", "-k", keys["alice"])
+    assert ok("trade", "mode", "auction", "-k", BOOTSTRAP)["mode"] == "Auction"
+    # in auction mode orders only rest, even when they cross
+    ok("trade", "sell", "--amount", 1000, "--price", "0.1", "--certificate", "c1", "-k", keys["alice"])
+    assert ok("trade", "buy", "--amount", 1000, "--price", "0.2", "-k", keys["bob"])["resting_wh"] == 1000
+    ok("trade", "buy", "--amount", 500, "--price", "0.05", "-k", keys["bob"])
+    rejected("InvalidOrderOptions", "trade", "buy", "--amount", 10, "--price", "0.2", "--ioc", "-k", keys["bob"])
+    rejected("WrongMarketMode", "trade", "match", "-k", keys["bob"])
+    auction = ok("trade", "auction", "-k", keys["carol"])
+    assert auction["volume_wh"] == 1000 and 100_000 <= auction["clearing_price"] <= 200_000
+    [fill] = auction["fills"]
+    assert (fill["buy_order_id"], fill["sell_order_id"], fill["amount_wh"]) == (1, 0, 1000)
+    assert (auction["bids"], auction["asks"], auction["total_trades"]) == (1, 0, 1)
+    rejected("NoCrossingOrders", "trade", "auction", "-k", keys["carol"])
+    assert ok("trade", "mode", "continuous", "-k", BOOTSTRAP)["mode"] == "Continuous"
+    rejected("WrongMarketMode", "trade", "auction", "-k", keys["carol"])
+    assert [(o["order_id"], o["price"]) for o in ok("trade", "book")["bids"]] == [(2, 50_000)]
 
 
 def test_trade_pool_swap_and_fees(state, keys):
@@ -382,39 +443,63 @@ def test_trade_pool_swap_and_fees(state, keys):
     assert got == 5 * GRX * QUOTE // (50 * QUOTE + QUOTE)  # constant product, 1 quote in
     assert swapped["pool"]["total_swaps"] == 1 and swapped["pool"]["grx_reserve"] == 5 * GRX - got
     assert ok("trade", "pool", "--curve", "wind")["quote_reserve"] == 51 * QUOTE
-    # fees from a match, then withdrawn by the market admin
+    # fees from a fill (the seller pays, rounded up), then withdrawn by the market admin
     ok("trade", "sell", "--amount", 2000, "--price", "0.1", "--certificate", "c1", "-k", keys["alice"])
     ok("trade", "buy", "--amount", 2000, "--price", "0.1", "-k", keys["bob"])
-    ok("trade", "match", 1, 0, "-k", keys["bob"])
-    fees = ok("trade", "market")["total_fees"]
-    assert fees == 200_000 * 25 // 10_000
+    market = ok("trade", "market")
+    assert market["total_fees"] == market["fees_unclaimed"] == 200_000 * 25 // 10_000
     out = ok("trade", "withdraw-fees", "--amount", "0.0005", "--to", keys.pub["carol"], "-k", BOOTSTRAP)
-    assert out["fee_vault"] == fees - 500 and out["balances"]["quote_base_units"] == 500
+    assert out["fees_unclaimed"] == 0 and out["balances"]["quote_base_units"] == 500
+    rejected("InsufficientFees", "trade", "withdraw-fees", "--amount", "0.000001", "-k", BOOTSTRAP)
+    rejected("NotAuthority", "trade", "withdraw-fees", "--amount", "0.000001", "-k", keys["bob"])
 
 
 def test_trade_rejections_leave_state_unchanged(state, keys):
     ok("trade", "sell", "--amount", 1000, "--price", "0.2", "--certificate", "c1", "-k", keys["alice"])
     ok("trade", "buy", "--amount", 1000, "--price", "0.1", "-k", keys["bob"])
-    before = ok("trade", "orders")
-    rejected("PriceMismatch", "trade", "match", 1, 0, "-k", keys["bob"])
-    rejected("NotOrderOwner", "trade", "cancel", 0, "-k", keys["bob"])
-    rejected("OrderStillOpen", "trade", "close", 0, "-k", keys["alice"])
+    before = ok("trade", "book"), ok("trade", "balance", keys.pub["alice"])
+    ok("trade", "faucet", "--to", keys.pub["alice"], "--amount", 1, "-k", BOOTSTRAP)
+    # alice's bid would cross her own ask
+    rejected("SelfTrade", "trade", "buy", "--amount", 10, "--price", "0.25", "-k", keys["alice"])
+    rejected("InsufficientErcEnergy", "trade", "sell", "--amount", 7001, "--price", "0.3", "--certificate", "c1",
+             "-k", keys["alice"])
     failure("has no GRX account", "trade", "sell", "--amount", 10, "--price", 1, "--certificate", "c1",
             "-k", keys["bob"])
     ok("token", "mint", "--to", keys.pub["bob"], "--amount", 1, "-k", BOOTSTRAP)
     rejected("ErcNotOwned", "trade", "sell", "--amount", 10, "--price", 1, "--certificate", "c1", "-k", keys["bob"])
-    assert ok("trade", "orders") == before
+    after = ok("trade", "book"), ok("trade", "balance", keys.pub["alice"])
+    assert after[0] == before[0] and after[1]["seat"] == before[1]["seat"]
+    assert after[1]["quote_base_units"] == before[1]["quote_base_units"] + QUOTE  # only the faucet
     assert ok("trade", "market")["total_trades"] == 0
+    # state checks the CLI makes before sending, each naming the fix
+    failure("has no quote account", "trade", "buy", "--amount", 10, "--price", "0.2", "-k", keys["carol"])
+    err = failure("needs", "trade", "buy", "--amount", 1_000_000, "--price", "0.2", "-k", keys["bob"])
+    assert "gtx trade faucet" in err
+    err = failure("more than the seat's free", "trade", "withdraw", "--quote", 1, "-k", keys["bob"])
+    assert "100,000 locked" in err
+    failure("no free balance", "trade", "withdraw", "--all", "-k", keys["alice"])
+    failure("no seat in the market", "trade", "withdraw", "--all", "-k", keys["carol"])
 
 
 def test_trade_usage_errors(state, keys):
-    usage("--price", "trade", "buy", "--amount", 10, "--price", "0.0000001", "-k", keys["bob"])
+    err = usage("--price", "trade", "buy", "--amount", 10, "--price", "0.1234567", "-k", keys["bob"])
+    assert "--price: 0.1234567 is not a multiple of the 0.001 quote/kWh tick; use 0.123" in err
+    assert "use 0.001" in usage("--price", "trade", "buy", "--amount", 10, "--price", "0.0001", "-k", keys["bob"])
     usage("--price", "trade", "buy", "--amount", 10, "--price", "0", "-k", keys["bob"])
+    usage("--price", "trade", "sell", "--amount", 10, "--price", "cheap", "--certificate", "c1", "-k", keys["alice"])
     usage("--amount", "trade", "buy", "--amount", "-10", "--price", 1, "-k", keys["bob"])
+    usage("--post-only", "trade", "buy", "--amount", 10, "--price", 1, "--post-only", "--ioc", "-k", keys["bob"])
+    usage("--match-limit", "trade", "buy", "--amount", 10, "--price", 1, "--match-limit", 256, "-k", keys["bob"])
+    usage("--max-pairs", "trade", "match", "--max-pairs", 0, "-k", keys["bob"])
+    usage("MODE", "trade", "mode", "sideways", "-k", BOOTSTRAP)
+    usage("--grx", "trade", "withdraw", "-k", keys["bob"])
+    usage("--all", "trade", "withdraw", "--all", "--grx", 1, "-k", keys["bob"])
+    usage("--quote", "trade", "withdraw", "--quote", "0.0000001", "-k", keys["bob"])
     usage("ORDER_ID", "trade", "cancel", "first", "-k", keys["bob"])
+    usage("--owner", "trade", "orders", "--owner", "nobody")
     usage("--curve", "trade", "pool", "--curve", "hydro")
     usage("--direction", "trade", "swap", "--curve", "wind", "--direction", "sideways", "--amount-in", 1)
-    failure("no order 7", "trade", "cancel", 7, "-k", keys["bob"])
+    failure("no resting order 7", "trade", "cancel", 7, "-k", keys["bob"])
     failure("unknown certificate 'c9'", "trade", "sell", "--amount", 1, "--price", 1, "--certificate", "c9",
             "-k", keys["alice"])
     failure("no wind pool", "trade", "swap", "--curve", "wind", "--direction", "buy", "--amount-in", 1,

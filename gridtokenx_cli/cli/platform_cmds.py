@@ -77,6 +77,8 @@ def status(ctx: typer.Context) -> None:
         registry = load(reg.registry_config_pda()[0], RegistryConfig)
         oracle = load(orc.oracle_config_pda()[0], OracleConfig)
         market = load(tc.market_accounts()["market"], MarketState)
+        book_data = chain.account_data(market.book) if market else None
+        book = tc.decode_book(book_data) if book_data else None
     finally:
         chain.close()
     if governance:
@@ -92,9 +94,13 @@ def status(ctx: typer.Context) -> None:
         info["oracle"] = {"readings": oracle.total_readings, "valid": oracle.valid_readings,
                           "rejected": oracle.rejected_readings, "admin": str(oracle.admin.authority)}
     if market:
-        info["market"] = {"open_orders": market.open_orders, "trades": market.total_trades,
+        info["market"] = {"mode": market.mode.to_json()["kind"],
+                          "bids": book.header.bid_count if book else None,
+                          "asks": book.header.ask_count if book else None,
+                          "seats": book.header.seat_count if book else None, "trades": market.total_trades,
                           "volume_wh": market.total_volume_wh, "last_clearing_price": market.last_clearing_price,
-                          "vwap": market.vwap, "fee_bps": market.fee_bps, "admin": str(market.admin.authority)}
+                          "vwap": market.vwap, "fee_bps": market.fee_bps, "fees_unclaimed": market.fees_unclaimed,
+                          "admin": str(market.admin.authority)}
     rows = {f"program {k}": ("deployed" if v else "-") for k, v in info["programs"].items()}
     for section in ("governance", "grx", "registry", "oracle", "market"):
         for k, v in info.get(section, {"initialised": False}).items():
