@@ -13,6 +13,11 @@ single definition of each helper here.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
+    from solders.litesvm import LiteSVM
+
 import base64
 import hashlib
 import importlib.util
@@ -27,7 +32,6 @@ from typing import Any, Iterable, Mapping, Sequence
 from solders.account import Account
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
@@ -88,6 +92,8 @@ def program_so(name: str, *, rebuild_stale: bool = True) -> Path:
 
 def new_svm(programs: Mapping[Pubkey, Path | bytes], *, compute_budget: Any = None) -> LiteSVM:
     """A fresh LiteSVM with the given ``{program_id: .so path or bytes}`` loaded."""
+    from solders.litesvm import LiteSVM
+
     svm = LiteSVM()
     if compute_budget is not None:
         svm = svm.with_compute_budget(compute_budget)

@@ -1,23 +1,21 @@
-"""Anchor errors and events decoded from transaction logs, with the IDLs in idl/ (both backends see logs).
+"""Anchor errors and events decoded from transaction logs, with the programs' IDLs as the package carries them
+(``gridtokenx_cli.idls``; both backends see logs).
 
 Errors: Anchor logs "AnchorError … Error Code: <Name>. Error Number: <n>. Error Message: <msg>." for framework
 and program errors alike; when a log is missing (e.g. a failure before the program ran) the number is looked up
 in the programs' IDLs and the generated clients' Anchor error table.
-Events: "Program data: <base64>" lines whose 8-byte discriminator matches an event of any IDL in idl/legacy/,
+Events: "Program data: <base64>" lines whose 8-byte discriminator matches an event of any program's IDL,
 decoded with AnchorPy's event coder.
 """
 from __future__ import annotations
 
 import base64
 import functools
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-IDL_DIR = REPO_ROOT / "idl"
+from gridtokenx_cli import idls
 
 _ANCHOR_ERROR = re.compile(
     r"AnchorError (?:thrown in .*?|caused by account: \S+)?\.?\s*Error Code: (\w+)\. Error Number: (\d+)\. "
@@ -53,8 +51,8 @@ def _error_table() -> dict[int, tuple[str, str]]:
                 table[obj.code] = (obj.name, obj.msg)
     except ImportError:
         pass
-    for path in sorted(IDL_DIR.glob("*.json")):
-        for err in json.loads(path.read_text()).get("errors", []):
+    for program in idls.available():
+        for err in idls.legacy_idl(program).get("errors", []):
             # programs number their own errors from 6000, so names can collide across programs; the log
             # line (preferred) names the right one
             table.setdefault(err["code"], (err["name"], err.get("msg", "")))
@@ -78,10 +76,10 @@ def _event_coders() -> list[tuple[str, Any]]:
     from anchorpy.coder.event import EventCoder
 
     coders = []
-    for path in sorted((IDL_DIR / "legacy").glob("*.json")):
-        idl = Idl.from_json(path.read_text())
+    for program in idls.available():
+        idl = Idl.from_json(idls.legacy_idl_text(program))
         if idl.events:
-            coders.append((path.stem, EventCoder(idl)))
+            coders.append((program, EventCoder(idl)))
     return coders
 
 

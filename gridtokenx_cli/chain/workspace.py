@@ -1,6 +1,12 @@
-"""The Anchor workspace as the toolkit sees it: Anchor.toml program ids, target/deploy binaries, idl/, keys/."""
+"""The Anchor workspace as the toolkit sees it: Anchor.toml program ids, target/deploy binaries, idl/, keys/.
+
+Outside a checkout (a wheel install, e.g. the meter gateway on a Pi) there is no Anchor.toml: the program ids
+are the ones the packaged clients were generated for, or those of ``$GTX_PROGRAM_IDS`` / ``gtx --program-ids
+FILE`` (a TOML ``[programs]`` table) for a deployment with its own ids.
+"""
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +23,31 @@ class Workspace:
 
     @classmethod
     def load(cls, root: Path = REPO_ROOT, cluster: str = "localnet") -> "Workspace":
-        config = tomllib.loads((root / "Anchor.toml").read_text())
-        ids = config.get("programs", {}).get(cluster, {})
-        return cls(root, {name: Pubkey.from_string(pid) for name, pid in ids.items()})
+        override = os.environ.get("GTX_PROGRAM_IDS")
+        anchor_toml = root / "Anchor.toml"
+        if anchor_toml.exists():
+            config = tomllib.loads(anchor_toml.read_text())
+            ids = {name: Pubkey.from_string(pid) for name, pid in config.get("programs", {}).get(cluster, {}).items()}
+        else:
+            from gridtokenx_cli import idls
+
+            ids = idls.program_ids()
+        if override:
+            from gridtokenx_cli import idls
+
+            ids.update(idls.program_ids(Path(override)))
+        return cls(root, ids)
+
+    @property
+    def is_checkout(self) -> bool:
+        return (self.root / "Anchor.toml").exists()
 
     def program_id(self, name: str) -> Pubkey:
         try:
             return self.program_ids[name]
         except KeyError:
-            raise KeyError(f"program {name!r} is not in Anchor.toml; known: {', '.join(sorted(self.program_ids))}")
+            where = "Anchor.toml" if self.is_checkout else "the packaged clients or $GTX_PROGRAM_IDS"
+            raise KeyError(f"program {name!r} is not in {where}; known: {', '.join(sorted(self.program_ids))}")
 
     def so_path(self, name: str) -> Path:
         return self.root / "target" / "deploy" / f"{name}.so"

@@ -8,8 +8,37 @@ import typer
 from . import bench, build, demo, deploy, keys, localnet, platform_cmds
 from .common import Settings, run, settings_from
 
-app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=False,
+app = typer.Typer(help="GridTokenX operator toolkit", no_args_is_help=True, add_completion=True,
                   pretty_exceptions_enable=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"gtx {version('gridtokenx-cli')}")
+        except PackageNotFoundError:  # run from a checkout that was never pip-installed
+            typer.echo("gtx (not installed)")
+        raise typer.Exit(0)
+
+
+def _use_program_ids(path: Path) -> None:
+    """Check the file now (exit 2 naming the key) and hand it to every Workspace.load() of this process."""
+    import os
+
+    from gridtokenx_cli import idls
+
+    from .common import usage_error
+
+    if not path.is_file():
+        usage_error("--program-ids", f"{path} does not exist", "give a TOML file with a [programs] table")
+    try:
+        idls.program_ids(path)
+    except Exception as e:  # noqa: BLE001 - TOML syntax or a bad key: both are the file's fault
+        usage_error("--program-ids", str(e), 'write one `<program> = "<base58 id>"` line per program under '
+                                              "\\[programs]")
+    os.environ["GTX_PROGRAM_IDS"] = str(path.resolve())
 
 
 @app.callback()
@@ -21,7 +50,14 @@ def main_options(
                                                                "config, else ~/.config/solana/id.json"),
     backend: str = typer.Option("embedded", "--backend", help="embedded (LiteSVM in-process) or rpc"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    program_ids: Path = typer.Option(None, "--program-ids", help="TOML file with a \\[programs] table of program "
+                                                                 "ids (a deployment with its own ids; also "
+                                                                 "$GTX_PROGRAM_IDS)"),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="print the version and exit"),
 ) -> None:
+    if program_ids is not None:
+        _use_program_ids(program_ids)
     ctx.obj = settings_from(url, keypair, backend, as_json)
 
 

@@ -115,8 +115,8 @@ def kv_table(title: str, rows: dict[str, Any]) -> Table:
     return table
 
 
-GLOBAL_FLAGS_WITH_VALUE = {"--url", "-u", "--keypair", "-k", "--backend"}
-GLOBAL_FLAGS = {"--json"}
+GLOBAL_FLAGS_WITH_VALUE = {"--url", "-u", "--keypair", "-k", "--backend", "--program-ids"}
+GLOBAL_FLAGS = {"--json", "--version"}
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

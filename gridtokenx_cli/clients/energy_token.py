@@ -7,12 +7,16 @@ here rewrite that account to Token-2022 (:func:`use_token_2022`).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
+    from solders.litesvm import LiteSVM
+
 import struct
 from enum import IntEnum
 
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from spl.token.constants import ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID
 from spl.token.instructions import create_idempotent_associated_token_account, get_associated_token_address

@@ -5,13 +5,17 @@ Instructions are built with the generated AnchorPy client ``gridtokenx_cli.gener
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
+    from solders.litesvm import LiteSVM
+
 import json
 from enum import IntEnum
 from pathlib import Path
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 
 from gridtokenx_cli import svm_lite

@@ -7,13 +7,17 @@ signature)`` immediately followed by ``submit_meter_reading`` (see :func:`signed
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
+    from solders.litesvm import LiteSVM
+
 import dataclasses
 from collections.abc import Sequence
 from enum import IntEnum
 
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 
 from gridtokenx_cli import svm_lite

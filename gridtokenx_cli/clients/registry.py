@@ -7,12 +7,16 @@ Token-2022 for ``settle_and_mint_tokens``, see ``energy_token.use_token_2022``).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
+    from solders.litesvm import LiteSVM
+
 import dataclasses
 from enum import IntEnum
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.message import Message
 from solders.pubkey import Pubkey
 from solders.signature import Signature

@@ -490,8 +490,9 @@ def vwap(market: MarketState) -> int:
 def _event_coder():
     from anchorpy import EventCoder, Idl
 
-    idl_path = svm_lite.REPO_ROOT / "idl" / "legacy" / f"{PROGRAM_NAME}.json"
-    return EventCoder(Idl.from_json(idl_path.read_text()))
+    from gridtokenx_cli import idls
+
+    return EventCoder(Idl.from_json(idls.legacy_idl_text(PROGRAM_NAME)))
 
 
 def _plain(value: Any) -> Any:

@@ -79,6 +79,9 @@ def generate(program: str, root: Path = REPO_ROOT) -> Path:
         if r.returncode != 0:
             raise ClientGenError(f"anchorpy client-gen {legacy.name} failed:\n{(r.stderr or r.stdout)[-3000:]}")
         _token_2022_by_default(out)
+        # The legacy IDL ships with its client (package data): event and error decoding need it where no
+        # checkout is (a wheel install on a gateway).
+        shutil.copyfile(legacy, out / "idl.json")
         if not _same_tree(out, target):
             shutil.rmtree(target, ignore_errors=True)
             target.parent.mkdir(parents=True, exist_ok=True)

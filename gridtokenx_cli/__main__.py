@@ -1,0 +1,4 @@
+"""`python -m gridtokenx_cli` = `gtx`."""
+from gridtokenx_cli.cli import main
+
+main()
