@@ -68,6 +68,8 @@ ROLE_LAMPORTS = 2 * LAMPORTS_PER_SOL
 MINT_SIZE = 82
 #: Compute budget of one sync_grx_freeze transaction (``gov.SYNC_BATCH`` freeze/thaw CPIs plus the pause).
 SYNC_CU_LIMIT = 400_000
+#: Compute budget of an execute_batch_auction transaction (Platform.auction).
+MATCH_CU_LIMIT = 1_400_000
 
 
 def rent_exempt(size: int) -> int:
@@ -369,6 +371,48 @@ class Platform:
         m = cranker or self.bootstrap
         certs = tc.certs_for_crank(self.fetch_book(), max_pairs)
         return self.send(self.trading.ix_match(m.pubkey(), max_pairs, certs), m, check=check)
+
+    def set_market_mode(self, mode: int, *, check: bool = True) -> TxOutcome:
+        """``set_market_mode`` (``tc.MODE_CONTINUOUS`` / ``tc.MODE_AUCTION``); the bootstrap key is the admin."""
+        return self.send(self.trading.ix_set_mode(self.bootstrap.pubkey(), mode), check=check)
+
+    def auction(self, *, cranker: Keypair | None = None, check: bool = True) -> TxOutcome:
+        """``execute_batch_auction`` over the whole book (auction mode), with the certificates of every ask it
+        may reach, under a 1.4 M compute budget."""
+        from solders.compute_budget import set_compute_unit_limit
+
+        m = cranker or self.bootstrap
+        certs = tc.certs_for_auction(self.fetch_book())
+        return self.send([set_compute_unit_limit(MATCH_CU_LIMIT), self.trading.ix_auction(m.pubkey(), certs)], m,
+                         check=check)
+
+    def cancel(self, trader: Participant, order_id: int, *, check: bool = True) -> TxOutcome:
+        """``cancel_order`` of a resting order of ``trader`` (an ask passes its certificate's ErcUsage)."""
+        order = self.fetch_book().find(order_id)
+        if order is None:
+            raise ValueError(f"no resting order {order_id} in the book")
+        cert = order.erc_certificate if order.side == tc.SIDE_SELL else None
+        return self.send(self.trading.ix_cancel(trader.pubkey, order.trader_slot, order_id, cert), trader.keypair,
+                         check=check)
+
+    def seat(self, trader: Participant) -> tc.Seat | None:
+        return self.fetch_book().seat_of(trader.pubkey)
+
+    def withdraw(self, trader: Participant, *, grx: int | None = None, quote: int | None = None,
+                 check: bool = True) -> TxOutcome | None:
+        """``withdraw`` from the trader's seat to his wallet: ``grx`` / ``quote`` base units, or (neither given)
+        every free balance. None when there is nothing to withdraw (no seat, or nothing free)."""
+        seat = self.seat(trader)
+        if seat is None:
+            return None
+        if grx is None and quote is None:
+            grx, quote = seat.grx_free, seat.quote_free
+        ixs = []
+        if grx:
+            ixs.append(self.trading.ix_withdraw(trader.pubkey, seat.slot, tc.ASSET_GRX, grx, trader.grx))
+        if quote:
+            ixs.append(self.trading.ix_withdraw(trader.pubkey, seat.slot, tc.ASSET_QUOTE, quote, trader.quote))
+        return self.send(ixs, trader.keypair, check=check) if ixs else None
 
     def grx_accounts(self) -> list[Pubkey]:
         """GRX token accounts an emergency pause freezes: those the chain lists (``gov.grx_token_accounts``),

@@ -37,6 +37,7 @@ def test_demo_json_report_is_written_and_printed(small_run):
     out, report = small_run
     assert json.loads((out / "report.json").read_text()) == report
     assert report["config"]["meters"] == 4 and report["config"]["intervals"] == 8
+    assert "auction mode" in report["config"]["clearing"] and report["config"]["max_auction_certificates"] >= 20
     assert report["failures"] == []
 
 
@@ -48,7 +49,9 @@ def test_demo_conservation(small_run):
     assert g["conserved"] is True
     assert e["traded_wh"] <= e["settled_wh"] <= e["produced_wh"]
     assert e["traded_wh"] == e["market_total_volume_wh"] == sum(iv["traded_wh"] for iv in r["intervals"])
-    assert e["fees"] == e["fee_vault"]
+    # every seat is withdrawn after each interval's auction: the vaults hold only the unclaimed fees
+    assert e["fees"] == e["fees_unclaimed"] == e["market_total_fees"] == e["quote_vault"] > 0
+    assert e["grx_vault"] == 0
     priced = [iv for iv in r["intervals"] if iv["clearing_price"] is not None]
     assert priced
     for iv in priced:
@@ -71,8 +74,8 @@ def test_demo_shows_rejections_pause_and_ercs(small_run):
     assert r["ercs"]["issued"] > 0 and r["ercs"]["issued"] == r["ercs"]["governance_erc_issued"]
     cu = r["compute_units"]
     for name in ("submit_meter_reading", "settle_and_mint_tokens", "issue_erc", "place_sell_order",
-                 "place_buy_order", "execute_batch_auction", "emergency_pause", "emergency_unpause",
-                 "sync_grx_freeze"):
+                 "place_buy_order", "set_market_mode", "execute_batch_auction", "withdraw", "emergency_pause",
+                 "emergency_unpause", "sync_grx_freeze"):
         assert 0 < cu[name]["min"] <= cu[name]["mean"] <= cu[name]["max"]
 
 

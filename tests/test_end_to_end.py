@@ -6,10 +6,13 @@ the programs own is written with set_account:
 meters registered with ed25519 keys -> meter-signed readings through the oracle (Ed25519 precompile) ->
 registry totals via CPI -> settle_and_mint_tokens mints GRX -> governance issues an ERC from the meter's
 unclaimed generation (claimed mark advanced via CPI, a second claim of the same energy fails) and validates
-it -> ERC-backed sell order (refused before validation), buy order, match_orders (GRX to the buyer, quote to
-the seller, fee to the vault, exact balances) -> emergency_pause blocks trading and the oracle and freezes GRX (a
-raw Token-2022 transfer fails), unpause
-restores them -> a certificate past its 365 days cannot back a new sell order -> conservation of GRX.
+it -> the order book: an ERC-backed ask (refused before validation; claim seat + deposit + place in one
+transaction) rests, a crossing bid fills at once at the ask's price (seat balances move, the seller pays the fee
+into the market's unclaimed fees), the traders withdraw to their wallets, the admin withdraws the fees ->
+emergency_pause blocks trading, the crank and the oracle and freezes GRX (a raw Token-2022 transfer fails), unpause
+restores them -> a certificate past its 365 days cannot back a new sell order -> conservation of GRX and quote.
+A second test drives the match crank (a bid capped by match_limit rests crossed) and the market in auction mode
+(uniform price over the whole book).
 """
 from __future__ import annotations
 
@@ -87,6 +90,16 @@ def test_bootstrap_initialises_every_program_and_is_idempotent(chain):
     assert (ocfg.admin.authority, ocfg.api_gateway) == (boot, p.api_gateway.pubkey())
     market = p.fetch_market()
     assert (market.grx_mint, market.quote_mint, market.fee_bps) == (et.grx_mint_pda()[0], p.quote_mint, 25)
+    assert market.mode.to_json()["kind"] == "Continuous" and market.fees_unclaimed == 0
+    # the order book: a program-owned account of book_space(512, 1024) bytes (≈ 148 KB), created by
+    # create_account in initialize_market's transaction, at a key derived from the bootstrap key
+    assert market.book == p.book == derived_keypair(gov.bootstrap_keypair(), "trading-book").pubkey()
+    book_acc = chain.get_account(p.book)
+    assert book_acc.owner == tc.PROGRAM_ID and len(book_acc.data) == tc.book_space(512, 1024) > 140_000
+    h = p.fetch_book().header
+    assert (h.market, h.order_capacity, h.seat_capacity, h.bid_count, h.ask_count, h.seat_count,
+            h.next_order_id) == (p.market, 512, 1024, 0, 0, 0, 0)
+    assert (market.grx_escrow, market.quote_escrow) == (p.grx_escrow, p.quote_escrow)
     # the GRX mint is energy_token's (Token-2022 PDA, 9 decimals, TokenInfo mint authority); quote: Token-2022, 6
     grx = chain.get_account(p.grx_mint)
     assert grx.owner == tc.TOKEN_2022_PROGRAM_ID and bytes(grx.data)[44] == 9
@@ -96,8 +109,9 @@ def test_bootstrap_initialises_every_program_and_is_idempotent(chain):
 
     again = bootstrap_platform(chain)
     assert [s.created for s in again.steps] == [False] * 6
-    assert (again.quote_mint, again.rec_authority.pubkey(), again.api_gateway.pubkey()) == \
-        (p.quote_mint, p.rec_authority.pubkey(), p.api_gateway.pubkey())
+    assert (again.quote_mint, again.rec_authority.pubkey(), again.api_gateway.pubkey(), again.book) == \
+        (p.quote_mint, p.rec_authority.pubkey(), p.api_gateway.pubkey(), p.book)
+    assert bytes(chain.get_account(p.book).data) == bytes(book_acc.data)  # the book was left alone
     with pytest.raises(RuntimeError, match="REC authority"):
         bootstrap_platform(chain, rec_authority=Keypair())
 
@@ -169,46 +183,83 @@ def test_full_platform_flow(chain):
     assert chain.get_account(cert2) is None and p.fetch_meter(solar).claimed_erc_generation == 11_000
     assert p.fetch_governance_config().erc_issued == 1
 
-    # --- a sell order needs a VALIDATED certificate ---
+    # --- a sell order needs a VALIDATED certificate; the whole transaction (seat, deposit, order) rolls back ---
     _, out = p.place_sell(prosumer, 4_000, 140_000, cert, check=False)
     rejected(out, tc.TradingError.ErcNotValidated, "ErcNotValidated")
-    assert p.token_balance(prosumer.grx) == 8_500 * GRX_PER_WH
+    assert p.token_balance(prosumer.grx) == 8_500 * GRX_PER_WH and p.seat(prosumer) is None
     p.validate_erc(cert)
     assert p.fetch_erc(cert).status.discriminator == gov.ERC_STATUS_VALIDATED
-    sell, _ = p.place_sell(prosumer, 4_000, 140_000, cert)  # 4 kWh at 0.14 quote/kWh
+
+    # --- the ask rests: seat claimed, 4 kWh of GRX deposited and locked behind it, in one transaction ---
+    sell, out = p.place_sell(prosumer, 4_000, 140_000, cert)  # 4 kWh at 0.14 quote/kWh
+    assert event_names(out) == ["SeatClaimed", "BalanceMoved", "OrderPlaced"]
+    placed = out.event("OrderPlaced").data
+    assert (placed["order_id"], placed["filled_wh"], placed["resting_wh"]) == (sell, 0, 4_000) == (0, 0, 4_000)
     assert p.token_balance(prosumer.grx) == 4_500 * GRX_PER_WH
     assert p.token_balance(p.grx_escrow) == 4_000 * GRX_PER_WH
+    seat = p.seat(prosumer)
+    assert (seat.grx_free, seat.grx_locked, seat.open_orders) == (0, 4_000 * GRX_PER_WH, 1)
+    [ask] = p.fetch_book().asks
+    assert (ask.order_id, ask.price, ask.remaining_wh, ask.erc_certificate, ask.erc_expires_at) == \
+        (sell, 140_000, 4_000, cert, erc.expires_at)
+    assert p.fetch_book().owner_of(ask) == prosumer.pubkey
+    # prices are multiples of the 0.001 quote/kWh tick
+    _, out = p.place_buy(consumer, 4_000, 150_500, check=False)
+    rejected(out, tc.TradingError.InvalidPrice, "InvalidPrice")
+    assert p.token_balance(consumer.quote) == 10 * QUOTE and p.seat(consumer) is None
 
-    buy, _ = p.place_buy(consumer, 4_000, 160_000)  # bid 0.16 quote/kWh: 640,000 escrowed
-    assert p.token_balance(consumer.quote) == 10 * QUOTE - 640_000
-    assert p.token_balance(p.quote_escrow) == 640_000
-
-    # --- match: GRX to the buyer, quote to the seller, fee to the vault, refund of the price improvement ---
-    out = p.match(buy, sell)
-    price = tc.clearing_price(160_000, 140_000, 4_000, 0)
-    fill = tc.compute_fill(160_000, 4_000, 640_000, 4_000, price, 25)
-    assert (price, fill.quote_cost, fill.fee, fill.seller_proceeds, fill.buyer_refund) == \
-        (150_000, 600_000, 1_500, 598_500, 40_000)
+    # --- a crossing bid fills at once at the ASK's price (the resting order's); the seller pays the fee ---
+    buy, out = p.place_buy(consumer, 4_000, 160_000)  # bid 0.16 quote/kWh: 640,000 deposited and locked
+    assert buy == 1
+    fill = tc.compute_fill(160_000, 4_000, 4_000, 140_000, 25)
+    assert (fill.quote_cost, fill.fee, fill.seller_proceeds, fill.buyer_refund) == (560_000, 1_400, 558_600, 80_000)
     ev = out.event("OrderMatched").data
-    assert (ev["amount_wh"], ev["price"], ev["quote_amount"], ev["fee"]) == (4_000, 150_000, 600_000, 1_500)
-    assert p.token_balance(consumer.grx) == 4_000 * GRX_PER_WH
-    assert p.token_balance(consumer.quote) == 10 * QUOTE - 600_000
-    assert p.token_balance(prosumer.quote) == 598_500
-    assert p.token_balance(p.fee_vault) == 1_500
-    assert p.token_balance(p.grx_escrow) == 0 and p.token_balance(p.quote_escrow) == 0
-    assert [p.fetch_order(o).status.discriminator for o in (buy, sell)] == [tc.STATUS_FILLED, tc.STATUS_FILLED]
+    assert (ev["buy_order_id"], ev["sell_order_id"], ev["buyer"], ev["seller"]) == \
+        (buy, sell, consumer.pubkey, prosumer.pubkey)
+    assert (ev["amount_wh"], ev["price"], ev["quote_amount"], ev["fee"], ev["buyer_refund"]) == \
+        (4_000, 140_000, 560_000, 1_400, 80_000)
+    placed = out.event("OrderPlaced").data
+    assert (placed["filled_wh"], placed["resting_wh"]) == (4_000, 0)
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 640_000
+    assert p.token_balance(p.quote_escrow) == 640_000 and p.token_balance(p.grx_escrow) == 4_000 * GRX_PER_WH
+    buyer_seat, seller_seat = p.seat(consumer), p.seat(prosumer)
+    assert (buyer_seat.grx_free, buyer_seat.quote_free, buyer_seat.quote_locked, buyer_seat.open_orders) == \
+        (4_000 * GRX_PER_WH, 80_000, 0, 0)
+    assert (seller_seat.quote_free, seller_seat.grx_free, seller_seat.grx_locked, seller_seat.open_orders) == \
+        (558_600, 0, 0, 0)
+    book = p.fetch_book()
+    assert (book.bids, book.asks, book.header.next_order_id) == ([], [], 2)
     mk = p.fetch_market()
-    assert (mk.total_volume_wh, mk.total_trades, mk.last_clearing_price, mk.open_orders) == (4_000, 1, 150_000, 0)
+    assert (mk.total_volume_wh, mk.total_trades, mk.last_clearing_price, mk.fees_unclaimed, mk.total_fees) == \
+        (4_000, 1, 140_000, 1_400, 1_400)
+
+    # --- the traders withdraw to their wallets; the admin withdraws the fees ---
+    out = p.withdraw(consumer)
+    assert [e.data["deposit"] for e in out.events if e.name == "BalanceMoved"] == [False, False]
+    p.withdraw(prosumer)
+    assert p.token_balance(consumer.grx) == 4_000 * GRX_PER_WH
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 560_000
+    assert p.token_balance(prosumer.quote) == 558_600
+    assert p.token_balance(p.grx_escrow) == 0 and p.token_balance(p.quote_escrow) == 1_400  # only the fees
+    assert p.withdraw(consumer) is None  # nothing free any more
+    admin_quote = p.create_quote_account(p.bootstrap.pubkey())
+    rejected(p.send(p.trading.ix_withdraw_fees(p.bootstrap.pubkey(), admin_quote, 1_401), check=False),
+             tc.TradingError.InsufficientFees, "InsufficientFees")
+    p.send(p.trading.ix_withdraw_fees(p.bootstrap.pubkey(), admin_quote, 1_400))
+    assert p.token_balance(admin_quote) == 1_400 and p.token_balance(p.quote_escrow) == 0
+    assert p.fetch_market().fees_unclaimed == 0
 
     # --- emergency pause blocks trading and the oracle; unpause restores them ---
     p.pause()
     assert p.fetch_governance_config().paused
     _, out = p.place_buy(consumer, 1_000, 150_000, check=False)
     rejected(out, SYSTEM_PAUSED, "SystemPaused")
+    rejected(p.crank(check=False), SYSTEM_PAUSED, "SystemPaused")
+    assert p.seat(consumer).quote_free == 0
     t4 = at(chain, T0 + 4 * HOUR)
     rejected(p.submit_reading(solar, 6_500, 1_000, t4, check=False), SYSTEM_PAUSED, "SystemPaused")
     assert p.fetch_meter(solar).total_generation == 11_000
-    assert p.token_balance(consumer.quote) == 10 * QUOTE - 600_000
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 560_000
     # the pause reaches GRX itself: the holders' accounts are frozen, a raw Token-2022 transfer fails
     raw = raw_grx_transfer(prosumer, consumer.grx, GRX_PER_WH)
     out = p.send(raw, prosumer.keypair, check=False)
@@ -222,10 +273,15 @@ def test_full_platform_flow(chain):
     assert "MeterReadingAccepted" in event_names(out)
     m = p.fetch_meter(solar)
     assert (m.total_generation, m.total_consumption) == (17_500, 3_500)
-    order, _ = p.place_buy(consumer, 1_000, 150_000)
-    assert p.token_balance(consumer.quote) == 10 * QUOTE - 600_000 - 150_000
-    p.send(p.trading.ix_cancel(consumer.trader, order), consumer.keypair)
-    assert p.token_balance(consumer.quote) == 10 * QUOTE - 600_000
+    order, out = p.place_buy(consumer, 1_000, 150_000)  # nothing to sell: it rests
+    assert out.event("OrderPlaced").data["resting_wh"] == 1_000
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 560_000 - 150_000
+    out = p.cancel(consumer, order)
+    assert (out.event("OrderCancelled").data["unfilled_wh"], out.event("OrderCancelled").data["released"]) == \
+        (1_000, 150_000)
+    assert p.seat(consumer).quote_free == 150_000 and p.fetch_book().bids == []
+    p.withdraw(consumer)
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 560_000
     p.settle(prosumer, solar)  # net 14,000 Wh: 5,500 Wh more
     assert p.token_balance(prosumer.grx) == (4_500 + 5_500) * GRX_PER_WH
 
@@ -244,5 +300,86 @@ def test_full_platform_flow(chain):
     assert info.total_supply == supply and info.total_burned == 0
     holders = [prosumer.grx, consumer.grx, p.grx_escrow]
     assert sum(p.token_balance(a) for a in holders) == supply
-    quote_holders = [prosumer.quote, consumer.quote, p.quote_escrow, p.fee_vault]
+    quote_holders = [prosumer.quote, consumer.quote, p.quote_escrow, admin_quote]
     assert sum(p.token_balance(a) for a in quote_holders) == p.mint_supply(p.quote_mint) == 10 * QUOTE
+
+
+# ----------------------------------------------------------------------------- the crank and the auction
+
+
+def seller_with_erc(p, chain, text_id: str, wh: int):
+    """A prosumer whose meter produced ``wh`` (settled into GRX) and a validated ERC for it."""
+    seller = p.register_participant("Prosumer")
+    meter = p.register_meter(seller, text_id, "Solar", Keypair(), capacity_w=10_000)
+    p.submit_reading(meter, wh, 0, at(chain, T0 + HOUR))
+    p.settle(seller, meter)
+    cert, _ = p.issue_erc(f"ERC-{text_id}", meter, wh)
+    p.validate_erc(cert)
+    return seller, cert
+
+
+def test_crank_and_batch_auction_through_the_book(chain):
+    p = bootstrap_platform(chain)
+    seller, cert = seller_with_erc(p, chain, "SOLAR-BOOK", 6_000)
+    buyer = p.register_participant("Consumer", quote=10 * QUOTE)
+    asks = [p.place_sell(seller, 1_000, price, cert)[0] for price in (100_000, 110_000, 120_000)]
+    assert asks == [0, 1, 2] and [a.price for a in p.fetch_book().asks] == [100_000, 110_000, 120_000]
+
+    # --- a bid capped at one fill rests crossed; the permissionless crank finishes, at the earlier order's price ---
+    bid, out = p.place_buy(buyer, 3_000, 120_000, match_limit=1)
+    placed = out.event("OrderPlaced").data
+    assert (placed["filled_wh"], placed["resting_wh"]) == (1_000, 2_000)
+    assert out.event("OrderMatched").data["price"] == 100_000
+    crank = p.new_keypair()
+    out = p.crank(1, cranker=crank)
+    [ev] = [e.data for e in out.events if e.name == "OrderMatched"]
+    assert (ev["buy_order_id"], ev["sell_order_id"], ev["amount_wh"], ev["price"]) == (bid, asks[1], 1_000, 110_000)
+    out = p.crank(cranker=crank)
+    assert [(e.data["sell_order_id"], e.data["price"]) for e in out.events if e.name == "OrderMatched"] == \
+        [(asks[2], 120_000)]
+    assert p.fetch_book().bids == p.fetch_book().asks == []
+    rejected(p.crank(check=False), tc.TradingError.NoCrossingOrders, "NoCrossingOrders")
+    mk = p.fetch_market()
+    assert (mk.total_trades, mk.total_volume_wh, mk.last_clearing_price) == (3, 3_000, 120_000)
+    seat = p.seat(buyer)  # locked 3,000 Wh × 0.12, paid 100 + 110 + 120 per kWh: 30,000 back in the seat
+    assert (seat.grx_free, seat.quote_free, seat.quote_locked) == (3_000 * GRX_PER_WH, 30_000, 0)
+
+    # --- auction mode: orders only rest (the book may cross), one uniform price over the whole book ---
+    p.set_market_mode(tc.MODE_AUCTION)
+    assert p.fetch_market().mode.to_json()["kind"] == "Auction"
+    ask, out = p.place_sell(seller, 1_000, 100_000, cert)
+    hi, out = p.place_buy(buyer, 600, 130_000)
+    assert out.event("OrderPlaced").data["resting_wh"] == 600 and "OrderMatched" not in event_names(out)
+    lo, _ = p.place_buy(buyer, 600, 110_000)
+    rejected(p.crank(check=False), tc.TradingError.WrongMarketMode, "WrongMarketMode")
+    _, out = p.place_buy(buyer, 10, 130_000, order_type=tc.IMMEDIATE_OR_CANCEL, check=False)
+    rejected(out, tc.TradingError.InvalidOrderOptions, "InvalidOrderOptions")
+    depth = p.send(p.trading.ix_depth()).event("MarketDepth").data
+    bids, asks_depth = tc.market_depth(p.fetch_book())
+    assert [(x["price"], x["amount_wh"], x["orders"]) for x in depth["bids"]] == \
+        [(x.price, x.amount_wh, x.orders) for x in bids] == [(130_000, 600, 1), (110_000, 600, 1)]
+    assert [(x["price"], x["amount_wh"]) for x in depth["asks"]] == [(x.price, x.amount_wh) for x in asks_depth]
+
+    expected = tc.auction_price([(130_000, 600), (110_000, 600)], [(100_000, 1_000)], 120_000)
+    assert expected == (110_000, 1_000)  # max volume, then min surplus, then nearest the last price
+    out = p.auction(cranker=crank)
+    ev = out.event("BatchAuctionExecuted").data
+    assert (ev["clearing_price"], ev["volume_wh"], ev["orders"]) == (110_000, 1_000, 3)
+    assert [(f["buy_order_id"], f["sell_order_id"], f["amount_wh"]) for f in ev["fills"]] == \
+        [(hi, ask, 600), (lo, ask, 400)]
+    assert ev["fees"] == sum(f["fee"] for f in ev["fills"]) and ev["quote_volume"] == 110_000
+    [rest] = p.fetch_book().bids
+    assert (rest.order_id, rest.remaining_wh) == (lo, 200) and p.fetch_book().asks == []
+    rejected(p.auction(check=False), tc.TradingError.NoCrossingOrders, "NoCrossingOrders")
+
+    # --- leftovers cancelled, mode back to continuous, everything withdrawn: the vaults hold only the fees ---
+    p.cancel(buyer, lo)
+    p.set_market_mode(tc.MODE_CONTINUOUS)
+    p.withdraw(buyer)
+    p.withdraw(seller)
+    fees = p.fetch_market().fees_unclaimed
+    assert fees == p.fetch_market().total_fees > 0
+    assert p.token_balance(p.grx_escrow) == 0 and p.token_balance(p.quote_escrow) == fees
+    assert p.token_balance(buyer.grx) == 4_000 * GRX_PER_WH
+    assert p.token_balance(seller.grx) == 2_000 * GRX_PER_WH
+    assert p.token_balance(buyer.quote) + p.token_balance(seller.quote) + fees == 10 * QUOTE

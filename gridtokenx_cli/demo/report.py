@@ -65,7 +65,7 @@ def print_tables(report: dict, console: Console) -> None:
     t.add_column("value", justify="right")
     for k, v in [("energy produced (Wh)", e["produced_wh"]), ("energy consumed (Wh)", e["consumed_wh"]),
                  ("net generation settled (Wh)", e["settled_wh"]), ("energy traded (Wh)", e["traded_wh"]),
-                 ("quote volume (base units)", e["quote_volume"]), ("fees to the vault", e["fee_vault"]),
+                 ("quote volume (base units)", e["quote_volume"]), ("fees unclaimed in the market", e["fees_unclaimed"]),
                  ("GRX supply (base units)", g["supply"]), ("GRX minted (base units)", g["minted"]),
                  ("settled Wh × 1,000,000", g["settled_wh_x_grx_per_wh"]),
                  ("GRX conserved", "yes" if g["conserved"] else "[red]NO[/red]"),

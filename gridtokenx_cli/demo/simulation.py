@@ -9,11 +9,15 @@ Per 15-minute interval (the LiteSVM clock is set to the interval's end, ``T0 + (
 3. every meter's honest reading, signed by its meter key, relayed by the API gateway (Ed25519 precompile)
 4. ``settle_and_mint_tokens`` for every prosumer whose net generation grew (GRX = Wh × 1,000,000)
 5. hourly: ``issue_erc`` from each prosumer meter's unclaimed generation, then ``validate_erc_for_trading``
-6. sell orders (GRX escrowed, backed by a validated ERC), buy orders (quote escrowed; consumers are topped up
-   from the quote mint faucet)
-7. ``execute_batch_auction`` rounds: the best bids and asks that fit one legacy transaction (≤ 1,232 bytes,
-   ≤ ``MAX_BATCH_ORDERS``) are cleared at one uniform price; rounds repeat until the book no longer crosses
-8. ``cancel_order`` for what is left (escrow and ERC commitment return to their owners)
+6. orders on the market's order book, which runs in auction mode (``set_market_mode(Auction)`` once after the
+   bootstrap, so orders only rest): buy orders first (consumers are topped up from the quote mint faucet), then
+   sell orders backed by a validated ERC; each one transaction of claim_seat (first time) + deposit of what the
+   seat lacks + place. Prices are on the market's 0.001 quote/kWh tick.
+7. ``execute_batch_auction`` over the whole book: one uniform price per 15-minute interval (≤ 128 fills per
+   call; called again while the book still crosses). The certificates of every crossing ask go in one legacy
+   transaction (≤ 1,232 bytes), so an ask whose certificate would not fit is deferred to the next interval.
+8. ``cancel_order`` (by order id) for what is left (locked tokens and ERC commitment return to their owners),
+   then ``withdraw`` of every seat's free balance (the proceeds, the bought GRX, the refunds) to the wallets
 
 Keys are derived from the seed, so addresses, PDAs (and their bumps, hence compute units) and every figure of
 the report are the same for the same seed. No wall clock enters the results.
@@ -58,7 +62,7 @@ def raw_grx_transfer(owner: Participant, destination: Pubkey, amount: int):
 
 PACKET_DATA_SIZE = 1_232  # a legacy transaction must fit one packet
 AUCTION_CU_LIMIT = 1_400_000
-MAX_ROUNDS = 12
+MAX_ROUNDS = 12  # auction calls per interval (each clears up to tc.MAX_AUCTION_FILLS pairs)
 CONSUMER_FAUCET = 100 * QUOTE
 DEVIATION_PERCENT = 200  # solar ramps: the community's oracle allows ±200 % between quarter-hours
 BAD_READINGS = ("FutureTimestamp", "Backdated", "RateLimited", "OutOfRange", "RatioExceeded",
@@ -104,9 +108,14 @@ class Household:
         return self.profile.capacity_w > 0
 
 
+def on_tick(price: int) -> int:
+    """A simulated price (micro-quote per kWh) rounded to the market's tick (at least one tick)."""
+    return max(tc.PRICE_TICK, (price + tc.PRICE_TICK // 2) // tc.PRICE_TICK * tc.PRICE_TICK)
+
+
 @dataclass
 class OpenOrder:
-    address: Pubkey
+    order_id: int
     side: int
     price: int
     amount_wh: int
@@ -179,6 +188,9 @@ class Simulation:
         self.chain.airdrop(p.rec_authority.pubkey(), (2 + cfg.meters * cfg.hours // 100) * lamports)
         self._record("update_oracle_config", p.send(orc.ix_update_oracle_config(
             p.bootstrap.pubkey(), orc.params(p.api_gateway.pubkey(), max_deviation_percent=DEVIATION_PERCENT))))
+        # the market clears by uniform-price auctions: orders only rest until execute_batch_auction
+        self._record("set_market_mode", p.set_market_mode(tc.MODE_AUCTION, check=False))
+        self.max_auction_certs = self._max_auction_certs()
         self.households: list[Household] = []
         for i, prof in enumerate(community(cfg.seed, cfg.meters)):
             kind = "Prosumer" if prof.capacity_w else "Consumer"
@@ -297,80 +309,85 @@ class Simulation:
                 self.erc_energy += unclaimed
 
     # ------------------------------------------------------------------ orders
-    def _place_orders(self, i: int) -> list[OpenOrder]:
+    def _place_orders(self, i: int) -> tuple[list[OpenOrder], int]:
+        """Bids, then asks (each one transaction from the wallet); returns the orders and the asks deferred."""
         p, book = self.platform, []
         r = rng_for(self.cfg.seed, "order-noise", i)
-        for h in self.prosumers:
+        asks = []
+        for h in self.prosumers:  # the noise is drawn in the same order as ever, so prices do not move
             grx_wh = p.token_balance(h.participant.grx) // GRX_PER_WH
             free = [c for c in h.certs if c[1] > c[2]]
             if grx_wh <= 0 or not free:
                 continue
             cert = max(free, key=lambda c: c[1] - c[2])
-            amount = min(grx_wh, cert[1] - cert[2])
-            price = h.ask_base + r.randrange(-100_000, 100_001, 10_000)
-            order, out = p.place_sell(h.participant, amount, price, cert[0], check=False)
-            if self._record("place_sell_order", out).ok:
-                cert[2] += amount
-                book.append(OpenOrder(order, tc.SIDE_SELL, price, amount, h, cert))
+            asks.append((h, cert, min(grx_wh, cert[1] - cert[2]),
+                         on_tick(h.ask_base + r.randrange(-100_000, 100_001, 10_000))))
         for h in self.consumers:
             amount = h.profile.reading(self.slot(i))[1]
-            price = h.bid_base + r.randrange(-100_000, 100_001, 10_000)
+            price = on_tick(h.bid_base + r.randrange(-100_000, 100_001, 10_000))
             need = tc.quote_for(amount, price)
             if p.token_balance(h.participant.quote) < need:
                 p.mint_quote(h.participant.quote, max(CONSUMER_FAUCET, need))
             order, out = p.place_buy(h.participant, amount, price, check=False)
             if self._record("place_buy_order", out).ok:
                 book.append(OpenOrder(order, tc.SIDE_BUY, price, amount, h))
-        return book
+        best_bid = max((o.price for o in book), default=0)
+        crossing_certs: set = set()
+        deferred = 0
+        for h, cert, amount, price in asks:
+            if price <= best_bid and cert[0] not in crossing_certs:
+                if len(crossing_certs) >= self.max_auction_certs:
+                    deferred += 1  # its certificate would not fit the auction's transaction: next interval
+                    continue
+                crossing_certs.add(cert[0])
+            order, out = p.place_sell(h.participant, amount, price, cert[0], check=False)
+            if self._record("place_sell_order", out).ok:
+                cert[2] += amount
+                book.append(OpenOrder(order, tc.SIDE_SELL, price, amount, h, cert))
+        return book, deferred
 
     def _tx_size(self, ixs) -> int:
         msg = Message.new_with_blockhash(ixs, self.platform.bootstrap.pubkey(), Hash.default())
         return len(bytes(Transaction.new_unsigned(msg)))
 
-    def _auction_ixs(self, orders: list[OpenOrder]):
-        p = self.platform
-        return [set_compute_unit_limit(AUCTION_CU_LIMIT),
-                p.trading.ix_batch(p.bootstrap.pubkey(), [o.address for o in orders])]
+    def _max_auction_certs(self) -> int:
+        """How many ERC certificates an execute_batch_auction transaction can carry in one packet."""
+        p, n = self.platform, 0
+        while self._tx_size([set_compute_unit_limit(AUCTION_CU_LIMIT), p.trading.ix_auction(
+                p.bootstrap.pubkey(), [Pubkey.new_unique() for _ in range(n + 1)])]) <= PACKET_DATA_SIZE:
+            n += 1
+        return n
 
-    def _auctions(self, book: list[OpenOrder]) -> list[dict]:
-        """Uniform-price rounds over the crossing top of the book, each one legacy transaction."""
+    def _auctions(self, orders: list[OpenOrder]) -> list[dict]:
+        """Uniform-price auctions over the whole book while it crosses; then the leftovers are cancelled and every
+        seat's free balance is withdrawn."""
         p, rounds = self.platform, []
-        remaining = {o.address: o.amount_wh for o in book}
         for _ in range(MAX_ROUNDS):
-            bids = sorted((o for o in book if o.side == tc.SIDE_BUY and remaining[o.address] > 0),
-                          key=lambda o: (-o.price, str(o.address)))
-            asks = sorted((o for o in book if o.side == tc.SIDE_SELL and remaining[o.address] > 0),
-                          key=lambda o: (o.price, str(o.address)))
-            if not bids or not asks or bids[0].price < asks[0].price:
+            book = p.fetch_book()
+            if not book.bids or not book.asks or book.bids[0].price < book.asks[0].price:
                 break
-            chosen: list[OpenOrder] = []
-            queue = [o for pair in zip(bids, asks) for o in pair if pair[0].price >= pair[1].price]
-            for o in queue:
-                trial = chosen + [o]
-                if len(trial) > tc.MAX_BATCH_ORDERS or self._tx_size(self._auction_ixs(trial)) > PACKET_DATA_SIZE:
-                    break
-                chosen = trial
-            if not any(o.side == tc.SIDE_SELL for o in chosen):
-                break
-            out = self._record("execute_batch_auction", p.send(self._auction_ixs(chosen), check=False))
+            min_ask, max_bid = book.asks[0].price, book.bids[0].price
+            out = self._record("execute_batch_auction", p.auction(check=False))
             if not out.ok:
                 break
             ev = out.event("BatchAuctionExecuted").data
-            for o in chosen:
-                lo = p.fetch_order(o.address)
-                remaining[o.address] = lo.amount_wh - lo.filled_wh
-            rounds.append({"price": ev["clearing_price"], "volume_wh": ev["volume_wh"], "orders": len(chosen),
+            rounds.append({"price": ev["clearing_price"], "volume_wh": ev["volume_wh"], "orders": ev["orders"],
                            "fills": len(ev["fills"]), "quote_volume": ev["quote_volume"], "fees": ev["fees"],
-                           "min_ask": min(o.price for o in chosen if o.side == tc.SIDE_SELL),
-                           "max_bid": max(o.price for o in chosen if o.side == tc.SIDE_BUY)})
-        # cancel what is left (escrow back; a sell's unfilled energy is released from its ERC)
-        for o in book:
-            left = remaining[o.address]
-            if left > 0:
-                ix = p.trading.ix_cancel(o.household.participant.trader, o.address)
-                if self._record("cancel_order", p.send(ix, o.household.participant.keypair, check=False)).ok \
-                        and o.cert is not None:
-                    o.cert[2] -= left
+                           "min_ask": min_ask, "max_bid": max_bid})
+        # cancel what is left (locked tokens back to the seat; a sell's unfilled energy is released from its ERC)
+        book = p.fetch_book()
+        for o in orders:
+            resting = book.find(o.order_id)
+            if resting is None:
+                continue
+            if self._record("cancel_order", p.cancel(o.household.participant, o.order_id, check=False)).ok \
+                    and o.cert is not None:
+                o.cert[2] -= resting.remaining_wh
+        # proceeds, bought GRX and refunds back to the wallets
+        for h in self.households:
+            out = p.withdraw(h.participant, check=False)
+            if out is not None:
+                self._record("withdraw", out)
         return rounds
 
     def _pause_demo(self, i: int) -> None:
@@ -411,7 +428,7 @@ class Simulation:
             self._settle()
             if i % INTERVALS_PER_HOUR == 0:
                 self._issue_ercs(i)
-            book = self._place_orders(i)
+            book, deferred = self._place_orders(i)
             rounds = self._auctions(book)
             volume = sum(r["volume_wh"] for r in rounds)
             quote = sum(r["quote_volume"] for r in rounds)
@@ -425,7 +442,7 @@ class Simulation:
                    "bid_wh": sum(o.amount_wh for o in book if o.side == tc.SIDE_BUY),
                    "ask_wh": sum(o.amount_wh for o in book if o.side == tc.SIDE_SELL),
                    "min_ask": min(asks) if asks else None, "max_bid": max(bids) if bids else None,
-                   "rounds": rounds, "traded_wh": volume, "quote_volume": quote,
+                   "asks_deferred": deferred, "rounds": rounds, "traded_wh": volume, "quote_volume": quote,
                    # volume-weighted over the rounds (each round's uniform price is within its bids/asks)
                    "clearing_price": (sum(r["price"] * r["volume_wh"] for r in rounds) // volume) if volume else None}
             self.intervals.append(rec)
@@ -447,12 +464,15 @@ class Simulation:
                        "intervals": self.cfg.intervals, "prosumers": len(self.prosumers),
                        "consumers": len(self.consumers), "fee_bps": p.fee_bps,
                        "oracle_max_deviation_percent": DEVIATION_PERCENT,
-                       "clearing": "execute_batch_auction rounds (legacy transaction ≤ 1,232 bytes, "
-                                   f"≤ {tc.MAX_BATCH_ORDERS} orders each)"},
+                       "clearing": "order book in auction mode: execute_batch_auction over the whole book "
+                                   "every 15 minutes (one uniform price; called again while the book crosses, "
+                                   f"≤ {tc.MAX_AUCTION_FILLS} fills per call); leftovers cancelled, seats withdrawn",
+                       "max_auction_certificates": self.max_auction_certs},
             "energy": {"produced_wh": self.produced, "consumed_wh": self.consumed, "settled_wh": settled_wh,
                        "traded_wh": self.traded, "market_total_volume_wh": market.total_volume_wh,
                        "quote_volume": self.quote_traded, "fees": self.fees,
-                       "fee_vault": p.token_balance(p.fee_vault)},
+                       "fees_unclaimed": market.fees_unclaimed, "market_total_fees": market.total_fees,
+                       "grx_vault": p.token_balance(p.grx_escrow), "quote_vault": p.token_balance(p.quote_escrow)},
             "grx": {"supply": supply, "minted": self.minted, "settled_wh_x_grx_per_wh": settled_wh * GRX_PER_WH,
                     "token_info_total_supply": p.fetch_token_info().total_supply,
                     "conserved": supply == self.minted == settled_wh * GRX_PER_WH},
