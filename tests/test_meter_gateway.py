@@ -48,7 +48,7 @@ def test_config_resolves_paths_and_names_bad_keys(tmp_path):
     cfg_file = tmp_path / "gateway.toml"
     cfg_file.write_text('[gateway]\nrpc_url = "localnet"\nkeypair = "gw.json"\nlisten = "127.0.0.1:9555"\n'
                         '[[meter]]\nid = "m-1"\nkeypair = "keys/m1.json"\ninterval = 2\n'
-                        'source = { kind = "sdm120-tcp", host = "127.0.0.1", port = 5020 }\n')
+                        'source = { kind = "modbus-tcp", host = "127.0.0.1", port = 5020 }\n')
     cfg = load_config(cfg_file)
     assert cfg.keypair == tmp_path / "gw.json" and cfg.queue == tmp_path / "gateway-queue.sqlite"
     assert (cfg.listen_host, cfg.listen_port) == ("127.0.0.1", 9555)
@@ -56,20 +56,29 @@ def test_config_resolves_paths_and_names_bad_keys(tmp_path):
     assert m.keypair == tmp_path / "keys/m1.json" and m.interval == 2.0 and m.meter_id == b"m-1".ljust(32, b"\0")
 
     base = {"gateway": {"rpc_url": "localnet", "keypair": "k"},
-            "meter": [{"id": "a", "keypair": "k", "source": {"kind": "x"}}]}
+            "meter": [{"id": "a", "keypair": "k", "source": {"kind": "modbus-tcp"}}]}
     bad = [({"meter": base["meter"]}, "[gateway]"),
            ({**base, "gateway": {"keypair": "k"}}, "gateway.rpc_url"),
            ({**base, "meter": []}, "[[meter]]"),
            ({**base, "meter": [{"id": "x" * 33, "keypair": "k", "source": {"kind": "x"}}]}, "meter[0].id"),
            ({**base, "meter": base["meter"] * 2}, "meter[1].id"),
            ({**base, "meter": [{"id": "a", "keypair": "k", "source": {}}]}, "meter[0].source"),
-           ({**base, "meter": [{"id": "a", "keypair": "k", "interval": "5", "source": {"kind": "x"}}]},
+           ({**base, "meter": [{"id": "a", "keypair": "k", "interval": "5", "source": {"kind": "modbus-tcp"}}]},
             "meter[0].interval"),
-           ({**base, "gateway": {**base["gateway"], "listen": "nowhere"}}, "gateway.listen")]
+           ({**base, "gateway": {**base["gateway"], "listen": "nowhere"}}, "gateway.listen"),
+           # a typo or an unknown kind is refused at load (it used to crash-loop the daemon at open time)
+           ({**base, "gateway": {**base["gateway"], "rpc_ulr": "x"}}, "gateway.rpc_ulr"),
+           ({**base, "meters": []}, "meters"),
+           ({**base, "meter": [{**base["meter"][0], "intervall": 5}]}, "meter[0].intervall"),
+           ({**base, "meter": [{"id": "a", "keypair": "k", "source": {"kind": "sdm120-tcp"}}]}, "meter[0].source.kind"),
+           ({**base, "meter": [{"id": "a", "keypair": "k", "source": {"kind": "modbus-rtu"}}]}, "meter[0].source.port")]
     for data, key in bad:
         with pytest.raises(ConfigError) as e:
             parse_config(data)
         assert e.value.key == key, (key, e.value)
+    with pytest.raises(ConfigError) as e:
+        parse_config({**base, "meter": [{"id": "a", "keypair": "k", "source": {"kind": "sdm120-tcp"}}]})
+    assert "modbus-tcp, modbus-rtu, iec62056" in e.value.fix
     assert parse_config(base).meters[0].interval == 60.0
 
 

@@ -11,11 +11,12 @@ listen = "127.0.0.1:9464"                  # /healthz and /metrics (loopback onl
 id = "house-7-solar"                       # text meter id (UTF-8, at most 32 bytes), as registered
 keypair = "meters/house-7-solar.json"      # the meter's ed25519 key (registry meter_pubkey)
 interval = 60                              # seconds between reads
-source = { kind = "sdm630-tcp", host = "127.0.0.1", port = 5020, unit = 1 }
+source = { kind = "modbus-tcp", device = "sdm630", host = "127.0.0.1", port = 5020, unit = 1 }
 ```
 
 Relative paths are resolved against the directory of the config file. Errors name the key and the fix
-(:class:`ConfigError`), so ``gtx meter run`` can print them as one line.
+(:class:`ConfigError`), so ``gtx meter run`` can print them as one line and exit 2; a key this file does not
+know (a typo) or an unknown source kind is an error too, naming the allowed ones.
 """
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ from typing import Any
 
 METER_ID_MAX_BYTES = 32
 DEFAULT_LISTEN = "127.0.0.1:9464"
+TOP_LEVEL_KEYS = ("gateway", "meter")
+GATEWAY_KEYS = ("rpc_url", "keypair", "queue", "listen", "log_format", "min_reading_interval", "confirm_timeout",
+                "backoff_initial", "backoff_max", "submit_idle")
+METER_KEYS = ("id", "keypair", "interval", "source")
+#: source kinds (meter/daemon.py open_source) and the keys each requires
+SOURCE_KINDS = {"modbus-tcp": (), "modbus-rtu": ("port",), "iec62056": ("port",)}
 
 
 class ConfigError(ValueError):
@@ -93,10 +100,19 @@ def _path(table: dict, key: str, where: str, base: Path, default: str | None = N
     return p if p.is_absolute() else base / p
 
 
+def _known_keys(table: dict, allowed: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            prefix = f"{where}." if where else ""
+            raise ConfigError(f"{prefix}{key}", "is not a known key", f"use one of: {', '.join(allowed)}")
+
+
 def parse_config(data: dict, base: Path = Path(".")) -> GatewayConfig:
+    _known_keys(data, TOP_LEVEL_KEYS, "")
     gw = data.get("gateway")
     if not isinstance(gw, dict):
         raise ConfigError("[gateway]", "section missing", "add a [gateway] table with rpc_url, keypair and queue")
+    _known_keys(gw, GATEWAY_KEYS, "gateway")
     rpc_url = gw.get("rpc_url")
     if not isinstance(rpc_url, str) or not rpc_url:
         raise ConfigError("gateway.rpc_url", "missing", 'write rpc_url = "http://127.0.0.1:8899" (or localnet)')
@@ -114,6 +130,7 @@ def parse_config(data: dict, base: Path = Path(".")) -> GatewayConfig:
     meters, seen = [], set()
     for i, m in enumerate(meters_raw):
         where = f"meter[{i}]"
+        _known_keys(m, METER_KEYS, where)
         mid = m.get("id")
         if not isinstance(mid, str) or not mid:
             raise ConfigError(f"{where}.id", "missing", 'write id = "<meter text id as registered>"')
@@ -127,7 +144,14 @@ def parse_config(data: dict, base: Path = Path(".")) -> GatewayConfig:
         source = m.get("source")
         if not isinstance(source, dict) or not isinstance(source.get("kind"), str):
             raise ConfigError(f"{where}.source", "missing or without kind",
-                              'write source = { kind = "sdm630-tcp", host = "…", port = 502 } (see docs)')
+                              'write source = { kind = "modbus-tcp", host = "…", port = 502 } (see docs)')
+        kind = source["kind"]
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(f"{where}.source.kind", f"{kind!r} is unknown", f"use one of: {', '.join(SOURCE_KINDS)}")
+        for key in SOURCE_KINDS[kind]:
+            if key not in source:
+                raise ConfigError(f"{where}.source.{key}", f"missing (a {kind} source needs it)",
+                                  f'write {key} = "…" in the source table')
         meters.append(MeterConfig(id=mid, keypair=_path(m, "keypair", where, base),
                                   interval=float(_number(m, "interval", where, 60, minimum=0.05)),
                                   source=dict(source)))
