@@ -147,7 +147,8 @@ def test_init_on_the_embedded_chain_creates_every_config_in_order():
         "governance.initialize_governance", "energy_token.initialize_token", "registry.initialize_registry",
         "oracle.initialize_oracle", "trading.create_quote_mint", "trading.initialize_market"]
     assert all(s["created"] for s in report["steps"])
-    assert report["addresses"]["grx_mint"]
+    assert report["addresses"]["grx_mint"] and report["addresses"]["book"]
+    assert "fee_vault" not in report["addresses"]
 
 
 def test_init_rejects_a_missing_bootstrap_keypair(tmp_path):

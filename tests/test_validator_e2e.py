@@ -1,7 +1,8 @@
 """The whole platform on a real solana-test-validator, driven the way an operator would: every program deployed
 with `gtx deploy` (CLI), `gtx init` over RPC, then the full trading flow through RpcChain (participants, meters,
-meter-signed readings through the oracle, settlement minting GRX, an ERC issued and validated, orders matched,
-a batch auction), an upgrade whose new behaviour is visible while the data stays, upgrade-authority transfer and
+meter-signed readings through the oracle, settlement minting GRX, an ERC issued and validated, the ≈ 148 KB
+order book created by `gtx init`, an ask filled by a crossing bid, the match crank, a batch auction in auction
+mode, withdrawals), an upgrade whose new behaviour is visible while the data stays, upgrade-authority transfer and
 finalisation, the IDL commands, and a real blockhash expiry (the first blockhash of the module is stale by the
 end, so one re-sign must happen). Ports 18933..18965; skipped when the validator binary is absent."""
 from __future__ import annotations
@@ -13,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from solders.compute_budget import set_compute_unit_limit
 from solders.keypair import Keypair
 from typer.testing import CliRunner
 
@@ -139,7 +139,7 @@ def test_gtx_deploy_puts_every_built_program_on_chain(deployed, chain):
         assert data[PROGRAMDATA_HEADER:PROGRAMDATA_HEADER + len(so)] == so  # the exact bytes, byte for byte
 
 
-def test_full_trading_flow_over_rpc(platform, chain):
+def test_full_trading_flow_over_rpc(platform, chain, net):
     from gridtokenx_cli.clients import trading as tc
 
     p = platform
@@ -178,28 +178,63 @@ def test_full_trading_flow_over_rpc(platform, chain):
     assert p.token_balance(prosumer.grx) == 8_500 * GRX_PER_WH
     p.validate_erc(cert)
 
-    sell, _ = p.place_sell(prosumer, 4_000, 140_000, cert)
-    buy, _ = p.place_buy(consumer, 4_000, 160_000)
-    ev = p.match(buy, sell).event("OrderMatched").data
-    assert (ev["amount_wh"], ev["price"], ev["quote_amount"], ev["fee"]) == (4_000, 150_000, 600_000, 1_500)
-    assert p.token_balance(consumer.grx) == 4_000 * GRX_PER_WH
-    assert p.token_balance(prosumer.quote) == 598_500 and p.token_balance(p.fee_vault) == 1_500
+    # the order book (≈ 148 KB, created by create_account in `gtx init`'s initialize_market transaction)
+    book_acc = chain.get_account(p.book)
+    assert book_acc.owner == tc.PROGRAM_ID and len(book_acc.data) == tc.book_space(512, 1024)
+    assert p.fetch_market().book == p.book and p.fetch_book().header.order_capacity == 512
 
-    # a uniform-price batch auction over a second pair of orders
-    sell2, _ = p.place_sell(prosumer, 2_000, 140_000, cert)
-    buy2, _ = p.place_buy(consumer, 2_000, 150_000)
-    out = p.send([set_compute_unit_limit(1_400_000), p.trading.ix_batch(p.bootstrap.pubkey(), [buy2, sell2])])
-    summary = out.event("BatchAuctionExecuted").data
-    assert p.token_balance(consumer.grx) == 6_000 * GRX_PER_WH
-    assert [p.fetch_order(o).status.discriminator for o in (buy2, sell2)] == [tc.STATUS_FILLED] * 2
-    assert summary  # decoded from the validator's logs
+    # an ask rests (seat + deposit + place in one transaction); a crossing bid fills at the ask's price
+    sell, out = p.place_sell(prosumer, 4_000, 140_000, cert)
+    assert out.event("OrderPlaced").data["resting_wh"] == 4_000
+    buy, out = p.place_buy(consumer, 4_000, 160_000)
+    ev = out.event("OrderMatched").data
+    assert (ev["buy_order_id"], ev["sell_order_id"]) == (buy, sell)
+    assert (ev["amount_wh"], ev["price"], ev["quote_amount"], ev["fee"], ev["buyer_refund"]) == \
+        (4_000, 140_000, 560_000, 1_400, 80_000)
+    p.withdraw(consumer)
+    p.withdraw(prosumer)
+    assert p.token_balance(consumer.grx) == 4_000 * GRX_PER_WH
+    assert p.token_balance(consumer.quote) == 10 * QUOTE - 560_000
+    assert p.token_balance(prosumer.quote) == 558_600 and p.token_balance(p.quote_escrow) == 1_400
+
+    # a bid capped at one fill rests crossed; the crank fills the rest at the earlier order's price
+    p.place_sell(prosumer, 1_000, 140_000, cert)
+    ask2, _ = p.place_sell(prosumer, 1_000, 145_000, cert)
+    buy2, out = p.place_buy(consumer, 2_000, 150_000, match_limit=1)
+    assert (out.event("OrderPlaced").data["filled_wh"], out.event("OrderPlaced").data["resting_wh"]) == (1_000, 1_000)
+    ev = p.crank().event("OrderMatched").data
+    assert (ev["buy_order_id"], ev["sell_order_id"], ev["price"], ev["amount_wh"]) == (buy2, ask2, 145_000, 1_000)
+
+    # auction mode: a uniform-price batch auction over the whole book
+    p.set_market_mode(tc.MODE_AUCTION)
+    p.place_sell(prosumer, 1_000, 140_000, cert)
+    _, out = p.place_buy(consumer, 1_000, 150_000)
+    assert out.event("OrderPlaced").data["resting_wh"] == 1_000  # no matching in auction mode
+    summary = p.auction().event("BatchAuctionExecuted").data  # decoded from the validator's logs
+    assert (summary["clearing_price"], summary["volume_wh"]) == \
+        tc.auction_price([(150_000, 1_000)], [(140_000, 1_000)], 145_000) == (140_000, 1_000)
+    p.set_market_mode(tc.MODE_CONTINUOUS)
+    p.withdraw(consumer)
+    p.withdraw(prosumer)
+    assert p.token_balance(consumer.grx) == 7_000 * GRX_PER_WH
     mk = p.fetch_market()
-    assert (mk.total_volume_wh, mk.open_orders) == (6_000, 0) and mk.total_trades >= 2
-    # conservation: GRX held == minted, quote held == faucet
+    assert (mk.total_volume_wh, mk.total_trades) == (7_000, 4)
+    book = p.fetch_book()
+    assert book.bids == book.asks == [] and book.header.seat_count == 2
+
+    # the CLI reads the same book over RPC
+    out = gtx("--backend", "rpc", "--url", net.url, "--json", "trade", "book")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["bids"] == json.loads(out.stdout)["asks"] == []
+    out = gtx("--backend", "rpc", "--url", net.url, "--json", "trade", "balance", str(consumer.pubkey))
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["grx_base_units"] == 7_000 * GRX_PER_WH
+
+    # conservation: GRX held == minted, quote held == faucet (the vault keeps only the unclaimed fees)
     assert sum(p.token_balance(a) for a in (prosumer.grx, consumer.grx, p.grx_escrow)) == p.mint_supply() \
         == 8_500 * GRX_PER_WH
-    assert sum(p.token_balance(a) for a in (prosumer.quote, consumer.quote, p.quote_escrow, p.fee_vault)) \
-        == 10 * QUOTE
+    assert p.token_balance(p.grx_escrow) == 0 and p.token_balance(p.quote_escrow) == mk.fees_unclaimed
+    assert sum(p.token_balance(a) for a in (prosumer.quote, consumer.quote, p.quote_escrow)) == 10 * QUOTE
 
 
 def test_upgrade_changes_behaviour_and_keeps_data(cli, deployed, chain, payer):
