@@ -664,8 +664,12 @@ def test_place_sell_order_rests(env):
     seller = trader(env, grx_wh=10_000)
     slot = env.slot(seller)
     cert = env.make_erc(seller.pubkey, 5_000)
+    lamports = env.svm.get_account(seller.pubkey).lamports
     res = env.ok(sell_ix(env, seller, 3_000, 4_500_000, cert), seller.keypair)
     assert balances(env, seller) == (tc.grx_for(7_000), tc.grx_for(3_000), 0, 0)
+    usage_acc = env.svm.get_account(tc.erc_usage_pda(cert)[0])  # created on first use, paid by the seller
+    assert usage_acc.owner == tc.PROGRAM_ID
+    assert env.svm.get_account(seller.pubkey).lamports == lamports - usage_acc.lamports
     [ask] = env.book().asks
     assert ask == tc.RestingOrder(SELL, 0, 4_500_000, 3_000, cert_expiry(env, cert), cert, slot)
     usage = env.erc_usage(cert)
@@ -761,6 +765,40 @@ def test_ask_fills_resting_bid_at_the_bid_price(env):
     assert env.book().bids == [] and [(o.order_id, o.remaining_wh) for o in env.book().asks] == [(1, 400)]
     assert env.erc_usage(cert).committed_wh == 1_000  # sold and resting energy both stay committed
     assert env.market().last_clearing_price == 5_500_000
+    check_book(env)
+
+
+def test_fee_rounds_up_against_the_seller(env):
+    """The fee (0.25 %) is rounded up: 1000 base units pay 3, not 2.5; at the lowest price (one tick) 1 Wh costs
+    1 base unit and pays 1 of fee, the seller gets nothing: no fill is free of fees."""
+    seller, buyer = trader(env, grx_wh=1), trader(env, quote=QUOTE)
+    env.place_sell(seller, 1, 1_000_000, fund=False)
+    res = env.ok(buy_ix(env, buyer, 1, 1_000_000), buyer.keypair)
+    [m] = events(res, "OrderMatched")
+    assert (m["quote_amount"], m["fee"]) == (1_000, 3)  # 1 Wh at 1.000/kWh = 0.001 quote = 1000 units, fee 2.5 -> 3
+    assert balances(env, seller) == (0, 0, 997, 0) and env.market().fees_unclaimed == 3
+    s2, b2 = trader(env, grx_wh=1), trader(env, quote=QUOTE)
+    env.place_sell(s2, 1, 1_000, fund=False)  # the lowest price: 1 Wh costs 1 base unit
+    res = env.ok(buy_ix(env, b2, 1, 1_000), b2.keypair)
+    [m] = events(res, "OrderMatched")
+    assert (m["quote_amount"], m["fee"]) == (1, 1)
+    assert balances(env, s2) == (0, 0, 0, 0) and env.market().fees_unclaimed == 4
+    check_book(env)
+
+
+def test_price_history_ring_and_vwap(env):
+    """26 fills: the ring keeps the last 24 points, the VWAP is over them."""
+    seller, buyer = trader(env, grx_wh=26), trader(env, quote=QUOTE)
+    cert = env.make_erc(seller.pubkey, 26)
+    for i in range(26):
+        env.ok(sell_ix(env, seller, 1, 1_000 * (i + 1), cert), seller.keypair)
+        env.ok(buy_ix(env, buyer, 1, 1_000 * (i + 1)), buyer.keypair)
+    m = env.market()
+    assert (m.price_history_count, m.price_history_head, m.total_trades) == (24, 2, 26)
+    prices = sorted(m.price_history[i].price for i in range(24))
+    assert prices == [1_000 * (i + 1) for i in range(2, 26)]
+    assert m.vwap == tc.vwap(m) == sum(prices) // 24
+    assert m.history_volume == 24 and m.history_notional == sum(prices)
     check_book(env)
 
 
@@ -1194,6 +1232,9 @@ def test_cancel_order_rejections(env):
     rejected(env, env.b.ix_cancel(buyer.pubkey, sb, 0, governance_config=fake_governance_config(env)),
              AE.AccountOwnedByWrongProgram, buyer.keypair)
     rejected(env, unsigned(env.b.ix_cancel(buyer.pubkey, sb, 0), buyer.pubkey), AE.AccountNotSigner)
+    # an immediate-or-cancel order never rests
+    env.ok(buy_ix(env, buyer, 10, 1_000, order_type=tc.IMMEDIATE_OR_CANCEL), buyer.keypair)  # id 3
+    rejected(env, env.b.ix_cancel(buyer.pubkey, sb, 3), TE.OrderNotFound, buyer.keypair)
     # an order no longer resting
     env.cancel(buyer, 0)
     rejected(env, env.b.ix_cancel(buyer.pubkey, sb, 0), TE.OrderNotFound, buyer.keypair)
