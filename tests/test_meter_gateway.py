@@ -19,7 +19,7 @@ from gridtokenx_cli.meter.provision import provision, set_oracle_limits
 from gridtokenx_cli.meter.queue import DELIVERED, QUEUED, REJECTED, SENDING, ReadingQueue
 from gridtokenx_cli.meter.signing import ed25519_instruction, reading_message, sign_reading
 from gridtokenx_cli.meter.sources.base import MeterSample, MeterSource
-from gridtokenx_cli.meter.submitter import Backoff, EmbeddedTransport, MeterIdentity, Submitter
+from gridtokenx_cli.meter.submitter import Backoff, MeterIdentity, Submitter, Transport
 from gridtokenx_cli.platform import PROGRAMS
 from gridtokenx_cli.svm_lite import program_so
 
@@ -190,7 +190,7 @@ def env(binaries, tmp_path):
     platform = provision(chain, list(keys.items()), min_reading_interval=0, lenient=True)
     q = ReadingQueue(tmp_path / "q.sqlite")
     idents = [MeterIdentity(t, reg.meter_id(t), k) for t, k in keys.items()]
-    sub = Submitter(q, EmbeddedTransport(chain), platform.api_gateway, idents, confirm_timeout=1,
+    sub = Submitter(q, Transport(chain), platform.api_gateway, idents, confirm_timeout=1,
                     hold_backoff=Backoff(0.01, 0.02))
     yield chain, platform, q, sub, keys
     chain.close()
@@ -238,7 +238,7 @@ def test_a_landed_attempt_whose_mark_was_lost_is_recognised_not_resent(env):
     blockhash, last_valid = sub.transport.blockhash()
     tx = sub._build(head, blockhash)
     q.begin_attempts([(head.id, str(tx.signatures[0]), bytes(tx), last_valid)])
-    EmbeddedTransport(chain).broadcast(tx)  # lands through another transport: this submitter never saw it
+    Transport(chain).broadcast(tx)  # lands through another transport: this submitter never saw it
     before = oracle_totals(platform)
     assert before == (1, 1, 0)
     sub.drain(timeout=30)

@@ -89,6 +89,37 @@ class Chain(ABC):
     @abstractmethod
     def airdrop(self, address: Pubkey, lamports: int) -> None: ...
 
+    # ---- batch primitives: many transactions in flight (the gateway's submitter, pipelines) ----
+    #: whether one blockhash may serve several transactions (LiteSVM's is expired after each transaction)
+    shares_blockhash: bool = True
+
+    def blockhash_with_expiry(self) -> tuple[Hash, int | None]:
+        """A recent blockhash and the last block height it is valid at (None: the backend tracks no expiry)."""
+        return self.latest_blockhash(), None
+
+    def broadcast(self, tx: Transaction) -> Signature:
+        """Hand a signed transaction to the chain without waiting. Here (a backend that executes at once)
+        it runs now and its outcome waits for :meth:`confirmed_outcomes`; the rpc backend sends it."""
+
+        def no_rebuild(_blockhash: Hash) -> Transaction:
+            raise ChainError("a broadcast transaction is not re-signed: sign it again with a fresh blockhash")
+
+        outcomes = self.__dict__.setdefault("_broadcast_outcomes", {})
+        outcomes[tx.signatures[0]] = self._submit(tx, no_rebuild)
+        return tx.signatures[0]
+
+    def confirmed_outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
+        """Outcomes of those of ``signatures`` that are confirmed (the others are not, or not yet)."""
+        outcomes = self.__dict__.get("_broadcast_outcomes", {})
+        return {s: outcomes[s] for s in signatures if s in outcomes}
+
+    def block_height(self) -> int | None:
+        """The confirmed block height (None where blockhashes do not expire by height)."""
+        return None
+
+    def accounts_data(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
+        return [self.account_data(a) for a in addresses]
+
     def close(self) -> None:
         pass
 

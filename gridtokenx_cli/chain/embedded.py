@@ -17,6 +17,7 @@ from .workspace import Workspace
 
 class EmbeddedChain(Chain):
     name = "embedded"
+    shares_blockhash = False  # every transaction expires the blockhash (see submit)
 
     def __init__(self, workspace: Workspace | None = None, programs: list[str] | None = None,
                  svm: LiteSVM | None = None):

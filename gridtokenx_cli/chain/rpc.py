@@ -10,6 +10,7 @@ retried with backoff for `reconnect_timeout` seconds, then fails with a ChainErr
 from __future__ import annotations
 
 import asyncio
+from typing import Sequence
 import time
 
 from solana.exceptions import SolanaRpcException
@@ -148,6 +149,59 @@ class RpcChain(Chain):
                 return self._outcome(sig, meta.err is None, logs, cu, meta.err)
             time.sleep(self.poll_interval)
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
+
+    # ---- batch primitives (one call covers many transactions / accounts) ----
+    # No reconnect loop here (unlike `call`): a batch caller (the gateway) aborts the round on an outage and
+    # backs off itself.
+    def blockhash_with_expiry(self) -> tuple[Hash, int | None]:
+        v = self._run(self.client.get_latest_blockhash(Confirmed)).value
+        self._last_valid_height[v.blockhash] = v.last_valid_block_height
+        return v.blockhash, v.last_valid_block_height
+
+    def broadcast(self, tx: Transaction) -> Signature:
+        """sendTransaction without preflight or waiting; an RPC-level refusal raises ChainError (not sent)."""
+        try:
+            return self._run(self.client.send_raw_transaction(
+                bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed))).value
+        except ChainError:
+            raise
+        except Exception as e:  # e.g. the node is behind: the transaction was not accepted
+            raise ChainError(f"sendTransaction: {e}") from e
+
+    def confirmed_outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
+        """getSignatureStatuses in batches of 256 (history searched), then getTransaction for the confirmed."""
+        found: dict[Signature, TxOutcome] = {}
+        sigs = list(signatures)
+        for i in range(0, len(sigs), 256):
+            chunk = sigs[i:i + 256]
+            statuses = self._run(self.client.get_signature_statuses(chunk, search_transaction_history=True))
+            for sig, st in zip(chunk, statuses.value):
+                if st is not None and st.confirmation_status in (TransactionConfirmationStatus.Confirmed,
+                                                                 TransactionConfirmationStatus.Finalized):
+                    found[sig] = self._fetch_outcome_once(sig)
+        return found
+
+    def _fetch_outcome_once(self, sig: Signature) -> TxOutcome:
+        """Like `_fetch_outcome` but without `call`'s reconnect loop: a batch caller handles outages."""
+        for _ in range(50):
+            resp = self._run(self.client.get_transaction(sig, commitment=Confirmed,
+                                                         max_supported_transaction_version=0))
+            if resp.value is not None:
+                meta = resp.value.transaction.meta
+                return self._outcome(sig, meta.err is None, list(meta.log_messages or []),
+                                     meta.compute_units_consumed or 0, meta.err)
+            time.sleep(0.2)
+        raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
+
+    def block_height(self) -> int | None:
+        return self._run(self.client.get_block_height(Confirmed)).value
+
+    def accounts_data(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
+        out: list[bytes | None] = []
+        for i in range(0, len(addresses), 100):
+            resp = self._run(self.client.get_multiple_accounts(list(addresses[i:i + 100])))
+            out += [None if a is None else bytes(a.data) for a in resp.value]
+        return out
 
     def get_account(self, address: Pubkey) -> Account | None:
         return self.call("get_account_info", address).value

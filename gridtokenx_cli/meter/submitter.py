@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import random
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -60,115 +59,19 @@ def reason_name(value: object) -> str:
 # ----------------------------------------------------------------------------- transports
 
 
-class Transport(ABC):
-    """What the submitter needs from a chain, in batch form."""
+class Transport:
+    """What the submitter needs from a chain, in batch form: the chain's public batch primitives
+    (``chain/base.py``). On the embedded backend (``follow_wall_clock``) the SVM clock is first moved to the
+    wall clock: LiteSVM has no clock of its own, and the oracle rejects readings from its future."""
 
-    #: one blockhash may serve every transaction of a round (LiteSVM expires it after each transaction)
-    shared_blockhash = True
-
-    @abstractmethod
-    def blockhash(self) -> tuple[Hash, int | None]:
-        """A recent blockhash and the last block height it is valid at (None: no expiry tracking)."""
-
-    @abstractmethod
-    def broadcast(self, tx: Transaction) -> None: ...
-
-    @abstractmethod
-    def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
-        """Outcomes of the signatures that are confirmed (absent ones are not, or not yet)."""
-
-    @abstractmethod
-    def block_height(self) -> int | None: ...
-
-    @abstractmethod
-    def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]: ...
-
-
-class RpcTransport(Transport):
-    def __init__(self, chain):
+    def __init__(self, chain: Chain, *, follow_wall_clock: bool | None = None):
         self.chain = chain
+        self.follow_wall_clock = chain.name == "embedded" if follow_wall_clock is None else follow_wall_clock
 
-    def _run(self, coro):
-        try:
-            return self.chain._run(coro)
-        except ChainError:
-            raise
-        except Exception as e:
-            # solana-py wraps transport failures in SolanaRpcException; to the submitter it is "RPC down"
-            if type(e).__module__.split(".")[0] in ("solana", "httpx", "httpcore"):
-                raise ChainError(f"RPC {self.chain.url}: {e!r}") from e
-            raise
-
-    def blockhash(self) -> tuple[Hash, int | None]:
-        from solana.rpc.commitment import Confirmed
-
-        v = self._run(self.chain.client.get_latest_blockhash(Confirmed)).value
-        return v.blockhash, v.last_valid_block_height
-
-    def broadcast(self, tx: Transaction) -> None:
-        from solana.rpc.commitment import Confirmed
-        from solana.rpc.types import TxOpts
-
-        try:
-            self._run(self.chain.client.send_raw_transaction(
-                bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed)))
-        except ChainError:
-            raise
-        except Exception as e:  # an RPC-level refusal (e.g. node behind): the transaction was not accepted
-            raise ChainError(f"sendTransaction: {e}") from e
-
-    def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
-        from solders.transaction_status import TransactionConfirmationStatus as S
-
-        found: dict[Signature, TxOutcome] = {}
-        sigs = list(signatures)
-        for i in range(0, len(sigs), 256):
-            chunk = sigs[i:i + 256]
-            statuses = self._run(self.chain.client.get_signature_statuses(chunk, search_transaction_history=True))
-            for sig, st in zip(chunk, statuses.value):
-                if st is not None and st.confirmation_status in (S.Confirmed, S.Finalized):
-                    found[sig] = self._outcome(sig)
-        return found
-
-    def _outcome(self, sig: Signature) -> TxOutcome:
-        from solana.rpc.commitment import Confirmed
-
-        for _ in range(50):
-            resp = self._run(self.chain.client.get_transaction(sig, commitment=Confirmed,
-                                                               max_supported_transaction_version=0))
-            if resp.value is not None:
-                meta = resp.value.transaction.meta
-                return self.chain._outcome(sig, meta.err is None, list(meta.log_messages or []),
-                                           meta.compute_units_consumed or 0, meta.err)
-            time.sleep(0.2)
-        raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
-
-    def block_height(self) -> int | None:
-        from solana.rpc.commitment import Confirmed
-
-        return self._run(self.chain.client.get_block_height(Confirmed)).value
-
-    def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
-        out: list[bytes | None] = []
-        for i in range(0, len(addresses), 100):
-            resp = self._run(self.chain.client.get_multiple_accounts(list(addresses[i:i + 100])))
-            out += [None if a is None else bytes(a.data) for a in resp.value]
-        return out
-
-
-class EmbeddedTransport(Transport):
-    """LiteSVM executes at broadcast. ``follow_wall_clock`` moves the SVM clock to the wall clock first (LiteSVM
-    has no clock of its own, and the oracle rejects readings from its future)."""
-
-    shared_blockhash = False
-
-    def __init__(self, chain: Chain, *, follow_wall_clock: bool = True):
-        self.chain = chain
-        self.follow_wall_clock = follow_wall_clock
-        self._outcomes: dict[Signature, TxOutcome] = {}
-
-    def blockhash(self) -> tuple[Hash, int | None]:
-        return self.chain.latest_blockhash(), None
+    @property
+    def shared_blockhash(self) -> bool:
+        """One blockhash may serve every transaction of a round."""
+        return self.chain.shares_blockhash
 
     def _follow_wall_clock(self) -> None:
         if self.follow_wall_clock:
@@ -176,27 +79,28 @@ class EmbeddedTransport(Transport):
             if self.chain.get_clock().unix_timestamp < now:
                 self.chain.set_unix_timestamp(now)
 
+    def blockhash(self) -> tuple[Hash, int | None]:
+        """A recent blockhash and the last block height it is valid at (None: no expiry tracking)."""
+        return self.chain.blockhash_with_expiry()
+
     def broadcast(self, tx: Transaction) -> None:
         self._follow_wall_clock()
-
-        def no_rebuild(_blockhash):
-            raise AssertionError("embedded transactions are not rebuilt")
-
-        self._outcomes[tx.signatures[0]] = self.chain._submit(tx, no_rebuild)
+        self.chain.broadcast(tx)
 
     def outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
-        return {s: self._outcomes[s] for s in signatures if s in self._outcomes}
+        """Outcomes of the signatures that are confirmed (absent ones are not, or not yet)."""
+        return self.chain.confirmed_outcomes(signatures)
 
     def block_height(self) -> int | None:
-        return None
+        return self.chain.block_height()
 
     def accounts(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
         self._follow_wall_clock()
-        return [self.chain.account_data(a) for a in addresses]
+        return self.chain.accounts_data(addresses)
 
 
 def transport_for(chain: Chain) -> Transport:
-    return RpcTransport(chain) if chain.name == "rpc" else EmbeddedTransport(chain)
+    return Transport(chain)
 
 
 # ----------------------------------------------------------------------------- backoff
