@@ -410,6 +410,11 @@ def test_trade_crank_post_only_ioc_and_cancel(state, keys):
         (before["quote_free"] + 120_000, 0, 0)
     failure("no resting order 2", "trade", "cancel", 2, "-k", keys["bob"])
     assert ok("trade", "book")["bids"] == []
+    # bob bought 1000 + 1000 + 500 Wh: take 1 GRX (1000 Wh) of it to the wallet
+    out = ok("trade", "withdraw", "--grx", 1, "-k", keys["bob"])
+    assert out["withdrawn"] == {"grx_base_units": GRX, "quote_base_units": 0}
+    assert (out["balances"]["grx_base_units"], out["balances"]["seat"]["grx_free"]) == (GRX, 1500 * 10**6)
+    assert "market depth" in gtx("trade", "depth").stdout and ok("trade", "depth")["bids"] == []
 
 
 def test_trade_auction_mode(state, keys):

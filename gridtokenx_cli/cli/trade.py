@@ -181,6 +181,18 @@ def orders_table(title: str, rows: list[dict]):
     return table
 
 
+def depth_table(levels: dict):
+    from rich.table import Table
+
+    table = Table(title="market depth (from the book)")
+    for col in ("side", "price (quote/kWh)", "Wh", "orders"):
+        table.add_column(col, justify="left" if col == "side" else "right")
+    for side in ("bids", "asks"):
+        for x in levels[side]:
+            table.add_row(side[:-1], quote_text(x["price"]), f"{x['amount_wh']:,}", str(x["orders"]))
+    return table
+
+
 def fills_of(outcome) -> list[dict]:
     return [plain(e.data) for e in outcome.events if e.name == "OrderMatched"]
 
@@ -367,7 +379,7 @@ def depth(ctx: typer.Context,
         bids, asks = tc.market_depth(fetch_book(s, market))
         levels = {"bids": [vars(x) for x in bids], "asks": [vars(x) for x in asks]}
         if not emit_event:
-            s.show("market depth", {**levels, "source": "book"})
+            emit(ctx.obj, {**levels, "source": "book"}, depth_table(levels))
             return
         out = s.send("trade depth", builder(s, market).ix_depth())
         event = plain(out.event("MarketDepth").data)
