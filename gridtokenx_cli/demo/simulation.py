@@ -334,6 +334,8 @@ class Simulation:
         best_bid = max((o.price for o in book), default=0)
         crossing_certs: set = set()
         deferred = 0
+        if asks:  # a different seller goes first each interval, so no one is always the one deferred
+            asks = asks[i % len(asks):] + asks[:i % len(asks)]
         for h, cert, amount, price in asks:
             if price <= best_bid and cert[0] not in crossing_certs:
                 if len(crossing_certs) >= self.max_auction_certs:
