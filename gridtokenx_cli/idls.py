@@ -30,6 +30,13 @@ def legacy_idl(program: str) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+@functools.cache
+def anchor_errors() -> list[dict[str, Any]]:
+    """Anchor's framework errors (``code``, ``name``, ``msg``) of the anchor-lang the programs are built with
+    (``gridtokenx_cli/generated/anchor_errors.json``, written by ``gtx build`` from anchor-lang's source)."""
+    return json.loads(resources.files("gridtokenx_cli.generated").joinpath("anchor_errors.json").read_text())
+
+
 def legacy_idl_text(program: str) -> str:
     return json.dumps(legacy_idl(program))
 

@@ -43,14 +43,8 @@ class DecodedEvent:
 @functools.cache
 def _error_table() -> dict[int, tuple[str, str]]:
     table: dict[int, tuple[str, str]] = {}
-    try:  # Anchor framework errors (100–5000), from anchorpy's generated table
-        from gridtokenx_cli.generated.blockbench.errors import anchor as anchor_errors
-
-        for obj in vars(anchor_errors).values():
-            if isinstance(obj, type) and hasattr(obj, "code") and hasattr(obj, "name"):
-                table[obj.code] = (obj.name, obj.msg)
-    except ImportError:
-        pass
+    for err in idls.anchor_errors():  # Anchor framework errors (100–5000) of the anchor-lang we build with
+        table[err["code"]] = (err["name"], err["msg"])
     for program in idls.available():
         for err in idls.legacy_idl(program).get("errors", []):
             # programs number their own errors from 6000, so names can collide across programs; the log

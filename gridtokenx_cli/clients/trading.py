@@ -21,7 +21,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
-from gridtokenx_cli import svm_lite
+from gridtokenx_cli import idls, svm_lite
 from gridtokenx_cli.generated.trading import instructions as tix
 from gridtokenx_cli.generated.trading import types as ttypes
 from gridtokenx_cli.generated.trading.accounts import AmmPool, ErcUsage, MarketState, OrderBook
@@ -98,30 +98,8 @@ class CommonError(IntEnum):
     NotBootstrapAuthority = 7006
 
 
-class AnchorError(IntEnum):
-    """The Anchor framework errors the trading account structs can raise."""
-
-    InstructionFallbackNotFound = 101
-    InstructionDidNotDeserialize = 102
-    ConstraintMut = 2000
-    ConstraintHasOne = 2001
-    ConstraintSigner = 2002
-    ConstraintSeeds = 2006
-    ConstraintZero = 2011
-    ConstraintAddress = 2012
-    ConstraintTokenMint = 2014
-    ConstraintTokenOwner = 2015
-    ConstraintMintDecimals = 2018
-    ConstraintTokenTokenProgram = 2021
-    ConstraintMintTokenProgram = 2022
-    ConstraintDuplicateMutableAccount = 2040
-    AccountDiscriminatorMismatch = 3002
-    AccountNotEnoughKeys = 3005
-    AccountNotMutable = 3006
-    AccountOwnedByWrongProgram = 3007
-    InvalidProgramId = 3008
-    AccountNotSigner = 3010
-    AccountNotInitialized = 3012
+AnchorError = IntEnum("AnchorError", {e["name"]: e["code"] for e in idls.anchor_errors()})  # type: ignore[misc]
+AnchorError.__doc__ = "Anchor 1.0's framework errors (100–5000), from gridtokenx_cli/generated/anchor_errors.json."
 
 
 # ----------------------------------------------------------------------------- PDAs

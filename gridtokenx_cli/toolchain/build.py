@@ -439,6 +439,7 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
                     clientgen.codegen_venv()
                 with tc.timed("clients"):
                     clientgen.generate(name, root)
+                    clientgen.write_anchor_errors(root)
             except clientgen.ClientGenError as e:
                 raise BuildError(str(e)) from None
         results.append(r)

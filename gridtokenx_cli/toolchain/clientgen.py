@@ -10,6 +10,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,12 +93,51 @@ def generate(program: str, root: Path = REPO_ROOT) -> Path:
     return target
 
 
+def _locked_version(crate: str, root: Path) -> str:
+    lock = (root / "Cargo.lock").read_text()
+    m = re.search(rf'name = "{re.escape(crate)}"\nversion = "([^"]+)"', lock)
+    if not m:
+        raise ClientGenError(f"{crate} is not in Cargo.lock")
+    return m.group(1)
+
+
+def anchor_framework_errors(root: Path = REPO_ROOT) -> list[dict]:
+    """Anchor's framework errors (100–5000) of the anchor-lang version in Cargo.lock, read from its
+    ``src/error.rs`` in the cargo registry: each ``/// <code> - <message>`` doc line and the variant after
+    it. AnchorPy's own table is older and lacks or misnumbers several of Anchor 1.0's codes."""
+    version = _locked_version("anchor-lang", root)
+    cargo_home = Path(os.environ.get("CARGO_HOME") or Path.home() / ".cargo")
+    sources = sorted(cargo_home.glob(f"registry/src/*/anchor-lang-{version}/src/error.rs"))
+    if not sources:
+        raise ClientGenError(f"anchor-lang {version} source not found under {cargo_home}/registry/src")
+    errors, pending = [], None
+    for line in sources[0].read_text().splitlines():
+        line = line.strip()
+        if m := re.match(r"/// (\d+) - (.*)$", line):
+            pending = (int(m.group(1)), m.group(2))
+        elif pending and (m := re.match(r"(\w+)(?: = \d+)?,$", line)):
+            errors.append({"code": pending[0], "name": m.group(1), "msg": pending[1]})
+            pending = None
+    if len(errors) < 50:
+        raise ClientGenError(f"only {len(errors)} errors parsed from {sources[0]}: its format changed")
+    return sorted(errors, key=lambda e: e["code"])
+
+
+def write_anchor_errors(root: Path = REPO_ROOT) -> Path:
+    target = root / "gridtokenx_cli" / "generated" / "anchor_errors.json"
+    text = json.dumps(anchor_framework_errors(root), indent=1) + "\n"
+    if not target.exists() or target.read_text() != text:
+        target.write_text(text)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     programs = (argv if argv is not None else sys.argv[1:]) or sorted(
         p.stem for p in (REPO_ROOT / "idl" / "legacy").glob("*.json"))
     try:
         for p in programs:
             print(generate(p).relative_to(REPO_ROOT))
+        print(write_anchor_errors().relative_to(REPO_ROOT))
     except ClientGenError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -104,6 +104,46 @@ pub fn ask_blocker(ask: &RestingOrder, seller: &Pubkey, certs: &[AccountInfo], n
     })
 }
 
+/// Fails with `MissingErcCertificate` unless the certificate `ask` needs is among `certs` (an ask past its
+/// stored expiry needs none: it is removed either way). The pre-checks use it so that an instruction fails
+/// before it changes or logs anything.
+pub fn require_certificate_passed(ask: &RestingOrder, certs: &[AccountInfo], now: i64) -> Result<()> {
+    require!(
+        now > ask.erc_expires_at || certs.iter().any(|info| *info.key == ask.erc_certificate),
+        TradingError::MissingErcCertificate
+    );
+    Ok(())
+}
+
+/// What a new order will meet, read-only: walks the opposite orders it crosses as `match_taker` will
+/// (at most `match_limit` of them), checks each ask's certificate is passed, and returns the Wh the order
+/// is expected to leave unfilled. Exact unless an ask turns out to be unbacked (revoked or transferred),
+/// which `match_taker` then removes and walks past.
+pub fn plan_taker(
+    book: &Book,
+    side: OrderSide,
+    price: u64,
+    amount_wh: u64,
+    match_limit: u8,
+    certs: &[AccountInfo],
+    now: i64,
+) -> Result<u64> {
+    let mut remaining = amount_wh;
+    for (steps, maker) in book.side(side.opposite()).iter().rev().enumerate() {
+        if remaining == 0 || steps >= usize::from(match_limit) || !crosses(side, price, maker.price) {
+            break;
+        }
+        if side == OrderSide::Buy {
+            require_certificate_passed(maker, certs, now)?;
+            if now > maker.erc_expires_at {
+                continue;
+            }
+        }
+        remaining -= remaining.min(maker.remaining_wh);
+    }
+    Ok(remaining)
+}
+
 /// Checks the best ask before it is filled; removes it (`OrderCancelled` with the reason) when its
 /// certificate no longer backs it. Returns `true` if it was removed.
 pub fn evict_best_ask_if_unbacked(book: &mut Book, certs: &[AccountInfo], now: i64) -> Result<bool> {

@@ -82,39 +82,75 @@ pub fn compute_fill(bid: u64, buy_remaining_wh: u64, amount_wh: u64, price: u64,
 /// price maximises the executable volume `min(demand(p), supply(p))`, where demand counts the bids with
 /// price ≥ p and supply the asks with price ≤ p. Ties, in order: (1) the smallest surplus
 /// `|demand − supply|`; (2) the price closest to `reference` (the market's last clearing price; when there
-/// is none, the mid-point of the lowest and highest still-tied candidates); (3) the lower price. One sweep
-/// over the sorted candidates: O(n log n) for the sort, O(n) for the volumes.
-pub fn auction_price(bids: &[(u64, u64)], asks: &[(u64, u64)], reference: u64) -> MathResult<Option<(u64, u64)>> {
-    let overflow = || TradingError::ArithmeticOverflow;
-    let mut candidates: Vec<u64> = bids.iter().chain(asks.iter()).map(|o| o.0).collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut demand = bids.iter().try_fold(0u64, |acc, o| acc.checked_add(o.1)).ok_or_else(overflow)?;
-    let (mut supply, mut ai, mut bj) = (0u64, 0usize, bids.len());
-    // (price, volume, surplus) of every candidate, ascending price.
-    let mut table: Vec<(u64, u64, u64)> = Vec::with_capacity(candidates.len());
-    for &p in &candidates {
-        while ai < asks.len() && asks[ai].0 <= p {
-            supply = supply.checked_add(asks[ai].1).ok_or_else(overflow)?;
-            ai += 1;
+/// is none, the mid-point of the lowest and highest still-tied candidates); (3) the lower price.
+/// Three sweeps over the candidates in ascending order, each O(n) and without allocating (the SBF heap is
+/// 32 KiB and never frees).
+pub fn auction_price<B, A>(bids: B, asks: A, reference: u64) -> MathResult<Option<(u64, u64)>>
+where
+    B: DoubleEndedIterator<Item = (u64, u64)> + Clone,
+    A: Iterator<Item = (u64, u64)> + Clone,
+{
+    let mut best_volume = 0u64;
+    let mut best_surplus = u64::MAX;
+    sweep(bids.clone(), asks.clone(), |_, volume, surplus| {
+        if volume > best_volume || (volume == best_volume && surplus < best_surplus) {
+            best_volume = volume;
+            best_surplus = surplus;
         }
-        while bj > 0 && bids[bj - 1].0 < p {
-            demand -= bids[bj - 1].1; // part of the sum above
-            bj -= 1;
-        }
-        table.push((p, demand.min(supply), demand.abs_diff(supply)));
-    }
-    let best_volume = table.iter().map(|c| c.1).max().unwrap_or(0);
+    })?;
     if best_volume == 0 {
         return Ok(None);
     }
-    let best_surplus = table.iter().filter(|c| c.1 == best_volume).map(|c| c.2).min().unwrap_or(0);
-    let tied = || table.iter().filter(|c| c.1 == best_volume && c.2 == best_surplus).map(|c| c.0);
-    let lo = tied().min().unwrap_or(0);
-    let hi = tied().max().unwrap_or(0);
+    let tied = |volume: u64, surplus: u64| volume == best_volume && surplus == best_surplus;
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
+    sweep(bids.clone(), asks.clone(), |p, v, s| {
+        if tied(v, s) {
+            lo = lo.min(p);
+            hi = hi.max(p);
+        }
+    })?;
     let reference = if reference == 0 { lo + (hi - lo) / 2 } else { reference };
-    let price = tied().min_by_key(|p| (p.abs_diff(reference), *p)).unwrap_or(lo);
+    let mut price = lo;
+    sweep(bids, asks, |p, v, s| {
+        // ascending p: on an equal distance the lower price, seen first, stays
+        if tied(v, s) && p.abs_diff(reference) < price.abs_diff(reference) {
+            price = p;
+        }
+    })?;
     Ok(Some((price, best_volume)))
+}
+
+/// Calls `f(p, volume, surplus)` for every distinct limit price `p` of `bids` and `asks`, ascending.
+fn sweep<B, A>(bids: B, asks: A, mut f: impl FnMut(u64, u64, u64)) -> MathResult<()>
+where
+    B: DoubleEndedIterator<Item = (u64, u64)> + Clone,
+    A: Iterator<Item = (u64, u64)> + Clone,
+{
+    let overflow = || TradingError::ArithmeticOverflow;
+    // demand(p) = Σ bids with price ≥ p: start from all of them and drop those below each candidate
+    let mut demand = bids.clone().try_fold(0u64, |acc, o| acc.checked_add(o.1)).ok_or_else(overflow)?;
+    let mut supply = 0u64;
+    let mut candidate_bids = bids.clone().rev().peekable(); // ascending price
+    let mut candidate_asks = asks.clone().peekable(); // ascending price (best first)
+    let mut dropped_bids = bids.rev().peekable();
+    let mut counted_asks = asks.peekable();
+    loop {
+        let p = match (candidate_bids.peek(), candidate_asks.peek()) {
+            (Some(b), Some(a)) => b.0.min(a.0),
+            (Some(b), None) => b.0,
+            (None, Some(a)) => a.0,
+            (None, None) => return Ok(()),
+        };
+        while candidate_bids.next_if(|b| b.0 == p).is_some() {}
+        while candidate_asks.next_if(|a| a.0 == p).is_some() {}
+        while let Some(b) = dropped_bids.next_if(|b| b.0 < p) {
+            demand -= b.1; // part of the sum above
+        }
+        while let Some(a) = counted_asks.next_if(|a| a.0 <= p) {
+            supply = supply.checked_add(a.1).ok_or_else(overflow)?;
+        }
+        f(p, demand.min(supply), demand.abs_diff(supply));
+    }
 }
 
 /// `a × b` of two u64 in u128: never overflows. (The SBF toolchain cannot lower a general
@@ -285,13 +321,17 @@ mod tests {
 
     #[test]
     fn auction_maximises_volume() {
+        let run = |b: &[(u64, u64)], a: &[(u64, u64)], r| auction_price(b.iter().copied(), a.iter().copied(), r);
         let bids = [(550, 100), (500, 200), (480, 150)];
         let asks = [(450, 180), (500, 120), (520, 80)];
-        assert_eq!(auction_price(&bids, &asks, 0).unwrap(), Some((500, 300)));
-        assert_eq!(auction_price(&[(1, 5)], &[(2, 5)], 0).unwrap(), None);
-        // equal volume and surplus at 10 and 12: the reference decides, then the lower price
-        assert_eq!(auction_price(&[(12, 5)], &[(10, 5)], 0).unwrap(), Some((10, 5)));
-        assert_eq!(auction_price(&[(12, 5)], &[(10, 5)], 12).unwrap(), Some((12, 5)));
+        assert_eq!(run(&bids, &asks, 0).unwrap(), Some((500, 300)));
+        assert_eq!(run(&[(1, 5)], &[(2, 5)], 0).unwrap(), None);
+        // equal volume and surplus at 10 and 12: the mid-point 11 is as close to both: the lower price
+        assert_eq!(run(&[(12, 5)], &[(10, 5)], 0).unwrap(), Some((10, 5)));
+        // ... and the reference decides when there is one
+        assert_eq!(run(&[(12, 5)], &[(10, 5)], 12).unwrap(), Some((12, 5)));
+        // equal prices on both sides are one candidate
+        assert_eq!(run(&[(10, 3), (10, 2)], &[(10, 4)], 0).unwrap(), Some((10, 4)));
     }
 
     #[test]

@@ -28,19 +28,20 @@ pub struct CancelOrder<'info> {
 pub fn handler(ctx: Context<CancelOrder>, slot: u32, order_id: u64) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     let owner = ctx.accounts.owner.key();
-    let (side, order) = with_book(&ctx.accounts.book, |book| {
+    let usage = &mut ctx.accounts.erc_usage;
+    with_book(&ctx.accounts.book, |book| {
         book.seat_of(slot, &owner)?;
         let (side, index) = book.find(order_id).ok_or(TradingError::OrderNotFound)?;
-        require!(book.side(side)[index].trader_slot == slot, TradingError::OrderNotFound);
-        let order = book.remove(side, index);
+        let order = book.side(side)[index];
+        require!(order.trader_slot == slot, TradingError::OrderNotFound);
+        if side == OrderSide::Sell {
+            let usage = usage.as_mut().ok_or(TradingError::MissingErcUsage)?;
+            require_keys_eq!(usage.certificate, order.erc_certificate, TradingError::MissingErcUsage);
+            usage.committed_wh =
+                usage.committed_wh.checked_sub(order.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?;
+        }
+        book.remove(side, index);
         cancel(book, side, &order, CancelReason::Owner, true)?;
-        Ok((side, order))
-    })?;
-    if side == OrderSide::Sell {
-        let usage = ctx.accounts.erc_usage.as_mut().ok_or(TradingError::MissingErcUsage)?;
-        require_keys_eq!(usage.certificate, order.erc_certificate, TradingError::MissingErcUsage);
-        usage.committed_wh =
-            usage.committed_wh.checked_sub(order.remaining_wh).ok_or(TradingError::ArithmeticOverflow)?;
-    }
-    Ok(())
+        Ok(())
+    })
 }

@@ -3,7 +3,7 @@ use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     book::Book,
-    engine::{ask_blocker, cancel, emit_price_update, fill, FillTally},
+    engine::{ask_blocker, cancel, emit_price_update, fill, require_certificate_passed, settle_best, FillTally},
     error::TradingError,
     events::{AuctionFill, BatchAuctionExecuted},
     instructions::with_book,
@@ -24,17 +24,22 @@ pub struct ExecuteBatchAuction<'info> {
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 
-/// Removes the asks at or below the best bid whose certificate no longer backs them (their certificates
-/// must be among `certs`, except for those already past their stored expiry).
+/// The asks at or below the best bid, best first (indices into the side, from the end).
+fn crossing_asks(book: &Book) -> usize {
+    let Some(best_bid) = book.best(OrderSide::Buy) else { return 0 };
+    book.side(OrderSide::Sell).iter().rev().take_while(|a| a.price <= best_bid.price).count()
+}
+
+/// Removes the asks at or below the best bid whose certificate no longer backs them. Every certificate
+/// they need is checked to be present first, so a missing one fails before anything changes.
 fn evict_unbacked_crossing_asks(book: &mut Book, certs: &[AccountInfo], now: i64) -> Result<()> {
-    let Some(best_bid) = book.best(OrderSide::Buy) else { return Ok(()) };
-    let mut i = book.len(OrderSide::Sell);
-    while i > 0 {
-        i -= 1;
+    let n = crossing_asks(book);
+    let len = book.len(OrderSide::Sell);
+    for ask in &book.side(OrderSide::Sell)[len - n..] {
+        require_certificate_passed(ask, certs, now)?;
+    }
+    for i in (len - n..len).rev() {
         let ask = book.side(OrderSide::Sell)[i];
-        if ask.price > best_bid.price {
-            break;
-        }
         let seller = book.seat(ask.trader_slot)?.owner;
         if let Some(reason) = ask_blocker(&ask, &seller, certs, now)? {
             book.remove(OrderSide::Sell, i);
@@ -64,14 +69,15 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
         let (Some(best_bid), Some(best_ask)) = (book.best(OrderSide::Buy), book.best(OrderSide::Sell)) else {
             return err!(TradingError::NoCrossingOrders);
         };
-        let bids: Vec<(u64, u64)> = book.side(OrderSide::Buy).iter().rev()
-            .take_while(|o| o.price >= best_ask.price).map(|o| (o.price, o.remaining_wh)).collect();
-        let asks: Vec<(u64, u64)> = book.side(OrderSide::Sell).iter().rev()
-            .take_while(|o| o.price <= best_bid.price).map(|o| (o.price, o.remaining_wh)).collect();
-        let orders = u32::try_from(book.len(OrderSide::Buy) + book.len(OrderSide::Sell)).unwrap_or(u32::MAX);
-        let (price, mut volume) = auction_price(&bids, &asks, market.last_clearing_price)?
-            .ok_or(TradingError::NoCrossingOrders)?;
-        let mut fills = Vec::new();
+        let (bid_len, ask_len) = (book.len(OrderSide::Buy), book.len(OrderSide::Sell));
+        let nb = book.side(OrderSide::Buy).iter().rev().take_while(|o| o.price >= best_ask.price).count();
+        let na = book.side(OrderSide::Sell).iter().rev().take_while(|o| o.price <= best_bid.price).count();
+        let bids = book.side(OrderSide::Buy)[bid_len - nb..].iter().rev().map(|o| (o.price, o.remaining_wh));
+        let asks = book.side(OrderSide::Sell)[ask_len - na..].iter().rev().map(|o| (o.price, o.remaining_wh));
+        let orders = u32::try_from(bid_len + ask_len).unwrap_or(u32::MAX);
+        let (price, mut volume) =
+            auction_price(bids, asks, market.last_clearing_price)?.ok_or(TradingError::NoCrossingOrders)?;
+        let mut fills = Vec::with_capacity((nb + na).min(MAX_AUCTION_FILLS));
         while volume > 0 && fills.len() < MAX_AUCTION_FILLS {
             let (Some(mut bid), Some(mut ask)) = (book.best(OrderSide::Buy), book.best(OrderSide::Sell)) else {
                 break; // unreachable: the volume is covered by both sides
@@ -86,14 +92,14 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
                 quote_amount: f.quote_cost,
                 fee: f.fee,
             });
-            crate::engine::settle_best(book, OrderSide::Buy, bid)?;
-            crate::engine::settle_best(book, OrderSide::Sell, ask)?;
+            settle_best(book, OrderSide::Buy, bid)?;
+            settle_best(book, OrderSide::Sell, ask)?;
         }
         Ok((price, fills, orders))
     })?;
     let quote_volume = fills.iter().map(|f| f.quote_amount).sum::<u64>(); // ≤ Σ locked quote, a u64
     let fees = fills.iter().map(|f| f.fee).sum::<u64>();
-    emit!(BatchAuctionExecuted {
+    let event = BatchAuctionExecuted {
         clearing_price: price,
         volume_wh: tally.volume_wh,
         orders,
@@ -101,7 +107,13 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
         fees,
         fills,
         timestamp: now,
-    });
+    };
+    // Serialised into one exactly sized buffer: `emit!` grows a Vec by doubling, and with 128 fills the
+    // copies it leaves behind on the never-freeing heap exhaust its 32 KiB.
+    let mut data = Vec::with_capacity(8 + 8 * 5 + 4 + 4 + event.fills.len() * 40);
+    data.extend_from_slice(BatchAuctionExecuted::DISCRIMINATOR);
+    event.serialize(&mut data)?;
+    anchor_lang::solana_program::log::sol_log_data(&[&data]);
     emit_price_update(market, &tally, now);
     Ok(())
 }

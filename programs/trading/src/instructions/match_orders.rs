@@ -2,7 +2,9 @@ use anchor_lang::prelude::*;
 use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
-    engine::{emit_price_update, evict_best_ask_if_unbacked, fill, settle_best, FillTally},
+    engine::{
+        emit_price_update, evict_best_ask_if_unbacked, fill, require_certificate_passed, settle_best, FillTally,
+    },
     error::TradingError,
     instructions::with_book,
     state::{MarketMode, MarketState, OrderBook, OrderSide},
@@ -24,7 +26,8 @@ pub struct MatchOrders<'info> {
 /// Permissionless crank of a continuous market: while the best bid reaches the best ask, fills them
 /// against each other — the whole of the smaller one, at the price of the one that rested first — for at
 /// most `max_pairs` steps (a fill, or removing an ask whose certificate no longer backs it). The crank
-/// chooses nothing: the remaining accounts only carry the ERC certificates of the asks the book reaches.
+/// chooses nothing: the remaining accounts only carry the ERC certificates of the first `max_pairs` asks at or
+/// below the best bid (all of them are required, checked before anything changes).
 /// `NoCrossingOrders` when the book is not crossed.
 pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, max_pairs: u8) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
@@ -35,6 +38,14 @@ pub fn handler<'info>(ctx: Context<'info, MatchOrders<'info>>, max_pairs: u8) ->
     let certs = ctx.remaining_accounts;
     let mut tally = FillTally::default();
     let steps = with_book(&ctx.accounts.book, |book| {
+        // Each step takes at least one order off the book, so the asks it can reach are among the first
+        // `max_pairs` at or below the best bid: their certificates are checked before anything changes.
+        if let Some(best_bid) = book.best(OrderSide::Buy) {
+            let reach = book.side(OrderSide::Sell).iter().rev().take(usize::from(max_pairs));
+            for ask in reach.take_while(|a| a.price <= best_bid.price) {
+                require_certificate_passed(ask, certs, now)?;
+            }
+        }
         let mut steps = 0u8;
         while steps < max_pairs {
             let (Some(mut bid), Some(mut ask)) = (book.best(OrderSide::Buy), book.best(OrderSide::Sell)) else {

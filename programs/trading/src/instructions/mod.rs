@@ -42,7 +42,9 @@ use governance::state::{ErcCertificate, ErcStatus};
 
 use crate::{
     book::{crosses, Book},
-    engine::{cancel, emit_price_update, lock, locked_for, match_taker, require_no_self_cross, FillTally},
+    engine::{
+        cancel, emit_price_update, lock, locked_for, match_taker, plan_taker, require_no_self_cross, FillTally,
+    },
     error::TradingError,
     events::OrderPlaced,
     state::{CancelReason, MarketMode, MarketState, OrderBook, OrderSide, OrderType, RestingOrder, PRICE_TICK},
@@ -124,6 +126,12 @@ pub fn place(
         require_no_self_cross(book, side, price, slot)?;
         let crossing = book.best(side.opposite()).is_some_and(|best| crosses(side, price, best.price));
         require!(!(crossing && order_type == OrderType::PostOnly && !auction), TradingError::PostOnlyWouldCross);
+        // Everything that can refuse the order is checked before the first fill, so a refused order logs
+        // no fill: the certificates of the asks it will reach, and room for what will rest.
+        let matches = !auction && order_type != OrderType::PostOnly;
+        let unfilled = if matches { plan_taker(book, side, price, amount_wh, match_limit, certs, now)? } else { amount_wh };
+        let full = book.len(side) >= book.header.order_capacity as usize;
+        require!(!(unfilled > 0 && order_type != OrderType::ImmediateOrCancel && full), TradingError::BookFull);
         lock(book, slot, side, locked_for(side, price, amount_wh)?)?;
         let (erc_certificate, erc_expires_at) = erc.unwrap_or((Pubkey::default(), i64::MAX));
         let mut order = RestingOrder {
@@ -135,7 +143,7 @@ pub fn place(
             trader_slot: slot,
             _reserved: 0,
         };
-        if !auction && order_type != OrderType::PostOnly {
+        if matches {
             match_taker(book, market, side, &mut order, match_limit, certs, &mut tally, now)?;
         }
         let filled_wh = amount_wh - order.remaining_wh;
