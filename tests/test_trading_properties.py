@@ -169,6 +169,19 @@ class RefBook:
             raise Refused(TE.SelfTrade)
         if opp and self.crosses(side, price, opp[0].price) and otype == POST and not auction:
             raise Refused(TE.PostOnlyWouldCross)
+        # refused before anything changes: a certificate the order will need is missing, or the rest of the
+        # order (as far as the book says: a revoked ask counts as filling) has no room to rest
+        matches = not auction and otype != POST
+        unfilled = wh
+        if matches:
+            for steps, maker in enumerate(opp):
+                if unfilled == 0 or steps >= match_limit or not self.crosses(side, price, maker.price):
+                    break
+                if side == BUY and self.cert_of[maker.id] not in passed:
+                    raise Refused(TE.MissingErcCertificate)
+                unfilled -= min(unfilled, maker.rem)
+        if unfilled > 0 and otype != IOC and len(self.side(side)) >= self.cap:
+            raise Refused(TE.BookFull)
         s = self.seats[slot]
         need = self.lock_of(side, price, wh)
         if side == BUY:
@@ -183,7 +196,7 @@ class RefBook:
         self.next_id += 1
         if side == SELL:
             self.cert_of[order.id] = cert
-        if not auction and otype != POST:
+        if matches:
             steps = 0
             while order.rem > 0 and steps < match_limit and opp and self.crosses(side, price, opp[0].price):
                 maker = opp[0]
@@ -222,6 +235,12 @@ class RefBook:
             raise Refused(TE.ZeroAmount)
         if self.mode != CONTINUOUS:
             raise Refused(TE.WrongMarketMode)
+        if self.bids:  # the asks the crank can reach (each step removes an order) need their certificates
+            for ask in self.asks[:max_pairs]:
+                if ask.price > self.bids[0].price:
+                    break
+                if self.cert_of[ask.id] not in passed:
+                    raise Refused(TE.MissingErcCertificate)
         steps = 0
         while steps < max_pairs and self.bids and self.asks and self.bids[0].price >= self.asks[0].price:
             bid, ask = self.bids[0], self.asks[0]
@@ -259,8 +278,10 @@ class RefBook:
         if self.mode != AUCTION:
             raise Refused(TE.WrongMarketMode)
         if self.bids:
-            best_bid = self.bids[0].price
-            for ask in [a for a in self.asks if a.price <= best_bid]:
+            crossing = [a for a in self.asks if a.price <= self.bids[0].price]
+            if any(self.cert_of[a.id] not in passed for a in crossing):
+                raise Refused(TE.MissingErcCertificate)
+            for ask in crossing:
                 if self.blocked(ask, passed):
                     self.unlock(SELL, ask)
                     self.remove(SELL, ask)
@@ -356,9 +377,13 @@ class Harness:
         return None
 
     def certs(self, mode: str, planned: list[Pubkey]) -> list[Pubkey]:
-        """Remaining accounts: every resting ask's certificate, or the client's plan."""
+        """Remaining accounts: every resting ask's certificate, all but one of them, or the client's plan."""
+        every = list(dict.fromkeys(a.erc_certificate for a in self.env.book().asks))
         if mode == "all":
-            return list(dict.fromkeys(a.erc_certificate for a in self.env.book().asks))
+            return every
+        if mode.startswith("drop") and every:  # all but one: MissingErcCertificate when the book needs it
+            del every[int(mode[4:]) % len(every)]
+            return every
         return planned
 
 
@@ -405,13 +430,18 @@ def pick(rnd, weighted: dict):
     return rnd.choices(list(weighted), weights=list(weighted.values()))[0]
 
 
-def gen_op(rnd, mode_switches: bool) -> tuple:
-    """One random step, drawn with weights chosen so that crossings, fills, evictions, full sides and the
-    auction all happen often (hypothesis' own strategies favour the simplest values: zeros, first choices)."""
-    kind = pick(rnd, {"place": 10, "cancel": 2, "crank": 3, "deposit": 2, "withdraw": 1,
-                      "mode": 2 if mode_switches else 0, "auction": 4 if mode_switches else 0, "revoke": 1})
+MIXED = {"place": 10, "cancel": 2, "crank": 3, "deposit": 2, "withdraw": 1, "mode": 1, "auction": 3, "revoke": 1}
+CONTINUOUS_ONLY = {**MIXED, "mode": 0, "auction": 0}
+AUCTIONS = {"place": 10, "cancel": 1, "deposit": 1, "auction": 4, "revoke": 1}
+
+
+def gen_op(rnd, kinds: dict) -> tuple:
+    """One random step of a kind drawn from ``kinds`` (kind -> weight), with weights chosen so that crossings,
+    fills, evictions, full sides and the auction all happen often (hypothesis' own strategies favour the
+    simplest values — zeros, first choices — so the steps come from a seeded random generator)."""
+    kind = pick(rnd, kinds)
     t = rnd.randrange(TRADERS)
-    cert_mode = pick(rnd, {"all": 4, "planned": 1})
+    cert_mode = pick(rnd, {"all": 6, "planned": 2, f"drop{rnd.randrange(8)}": 1})
     if kind == "place":
         price = rnd.choice(PRICES) if rnd.random() < 0.95 else rnd.choice([100_500, 0])
         wh = rnd.randint(1, 150) if rnd.random() < 0.93 else rnd.choice([0, 1, 1_000])
@@ -427,7 +457,7 @@ def gen_op(rnd, mode_switches: bool) -> tuple:
     if kind == "withdraw":
         return ("withdraw", t, rnd.choice([GRX, QUOTE]), rnd.choice(["zero", "one", "all", "over", "half"]))
     if kind == "mode":
-        return ("mode", pick(rnd, {CONTINUOUS: 2, AUCTION: 3}))
+        return ("mode", pick(rnd, {CONTINUOUS: 1, AUCTION: 2}))
     if kind == "auction":
         return ("auction", cert_mode)
     return ("revoke", rnd.randrange(40))
@@ -515,19 +545,39 @@ def run_step(hx: Harness, ref: RefBook, op: tuple) -> RefBook:
     return ref
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(cap=st.sampled_from([8, 3]), fee_bps=st.sampled_from([25, 0, 2_500]), mode_switches=st.booleans(),
-       n_steps=st.integers(10, 25), rnd=st.randoms(use_true_random=True))
-def test_program_matches_the_reference_book(trading_so, cap, fee_bps, mode_switches, n_steps, rnd):
+def run(trading_so, cap: int, fee_bps: int, kinds: dict, start_in_auction: bool, n_steps: int, rnd) -> None:
     hx = Harness(trading_so, cap, fee_bps)
     ref = RefBook(cap, fee_bps)
     for t in range(TRADERS):  # every trader starts with some of both, most with plenty
         for asset in (GRX, QUOTE):
             ref = run_step(hx, ref, ("deposit", t, asset, pick(rnd, {2: 1, 3: 2, 4: 2})))
+    if start_in_auction:
+        ref = run_step(hx, ref, ("mode", AUCTION))
     check(hx, ref)
     for _ in range(n_steps):
-        op = gen_op(rnd, mode_switches)
+        op = gen_op(rnd, kinds)
         note(repr(op))
         ref = run_step(hx, ref, op)
         check(hx, ref)
+
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@settings(max_examples=50, **SETTINGS)
+@given(cap=st.sampled_from([8, 3]), fee_bps=st.sampled_from([25, 0, 2_500]), mode_switches=st.booleans(),
+       n_steps=st.integers(10, 25), rnd=st.randoms(use_true_random=True))
+def test_program_matches_the_reference_book(trading_so, cap, fee_bps, mode_switches, n_steps, rnd):
+    """Every instruction of the book in random order (half the examples continuous only, half switching
+    modes and running auctions)."""
+    run(trading_so, cap, fee_bps, MIXED if mode_switches else CONTINUOUS_ONLY,
+        mode_switches and rnd.random() < 0.7, n_steps, rnd)
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(cap=st.sampled_from([8, 3]), fee_bps=st.sampled_from([25, 2_500]), n_steps=st.integers(10, 25),
+       rnd=st.randoms(use_true_random=True))
+def test_auctions_match_the_reference_book(trading_so, cap, fee_bps, n_steps, rnd):
+    """Auction mode throughout: orders rest crossed and repeated auctions clear them (uniform price, ties
+    resolved by the last clearing price, priority allocation, revoked certificates evicted)."""
+    run(trading_so, cap, fee_bps, AUCTIONS, True, n_steps, rnd)
