@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+from enum import IntEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,22 @@ def anchor_errors() -> list[dict[str, Any]]:
     """Anchor's framework errors (``code``, ``name``, ``msg``) of the anchor-lang the programs are built with
     (``gridtokenx_cli/generated/anchor_errors.json``, written by ``gtx build`` from anchor-lang's source)."""
     return json.loads(resources.files("gridtokenx_cli.generated").joinpath("anchor_errors.json").read_text())
+
+
+@functools.cache
+def common_errors() -> list[dict[str, Any]]:
+    """``gridtokenx_common::CommonError`` (7000…), shared by every program (generated/common_errors.json)."""
+    return json.loads(resources.files("gridtokenx_cli.generated").joinpath("common_errors.json").read_text())
+
+
+def error_enum(name: str, errors: list[dict[str, Any]]) -> type[IntEnum]:
+    """An IntEnum ``name`` of ``errors`` (``code`` / ``name`` dicts)."""
+    return IntEnum(name, {e["name"]: e["code"] for e in errors})  # type: ignore[return-value]
+
+
+def program_errors(program: str) -> list[dict[str, Any]]:
+    """The custom errors of ``program`` (6000…) from its IDL."""
+    return legacy_idl(program).get("errors", [])
 
 
 def legacy_idl_text(program: str) -> str:

@@ -18,11 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
     from solders.litesvm import LiteSVM
 
-import base64
-import hashlib
 import importlib.util
 import os
-import struct
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -184,14 +181,8 @@ def custom_error_code(res: TxResult) -> int | None:
 
 
 # ----------------------------------------------------------------------------- Anchor conventions
-
-
-def sighash(namespace: str, name: str) -> bytes:
-    """Anchor discriminator: ``sha256(f"{namespace}:{name}")[:8]``.
-
-    namespace ``global`` + snake_case instruction name, ``account`` / ``event`` + CamelCase type.
-    """
-    return hashlib.sha256(f"{namespace}:{name}".encode()).digest()[:8]
+# (the pure encodings live in gridtokenx_cli.codec; re-exported here for the tests)
+from gridtokenx_cli.codec import Borsh, decode_account, program_data, sighash  # noqa: E402,F401
 
 
 def anchor_instruction(
@@ -199,15 +190,6 @@ def anchor_instruction(
 ) -> Instruction:
     """Instruction with data ``sighash("global", name) + args`` (args already borsh-encoded)."""
     return Instruction(program_id, sighash("global", name) + args, list(accounts))
-
-
-def program_data(log_lines: Iterable[str]) -> list[bytes]:
-    """Payloads of all ``Program data: <base64>...`` lines (sol_log_data, Anchor ``emit!``)."""
-    out = []
-    for line in log_lines:
-        if line.startswith("Program data: "):
-            out.append(b"".join(base64.b64decode(part) for part in line[len("Program data: "):].split()))
-    return out
 
 
 def decode_events(res_or_logs: TxResult | Iterable[str], layouts: Mapping[str, "Borsh"]) -> list[tuple[str, dict]]:
@@ -253,72 +235,3 @@ def set_account(svm: LiteSVM, address: Pubkey, data: bytes, owner: Pubkey, lampo
     if lamports is None:
         lamports = svm.minimum_balance_for_rent_exemption(len(data))
     svm.set_account(address, Account(lamports, bytes(data), owner, False, 0))
-
-
-# ----------------------------------------------------------------------------- borsh (fixed-size)
-
-_SCALARS = {"u8": "B", "u16": "H", "u32": "I", "u64": "Q", "i8": "b", "i16": "h", "i32": "i", "i64": "q", "bool": "?"}
-
-
-class Borsh:
-    """Borsh codec for fixed-size structs: fields are ``(name, type)`` with type one of
-    ``u8..u64``, ``i8..i64``, ``bool``, ``pubkey``, ``[u8;N]`` (-> bytes) or ``[<scalar>;N]`` (-> list).
-    """
-
-    def __init__(self, fields: Sequence[tuple[str, str]]):
-        self.fields = list(fields)
-        fmt = "<"
-        for _, ty in self.fields:
-            fmt += self._fmt(ty)
-        self._struct = struct.Struct(fmt)
-
-    @staticmethod
-    def _fmt(ty: str) -> str:
-        if ty in _SCALARS:
-            return _SCALARS[ty]
-        if ty == "pubkey":
-            return "32s"
-        if ty.startswith("[") and ty.endswith("]"):
-            inner, n = ty[1:-1].split(";")
-            inner, n = inner.strip(), int(n)
-            return f"{n}s" if inner == "u8" else _SCALARS[inner] * n
-        raise ValueError(f"unsupported borsh type {ty!r}")
-
-    @property
-    def size(self) -> int:
-        return self._struct.size
-
-    def encode(self, *values: Any, **named: Any) -> bytes:
-        if named:
-            values = tuple(named[name] for name, _ in self.fields)
-        flat: list[Any] = []
-        for (_, ty), v in zip(self.fields, values, strict=True):
-            if ty == "pubkey":
-                flat.append(bytes(v))
-            elif ty.startswith("[") and not ty.startswith("[u8"):
-                flat.extend(v)
-            else:
-                flat.append(v)
-        return self._struct.pack(*flat)
-
-    def decode(self, data: bytes) -> dict[str, Any]:
-        if len(data) != self.size:
-            raise ValueError(f"expected {self.size} bytes, got {len(data)}")
-        flat = list(self._struct.unpack(data))
-        out: dict[str, Any] = {}
-        for name, ty in self.fields:
-            if ty.startswith("[") and not ty.startswith("[u8"):
-                n = int(ty[1:-1].split(";")[1])
-                out[name], flat = flat[:n], flat[n:]
-            else:
-                v = flat.pop(0)
-                out[name] = Pubkey.from_bytes(v) if ty == "pubkey" else v
-        return out
-
-
-def decode_account(data: bytes, name: str, layout: Borsh) -> dict[str, Any]:
-    """Check the 8-byte ``account:<Name>`` discriminator and borsh-decode the rest."""
-    disc = sighash("account", name)
-    if data[:8] != disc:
-        raise ValueError(f"account discriminator {data[:8].hex()} != {disc.hex()} ({name})")
-    return layout.decode(data[8 : 8 + layout.size])

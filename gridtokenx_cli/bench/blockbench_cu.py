@@ -19,13 +19,14 @@ from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
+from gridtokenx_cli import idls
 from gridtokenx_cli import svm_lite
 from gridtokenx_cli.svm_lite import Borsh
 
 # ----------------------------------------------------------------------------- program constants
 
 PROGRAM_NAME = "blockbench"
-PROGRAM_ID = Pubkey.from_string("9SW3RMdVxMNMakVCtVvyzQrCXzjntmf1qwfb2yN1rzpU")
+PROGRAM_ID = idls.generated_program_id("blockbench")
 SLOTS = 64  # state.rs SLOTS
 MAX_SORT = 512  # state.rs MAX_SORT
 STORE_SEED = b"store"

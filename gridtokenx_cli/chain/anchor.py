@@ -43,7 +43,8 @@ class DecodedEvent:
 @functools.cache
 def _error_table() -> dict[int, tuple[str, str]]:
     table: dict[int, tuple[str, str]] = {}
-    for err in idls.anchor_errors():  # Anchor framework errors (100–5000) of the anchor-lang we build with
+    # Anchor framework errors (100–5000) of the anchor-lang we build with, and the shared CommonError (7000…)
+    for err in idls.anchor_errors() + idls.common_errors():
         table[err["code"]] = (err["name"], err["msg"])
     for program in idls.available():
         for err in idls.legacy_idl(program).get("errors", []):

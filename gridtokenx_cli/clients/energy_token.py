@@ -13,15 +13,15 @@ if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
     from solders.litesvm import LiteSVM
 
 import struct
-from enum import IntEnum
 
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
-from spl.token.constants import ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID
+from spl.token.constants import TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID
 from spl.token.instructions import create_idempotent_associated_token_account, get_associated_token_address
 
-from gridtokenx_cli import svm_lite
+from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli.codec import Borsh, event_layouts
 from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.generated.energy_token import instructions as eix
 from gridtokenx_cli.generated.energy_token.accounts import TokenInfo
@@ -40,35 +40,11 @@ GRX_PER_WH = 1_000_000
 U64_MAX = 2**64 - 1
 
 
-class EnergyTokenError(IntEnum):
-    """programs/energy_token/src/error.rs (6000 + declaration order)."""
+EnergyTokenError = idls.error_enum("EnergyTokenError", idls.program_errors('energy_token'))
+"""programs/energy_token/src/error.rs, from the IDL."""
 
-    UnauthorizedMinter = 6000
-    ZeroAmount = 6001
-    InsufficientBalance = 6002
-    ArithmeticOverflow = 6003
-    SupplyMismatch = 6004
-
-
-B = svm_lite.Borsh
-_AUTHORITY_EVENTS: dict[str, svm_lite.Borsh] = {
-    "AuthorityTransferProposed": B([("current_authority", "pubkey"), ("pending_authority", "pubkey"),
-                                    ("expires_at", "i64")]),
-    "AuthorityTransferAccepted": B([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
-    "AuthorityTransferCancelled": B([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
-}
-#: Borsh layouts of programs/energy_token/src/events.rs, for ``svm_lite.decode_events``.
-EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
-    "TokenInitialized": B([("token_info", "pubkey"), ("mint", "pubkey"), ("admin", "pubkey"), ("decimals", "u8")]),
-    "TokensMinted": B([("destination", "pubkey"), ("authority", "pubkey"), ("amount", "u64"),
-                       ("total_minted", "u64"), ("total_supply", "u64"), ("timestamp", "i64")]),
-    "TokensTransferred": B([("from", "pubkey"), ("to", "pubkey"), ("owner", "pubkey"), ("amount", "u64"),
-                            ("timestamp", "i64")]),
-    "TokensBurned": B([("from", "pubkey"), ("owner", "pubkey"), ("amount", "u64"), ("total_burned", "u64"),
-                       ("total_supply", "u64"), ("timestamp", "i64")]),
-    "ExternalBurnReconciled": B([("amount", "u64"), ("total_burned", "u64"), ("total_supply", "u64")]),
-    **_AUTHORITY_EVENTS,
-}
+#: every event of energy_token, generated from its IDL (gridtokenx_cli.codec.event_layouts)
+EVENT_LAYOUTS: dict[str, Borsh] = event_layouts("energy_token")
 
 
 # ----------------------------------------------------------------------------- PDAs / addresses

@@ -11,14 +11,14 @@ if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
     from solders.litesvm import LiteSVM
 
 import json
-from enum import IntEnum
 from pathlib import Path
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from gridtokenx_cli import svm_lite
+from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli.codec import Borsh, event_layouts
 from gridtokenx_cli.generated.governance import instructions as gix
 from gridtokenx_cli.generated.governance.accounts import ErcCertificate, GovernanceConfig
 from gridtokenx_cli.generated.governance.program_id import PROGRAM_ID
@@ -35,74 +35,25 @@ ERC_VALIDITY_SECONDS = 365 * 24 * 60 * 60
 AUTHORITY_TRANSFER_TTL_SECONDS = 48 * 60 * 60
 
 
-class CommonError(IntEnum):
-    """``gridtokenx_common::CommonError`` codes (shared by every program; governance raises all of them)."""
-
-    SystemPaused = 7000
-    NotAuthority = 7001
-    NotPendingAuthority = 7002
-    NoPendingTransfer = 7003
-    TransferExpired = 7004
-    InvalidNewAuthority = 7005
-    NotBootstrapAuthority = 7006
-
+CommonError = idls.error_enum("CommonError", idls.common_errors())
+"""gridtokenx_common::CommonError (7000…), generated from its source."""
 
 # ErcStatus discriminants (borsh u8), fixed by docs/programs.md
 ERC_STATUS_ISSUED, ERC_STATUS_VALIDATED, ERC_STATUS_REVOKED = 0, 1, 2
 
-# Borsh layouts of governance's events (programs/governance/src/events.rs), for svm_lite.decode_events.
-# Unit enums (ErcStatus) are their u8 discriminant.
-EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
-    "GovernanceInitialized": svm_lite.Borsh([("admin", "pubkey"), ("rec_authority", "pubkey"), ("timestamp", "i64")]),
-    "EmergencyPaused": svm_lite.Borsh([("authority", "pubkey"), ("timestamp", "i64"), ("pause_count", "u64")]),
-    "EmergencyUnpaused": svm_lite.Borsh([("authority", "pubkey"), ("timestamp", "i64"), ("paused_for", "i64")]),
-    "AuthorityTransferProposed": svm_lite.Borsh(
-        [("authority", "pubkey"), ("pending_authority", "pubkey"), ("expires_at", "i64")]),
-    "AuthorityTransferAccepted": svm_lite.Borsh([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
-    "AuthorityTransferCancelled": svm_lite.Borsh([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
-    "RecAuthorityChanged": svm_lite.Borsh(
-        [("admin", "pubkey"), ("previous_rec_authority", "pubkey"), ("new_rec_authority", "pubkey")]),
-    "ErcIssued": svm_lite.Borsh([
-        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("owner", "pubkey"), ("meter", "pubkey"),
-        ("meter_id", "[u8;32]"), ("energy_amount", "u64"), ("issued_at", "i64"), ("expires_at", "i64"),
-        ("claimed_erc_generation", "u64"), ("erc_issued", "u64")]),
-    "ErcValidated": svm_lite.Borsh(
-        [("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("validator", "pubkey"), ("timestamp", "i64")]),
-    "ErcTransferred": svm_lite.Borsh([
-        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("from", "pubkey"), ("to", "pubkey"),
-        ("timestamp", "i64")]),
-    "ErcRevoked": svm_lite.Borsh([
-        ("certificate", "pubkey"), ("certificate_id", "[u8;32]"), ("revoked_by", "pubkey"), ("previous_status", "u8"),
-        ("timestamp", "i64"), ("erc_revoked", "u64")]),
-    "GrxFreezeSynced": svm_lite.Borsh([("paused", "bool"), ("frozen", "u32"), ("thawed", "u32"),
-                                       ("unchanged", "u32"), ("timestamp", "i64")]),
-}
+#: every event of governance, generated from its IDL (gridtokenx_cli.codec.event_layouts)
+EVENT_LAYOUTS: dict[str, Borsh] = event_layouts("governance")
 
 #: Token accounts one ``sync_grx_freeze`` takes in a legacy transaction (32-byte keys; with
 #: ``emergency_pause`` in the same transaction there is room for about 25).
 SYNC_BATCH = 20
 
 TOKEN_2022_PROGRAM_ID = Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
-ENERGY_TOKEN_PROGRAM_ID = Pubkey.from_string("8V9a99PnHt5Z7oUy5ghaR5p9gCm1srurLUkCVZJ4yAFk")
+ENERGY_TOKEN_PROGRAM_ID = idls.generated_program_id("energy_token")
 
 
-class GovernanceError(IntEnum):
-    """programs/governance/src/error.rs (6000 + declaration order)."""
-
-    AlreadyPaused = 6000
-    NotPaused = 6001
-    NotRecAuthority = 6002
-    InvalidRecAuthority = 6003
-    ZeroEnergyAmount = 6004
-    InsufficientUnclaimedEnergy = 6005
-    InvalidErcStatus = 6006
-    CertificateExpired = 6007
-    NotCertificateOwner = 6008
-    InvalidNewOwner = 6009
-    ArithmeticOverflow = 6010
-    InvalidGrxAccount = 6011
-    GrxNotFreezable = 6012
-
+GovernanceError = idls.error_enum("GovernanceError", idls.program_errors('governance'))
+"""programs/governance/src/error.rs, from the IDL."""
 
 # ----------------------------------------------------------------------------- PDAs
 

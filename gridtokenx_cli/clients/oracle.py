@@ -20,7 +20,8 @@ from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from gridtokenx_cli import svm_lite
+from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli.codec import Borsh, event_layouts
 from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.clients import registry as reg
@@ -63,38 +64,8 @@ DEFAULT_FIRST_READING_MAX_INTERVAL = 60 * 60
 DEFAULT_DEVIATION_FLOOR_PERCENT = 25
 
 
-class OracleError(IntEnum):
-    """programs/oracle/src/error.rs (6000 + declaration order)."""
-
-    UnauthorizedGateway = 6000
-    UnauthorizedCaller = 6001
-    MissingSignatureInstruction = 6002
-    InvalidSignatureInstruction = 6003
-    SignerKeyMismatch = 6004
-    SignedMessageMismatch = 6005
-    MeterInactive = 6006
-    InvalidEnergyRange = 6007
-    InvalidProductionRatio = 6008
-    InvalidDeviationPercent = 6009
-    InvalidReadingInterval = 6010
-    TooManyBackupOracles = 6011
-    InvalidBackupOracle = 6012
-    InvalidConsensusThreshold = 6013
-    InvalidApiGateway = 6014
-    InsufficientConsensus = 6015
-    OracleCountMismatch = 6016
-    UnauthorizedOracle = 6017
-    OracleNotSigner = 6018
-    DuplicateOracle = 6019
-    ArithmeticOverflow = 6020
-    InvalidTypeCeiling = 6021
-    InvalidCapacityMargin = 6022
-    InvalidFirstReadingInterval = 6023
-    InvalidDeviationFloor = 6024
-    EvenOracleCount = 6025
-    ConsensusDisagreement = 6026
-    MeterNotApproved = 6027
-
+OracleError = idls.error_enum("OracleError", idls.program_errors('oracle'))
+"""programs/oracle/src/error.rs, from the IDL."""
 
 class RejectReason(IntEnum):
     """``state::RejectReason`` borsh discriminants, in the order the checks run."""
@@ -146,36 +117,10 @@ class ReadingSource(IntEnum):
     Consensus = 1
 
 
-B = svm_lite.Borsh
-#: Borsh layouts of programs/oracle/src/events.rs (unit enums as their u8 discriminant).
-EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
-    "OracleInitialized": B([("admin", "pubkey"), ("api_gateway", "pubkey"), ("timestamp", "i64")]),
-    "OracleConfigUpdated": B([
-        ("admin", "pubkey"), ("api_gateway", "pubkey"), ("min_energy_value", "u64"), ("max_energy_value", "u64"),
-        ("max_production_ratio", "u64"), ("max_deviation_percent", "u16"), ("min_reading_interval", "u64"),
-        ("type_ceiling_w", "[u64;4]"), ("capacity_margin_percent", "u16"), ("first_reading_max_interval", "u64"),
-        ("deviation_floor_percent", "u16"), ("backup_oracle_count", "u8"), ("consensus_threshold", "u8"),
-        ("timestamp", "i64")]),
-    "MeterStateInitialized": B([("meter_id", "[u8;32]"), ("meter_state", "pubkey"), ("initialized_by", "pubkey"),
-                                ("timestamp", "i64")]),
-    "MeterReadingAccepted": B([
-        ("meter_id", "[u8;32]"), ("source", "u8"), ("energy_produced", "u64"), ("energy_consumed", "u64"),
-        ("reading_timestamp", "i64"), ("average_reading_interval", "u64"), ("valid_readings", "u64"),
-        ("total_readings", "u64"), ("quality_score", "u8")]),
-    "ReadingRejected": B([
-        ("meter_id", "[u8;32]"), ("source", "u8"), ("reason", "u8"), ("energy_produced", "u64"),
-        ("energy_consumed", "u64"), ("reading_timestamp", "i64"), ("rejected_readings", "u64"),
-        ("total_readings", "u64"), ("quality_score", "u8")]),
-    "ConsensusReached": B([("meter_id", "[u8;32]"), ("oracle_count", "u8"), ("oracle", "pubkey"),
-                           ("median_produced", "u64"), ("median_consumed", "u64"), ("reading_timestamp", "i64")]),
-    "MarketClearingTriggered": B([("triggered_by", "pubkey"), ("timestamp", "i64"), ("previous_clearing_at", "i64"),
-                                  ("clearing_count", "u64")]),
-    "AuthorityTransferProposed": B([("authority", "pubkey"), ("pending_authority", "pubkey"), ("expires_at", "i64")]),
-    "AuthorityTransferAccepted": B([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
-    "AuthorityTransferCancelled": B([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
-}
+#: every event of oracle, generated from its IDL (gridtokenx_cli.codec.event_layouts)
+EVENT_LAYOUTS: dict[str, Borsh] = event_layouts("oracle")
 #: Oracle events plus the registry's (an accepted reading also logs the CPI's MeterReadingUpdated).
-ALL_EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {**reg.EVENT_LAYOUTS, **EVENT_LAYOUTS}
+ALL_EVENT_LAYOUTS: dict[str, Borsh] = {**reg.EVENT_LAYOUTS, **EVENT_LAYOUTS}
 
 
 # ----------------------------------------------------------------------------- PDAs

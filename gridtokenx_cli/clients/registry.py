@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
     from solders.litesvm import LiteSVM
 
 import dataclasses
-from enum import IntEnum
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
@@ -22,7 +21,8 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import Transaction
 
-from gridtokenx_cli import svm_lite
+from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli.codec import Borsh, event_layouts
 from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.clients import meter_pop
@@ -42,7 +42,7 @@ ORACLE_AUTHORITY_SEED = b"oracle_authority"
 GOVERNANCE_AUTHORITY_SEED = b"governance_authority"
 
 #: crates/gridtokenx-common ids::ORACLE
-ORACLE_PROGRAM_ID = Pubkey.from_string("6DPPRAgHsCJxcJrDMKKXcTGQnwfigEFAHXD8H6bEuB4V")
+ORACLE_PROGRAM_ID = idls.generated_program_id("oracle")
 
 #: solana_sdk_ids::sysvar::instructions::ID (register_meter / rekey_meter read the meter key's signature there)
 INSTRUCTIONS_SYSVAR_ID = Pubkey.from_string("Sysvar1nstructions1111111111111111111111111")
@@ -59,72 +59,13 @@ METER_TYPES = {"Solar": rtypes.meter_type.Solar(), "Wind": rtypes.meter_type.Win
                "Battery": rtypes.meter_type.Battery(), "Grid": rtypes.meter_type.Grid()}
 
 
-class RegistryError(IntEnum):
-    """programs/registry/src/error.rs (6000 + declaration order)."""
+RegistryError = idls.error_enum("RegistryError", idls.program_errors('registry'))
+"""programs/registry/src/error.rs, from the IDL."""
 
-    InvalidMeterId = 6000
-    InvalidMeterPubkey = 6001
-    MeterInactive = 6002
-    MeterAlreadyActive = 6003
-    UnauthorizedMeterAuthority = 6004
-    OutdatedReading = 6005
-    FutureReading = 6006
-    StaleReading = 6007
-    ArithmeticOverflow = 6008
-    NothingToSettle = 6009
-    ZeroClaimAmount = 6010
-    ClaimExceedsGeneration = 6011
-    ResumeNotAfterLastReading = 6012
-    ResumeInFuture = 6013
-    InvalidCapacity = 6014
-    MeterSignatureMissing = 6015
-    MeterSignatureMalformed = 6016
-    MeterSignatureKeyMismatch = 6017
-    MeterSignatureMessageMismatch = 6018
-    MeterNotApproved = 6019
-    MeterAlreadyApproved = 6020
-    MeterRetired = 6021
-    ReactivationRequiresAdmin = 6022
-    NotMeterOwner = 6023
-    MeterKeyUnchanged = 6024
-    InvalidNewOwner = 6025
-    UnsettledGeneration = 6026
-
-
-B = svm_lite.Borsh
-#: Borsh layouts of programs/registry/src/events.rs (unit enums as their u8 discriminant).
-EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {
-    "RegistryInitialized": B([("config", "pubkey"), ("admin", "pubkey")]),
-    "UserRegistered": B([("user", "pubkey"), ("owner", "pubkey"), ("user_type", "u8"), ("user_count", "u64"),
-                         ("registered_at", "i64")]),
-    "MeterRegistered": B([("meter", "pubkey"), ("meter_id", "[u8;32]"), ("owner", "pubkey"), ("meter_type", "u8"),
-                          ("meter_pubkey", "pubkey"), ("meter_count", "u64"), ("registered_at", "i64"),
-                          ("capacity_w", "u64"), ("approved", "bool")]),
-    "MeterReadingUpdated": B([("meter_id", "[u8;32]"), ("energy_produced", "u64"), ("energy_consumed", "u64"),
-                              ("reading_timestamp", "i64"), ("total_generation", "u64"),
-                              ("total_consumption", "u64"), ("reading_count", "u64")]),
-    "MeterSettled": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("energy_settled", "u64"),
-                       ("tokens_minted", "u64"), ("settled_net_generation", "u64"), ("timestamp", "i64")]),
-    "ErcGenerationClaimed": B([("meter_id", "[u8;32]"), ("amount", "u64"), ("claimed_erc_generation", "u64"),
-                               ("total_generation", "u64")]),
-    "MeterStatusChanged": B([("meter_id", "[u8;32]"), ("active", "bool"), ("changed_by", "pubkey"),
-                             ("timestamp", "i64"), ("deactivated_by_admin", "bool")]),
-    "RegistryOptionsSet": B([("require_meter_approval", "bool"), ("admin", "pubkey")]),
-    "MeterApproved": B([("meter_id", "[u8;32]"), ("meter_pubkey", "pubkey"), ("approved_by", "pubkey")]),
-    "MeterRekeyed": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("previous_meter_pubkey", "pubkey"),
-                       ("meter_pubkey", "pubkey"), ("approved", "bool")]),
-    "MeterTransferred": B([("meter_id", "[u8;32]"), ("previous_owner", "pubkey"), ("new_owner", "pubkey"),
-                           ("erc_generation_closed", "u64")]),
-    "MeterRetirement": B([("meter_id", "[u8;32]"), ("owner", "pubkey"), ("retired_by", "pubkey"),
-                          ("timestamp", "i64")]),
-    "MeterResumed": B([("meter_id", "[u8;32]"), ("previous_last_reading_at", "i64"), ("resume_at", "i64")]),
-    "AuthorityTransferProposed": B([("current_authority", "pubkey"), ("pending_authority", "pubkey"),
-                                    ("expires_at", "i64")]),
-    "AuthorityTransferAccepted": B([("previous_authority", "pubkey"), ("new_authority", "pubkey")]),
-    "AuthorityTransferCancelled": B([("authority", "pubkey"), ("cancelled_pending", "pubkey")]),
-}
+#: every event of registry, generated from its IDL (gridtokenx_cli.codec.event_layouts)
+EVENT_LAYOUTS: dict[str, Borsh] = event_layouts("registry")
 #: Registry + energy_token events (settlement logs both: MeterSettled and the CPI's TokensMinted).
-ALL_EVENT_LAYOUTS: dict[str, svm_lite.Borsh] = {**et.EVENT_LAYOUTS, **EVENT_LAYOUTS}
+ALL_EVENT_LAYOUTS: dict[str, Borsh] = {**et.EVENT_LAYOUTS, **EVENT_LAYOUTS}
 
 
 # ----------------------------------------------------------------------------- ids / PDAs

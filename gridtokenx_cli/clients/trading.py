@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import struct
 from dataclasses import dataclass, field
-from enum import IntEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -25,7 +24,6 @@ from gridtokenx_cli import idls, svm_lite
 from gridtokenx_cli.generated.trading import instructions as tix
 from gridtokenx_cli.generated.trading import types as ttypes
 from gridtokenx_cli.generated.trading.accounts import AmmPool, ErcUsage, MarketState, OrderBook
-from gridtokenx_cli.generated.trading.errors import custom as _custom_errors
 from gridtokenx_cli.generated.trading.program_id import PROGRAM_ID
 
 if TYPE_CHECKING:
@@ -36,8 +34,8 @@ PROGRAM_NAME = "trading"
 TOKEN_2022_PROGRAM_ID = Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
 TOKEN_PROGRAM_ID = Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
 ASSOCIATED_TOKEN_PROGRAM_ID = Pubkey.from_string("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL")
-ENERGY_TOKEN_PROGRAM_ID = Pubkey.from_string("8V9a99PnHt5Z7oUy5ghaR5p9gCm1srurLUkCVZJ4yAFk")
-GOVERNANCE_PROGRAM_ID = Pubkey.from_string("G4ScZyZ1dfXxHsuFv228xDnofi72JtUqF1fMPefSmxma")
+ENERGY_TOKEN_PROGRAM_ID = idls.generated_program_id("energy_token")
+GOVERNANCE_PROGRAM_ID = idls.generated_program_id("governance")
 
 # Seeds: crates/gridtokenx-common/src/seeds.rs and programs/trading/src/state.rs
 MARKET_SEED = b"market"
@@ -80,26 +78,15 @@ CURVE_LINEAR_SOLAR, CURVE_STEEP_WIND, CURVE_FLAT_BATTERY = 0, 1, 2
 BUY_GRX, SELL_GRX = 0, 1
 CURVES = (CURVE_LINEAR_SOLAR, CURVE_STEEP_WIND, CURVE_FLAT_BATTERY)
 
-TradingError = IntEnum("TradingError", {  # type: ignore[misc]
-    cls.name: cls.code for cls in vars(_custom_errors).values()
-    if isinstance(cls, type) and issubclass(cls, _custom_errors.ProgramError) and hasattr(cls, "code")})
-TradingError.__doc__ = "programs/trading/src/error.rs, read from the generated client (codes from 6000)."
+TradingError = idls.error_enum("TradingError", idls.program_errors("trading"))
+"""programs/trading/src/error.rs, from the IDL (codes from 6000)."""
 
 
-class CommonError(IntEnum):
-    """``gridtokenx_common::CommonError``."""
+CommonError = idls.error_enum("CommonError", idls.common_errors())
+"""gridtokenx_common::CommonError (7000…), generated from its source."""
 
-    SystemPaused = 7000
-    NotAuthority = 7001
-    NotPendingAuthority = 7002
-    NoPendingTransfer = 7003
-    TransferExpired = 7004
-    InvalidNewAuthority = 7005
-    NotBootstrapAuthority = 7006
-
-
-AnchorError = IntEnum("AnchorError", {e["name"]: e["code"] for e in idls.anchor_errors()})  # type: ignore[misc]
-AnchorError.__doc__ = "Anchor 1.0's framework errors (100–5000), from gridtokenx_cli/generated/anchor_errors.json."
+AnchorError = idls.error_enum("AnchorError", idls.anchor_errors())
+"""Anchor 1.0's framework errors (100–5000), generated from anchor-lang's source."""
 
 
 # ----------------------------------------------------------------------------- PDAs

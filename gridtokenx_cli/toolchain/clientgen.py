@@ -123,12 +123,28 @@ def anchor_framework_errors(root: Path = REPO_ROOT) -> list[dict]:
     return sorted(errors, key=lambda e: e["code"])
 
 
-def write_anchor_errors(root: Path = REPO_ROOT) -> Path:
-    target = root / "gridtokenx_cli" / "generated" / "anchor_errors.json"
-    text = json.dumps(anchor_framework_errors(root), indent=1) + "\n"
-    if not target.exists() or target.read_text() != text:
-        target.write_text(text)
-    return target
+def common_errors(root: Path = REPO_ROOT) -> list[dict]:
+    """``gridtokenx_common::CommonError`` (crates/gridtokenx-common/src/lib.rs): the errors every program shares,
+    numbered from the enum's ``#[error_code(offset = N)]``. No program's IDL lists them."""
+    source = (root / "crates" / "gridtokenx-common" / "src" / "lib.rs").read_text()
+    m = re.search(r"#\[error_code\(offset = (\d+)\)\]\s*pub enum CommonError \{(.*?)\n\}", source, re.S)
+    if not m:
+        raise ClientGenError("CommonError with #[error_code(offset = N)] not found in gridtokenx-common")
+    pairs = re.findall(r'#\[msg\("((?:[^"\\]|\\.)*)"\)\]\s*(\w+),', m.group(2))
+    return [{"code": int(m.group(1)) + i, "name": name, "msg": msg} for i, (msg, name) in enumerate(pairs)]
+
+
+def write_anchor_errors(root: Path = REPO_ROOT) -> list[Path]:
+    """generated/anchor_errors.json (Anchor's framework errors) and generated/common_errors.json."""
+    written = []
+    for name, errors in (("anchor_errors.json", anchor_framework_errors(root)),
+                         ("common_errors.json", common_errors(root))):
+        target = root / "gridtokenx_cli" / "generated" / name
+        text = json.dumps(errors, indent=1) + "\n"
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+        written.append(target)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for p in programs:
             print(generate(p).relative_to(REPO_ROOT))
-        print(write_anchor_errors().relative_to(REPO_ROOT))
+        for path in write_anchor_errors():
+            print(path.relative_to(REPO_ROOT))
     except ClientGenError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
