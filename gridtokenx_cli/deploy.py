@@ -93,7 +93,9 @@ class DeployResult:
 
 
 def _keypair(path: Path) -> Keypair:
-    return Keypair.from_bytes(bytes(json.loads(path.read_text())))
+    from gridtokenx_cli.keypairs import read_keypair
+
+    return read_keypair(path)
 
 
 class Deployer:

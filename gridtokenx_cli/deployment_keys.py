@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from .chain.workspace import REPO_ROOT
@@ -30,8 +29,7 @@ class DeploymentKeyError(Exception):
     """A committed (public) key would administer or own programs on a real cluster."""
 
 
-def keypair_pubkey(path: Path) -> Pubkey:
-    return Keypair.from_bytes(bytes(json.loads(Path(path).read_text()))).pubkey()
+from .keypairs import KeypairError, keypair_from_text, keypair_pubkey  # noqa: E402  (re-exported)
 
 
 def localnet_bootstrap_pubkey(root: Path = REPO_ROOT) -> Pubkey | None:
@@ -69,8 +67,8 @@ def committed_pubkeys(root: Path = REPO_ROOT) -> dict[Pubkey, str]:
             continue
         text = git("show", f"HEAD:{path}")
         try:
-            found[Keypair.from_bytes(bytes(json.loads(text or ""))).pubkey()] = path
-        except (ValueError, TypeError):
+            found[keypair_from_text(text or "", path).pubkey()] = path
+        except KeypairError:
             continue  # not a keypair file
     return found
 

@@ -70,7 +70,7 @@ def test_keys_new_refuses_to_overwrite(tmp_path):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("content,problem", [(None, "does not exist"), ("not json", "not a Solana keypair file")])
+@pytest.mark.parametrize("content,problem", [(None, "does not exist"), ("not json", "is not a Solana keypair")])
 def test_bad_keypair_file_is_a_one_line_usage_error(tmp_path, content, problem):
     path = tmp_path / "k.json"
     if content is not None:

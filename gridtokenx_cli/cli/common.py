@@ -83,17 +83,18 @@ def parse_amount(value: str | int, field_name: str, *, allow_zero: bool = False)
     return amount
 
 
-def load_keypair(path: Path, field_name: str = "--keypair"):
-    from solders.keypair import Keypair
+def load_keypair(path: Path | str, field_name: str = "--keypair"):
+    """A keypair file, `stdin` or `prompt://` (gridtokenx_cli.keypairs); errors exit 2 naming the field."""
+    from gridtokenx_cli.keypairs import KeypairError, is_file_source, read_keypair
 
-    path = Path(path).expanduser()
-    if not path.exists():
-        usage_error(field_name, f"keypair file {path} does not exist", f"create it with `gtx keys new {path}`")
+    if is_file_source(path):
+        path = Path(path).expanduser()
+        if not path.exists():
+            usage_error(field_name, f"keypair file {path} does not exist", f"create it with `gtx keys new {path}`")
     try:
-        raw = json.loads(path.read_text())
-        return Keypair.from_bytes(bytes(raw))
-    except (ValueError, TypeError):
-        usage_error(field_name, f"{path} is not a Solana keypair file", "it must hold a JSON list of 64 bytes")
+        return read_keypair(path)
+    except KeypairError as e:
+        usage_error(field_name, str(e), "give a keypair file (a JSON list of 64 bytes), stdin or prompt://")
 
 
 def emit(settings: Settings, data: Any, table: Table | None = None) -> None:

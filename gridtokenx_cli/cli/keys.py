@@ -1,8 +1,6 @@
 """`gtx keys …`: keypair files (Solana CLI format, a JSON list of 64 bytes), created with mode 0600."""
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -13,19 +11,13 @@ from rich.table import Table
 
 from gridtokenx_cli.chain.workspace import REPO_ROOT
 
+from gridtokenx_cli.keypairs import keypair_pubkey, write_keypair
+
 from .common import Settings, emit, err_console, kv_table, load_keypair, usage_error
 
 app = typer.Typer(help="Create and show keypairs; keep program ids in step with their keypairs", no_args_is_help=True)
 
 
-def write_keypair(path: Path, keypair) -> None:
-    """Write atomically with 0600 from the start: a secret key is never world-readable, even briefly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(list(bytes(keypair)), f)
-    os.replace(tmp, path)
 
 
 @app.command("new")
@@ -45,12 +37,16 @@ def new(ctx: typer.Context, path: Path = typer.Argument(..., help="where to writ
 
 @app.command("show")
 def show(ctx: typer.Context, path: Path = typer.Argument(None, help="keypair file (default: --keypair)")) -> None:
-    """Show the public key of a keypair file and warn about loose permissions."""
+    """Show the public key of a keypair (a file, stdin or prompt://) and warn about loose file permissions."""
+    from gridtokenx_cli.keypairs import is_file_source
+
     settings: Settings = ctx.obj
-    path = (path or settings.keypair_path).expanduser()
+    path = path or settings.keypair_path
     keypair = load_keypair(path, "PATH")
-    mode = path.stat().st_mode & 0o777
-    data = {"path": str(path), "pubkey": str(keypair.pubkey()), "mode": oct(mode), "private": mode & 0o077 == 0}
+    data = {"path": str(path), "pubkey": str(keypair.pubkey())}
+    if is_file_source(path):
+        mode = Path(path).expanduser().stat().st_mode & 0o777
+        data |= {"mode": oct(mode), "private": mode & 0o077 == 0}
     emit(settings, data, kv_table("keypair", data))
 
 
@@ -154,7 +150,6 @@ def sync_program_ids(root: Path, *, fix: bool) -> tuple[list[IdMismatch], list[s
     Returns (mismatches, problems): a mismatch names the file, the id found there (None: missing) and the
     keypair's id; problems are programs without a keypair file (never invented silently).
     """
-    from solders.keypair import Keypair
 
     mismatches: list[IdMismatch] = []
     problems: list[str] = []
@@ -180,7 +175,7 @@ def sync_program_ids(root: Path, *, fix: bool) -> tuple[list[IdMismatch], list[s
                             f"`gtx keys new {keypair_file.relative_to(root)}` (it decides the program id)")
             continue
         try:
-            expected = str(Keypair.from_bytes(bytes(json.loads(keypair_file.read_text()))).pubkey())
+            expected = str(keypair_pubkey(keypair_file))
         except (ValueError, TypeError):
             problems.append(f"{name}: {keypair_file.relative_to(root)} is not a keypair file (JSON list of 64 bytes)")
             continue

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
     from solders.litesvm import LiteSVM
 
-import json
 from pathlib import Path
 
 from solders.instruction import Instruction
@@ -132,7 +131,9 @@ def certificate_id(text: str | bytes) -> bytes:
 
 def bootstrap_keypair(path: Path = BOOTSTRAP_KEYPAIR_PATH) -> Keypair:
     """The localnet BOOTSTRAP_AUTHORITY (signs every ``initialize_*``; governance's initial admin)."""
-    return Keypair.from_bytes(bytes(json.loads(Path(path).read_text())))
+    from gridtokenx_cli.keypairs import read_keypair
+
+    return read_keypair(path)
 
 
 def decode_governance_config(data: bytes) -> GovernanceConfig:

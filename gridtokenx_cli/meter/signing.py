@@ -3,12 +3,11 @@ LiteSVM-free `gridtokenx_cli.clients.signed_reading` (the daemon never imports `
 keypair files."""
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
+
+from gridtokenx_cli.keypairs import read_keypair, write_keypair
 from solders.pubkey import Pubkey
 
 from gridtokenx_cli.clients.signed_reading import (  # noqa: F401  (re-exported for the gateway's modules)
@@ -25,18 +24,6 @@ def ed25519_instruction(pubkey: Pubkey, message: bytes, signature: bytes) -> Ins
     return ed25519_verify_instruction(pubkey, message, signature)
 
 
-def load_keypair_file(path: Path) -> Keypair:
-    return Keypair.from_bytes(bytes(json.loads(Path(path).read_text())))
-
-
-def write_keypair_file(path: Path, keypair: Keypair) -> None:
-    """Atomic write with mode 0600 from the first byte (a meter key is a secret)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(list(bytes(keypair)), f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+# keypair files: gridtokenx_cli.keypairs (the one reader / writer), under the names the gateway uses
+load_keypair_file = read_keypair
+write_keypair_file = write_keypair
