@@ -34,7 +34,7 @@ from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from solders.transaction_status import InstructionErrorCustom, TransactionErrorInstructionError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 DEPLOY_DIR = REPO_ROOT / "target" / "deploy"
 BUILD_MODULE = "gridtokenx_cli.toolchain.build"
 

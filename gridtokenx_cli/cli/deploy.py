@@ -9,9 +9,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gridtokenx_cli.chain.workspace import REPO_ROOT
+
 from .common import Settings, emit, fail, kv_table, load_keypair, parse_pubkey, usage_error
 
-DEFAULT_BUFFERS = Path(__file__).resolve().parents[2] / ".gtx" / "buffers"
+DEFAULT_BUFFERS = REPO_ROOT / ".gtx" / "buffers"
 
 BuffersDir = typer.Option(None, "--buffers-dir", envvar="GTX_BUFFERS_DIR",
                           help="where buffer keypairs of unfinished deploys are kept (default .gtx/buffers)")

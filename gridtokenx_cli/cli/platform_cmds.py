@@ -6,9 +6,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from gridtokenx_cli.chain.workspace import REPO_ROOT
+
 from .common import Settings, console, emit, fail, kv_table, load_keypair
 
-DEFAULT_BOOTSTRAP = Path(__file__).resolve().parents[2] / "keys" / "bootstrap-authority-keypair.json"
+DEFAULT_BOOTSTRAP = REPO_ROOT / "keys" / "bootstrap-authority-keypair.json"
 
 
 def open_settings_chain(settings: Settings):

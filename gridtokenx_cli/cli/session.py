@@ -24,7 +24,7 @@ import typer
 
 from .common import EXIT_FAILURE, Settings, console, emit, err_console, fail, kv_table, load_keypair, usage_error
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 DEFAULT_STATE = REPO_ROOT / ".gtx" / "embedded" / "state.json"
 STATE_VERSION = 1
 LAMPORTS_PER_SOL = 1_000_000_000

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import relink as relinker
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 TOOLCHAIN_DIR = REPO_ROOT / "toolchain"
 TARGET_SPEC = TOOLCHAIN_DIR / "targets" / "sbf-solana.json"
 TARGET_NAME = TARGET_SPEC.stem

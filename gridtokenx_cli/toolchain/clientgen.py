@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 GENERATED = REPO_ROOT / "gridtokenx_cli" / "generated"
 CODEGEN_REQUIREMENTS = ["anchorpy[cli]==0.21.0", "click<8.1"]
 
