@@ -37,7 +37,7 @@ def _use_program_ids(path: Path) -> None:
         idls.program_ids(path)
     except Exception as e:  # noqa: BLE001 - TOML syntax or a bad key: both are the file's fault
         usage_error("--program-ids", str(e), 'write one `<program> = "<base58 id>"` line per program under '
-                                              "\\[programs]")
+                                              "[programs]")
     os.environ["GTX_PROGRAM_IDS"] = str(path.resolve())
 
 

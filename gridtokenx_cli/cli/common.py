@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from rich.markup import escape
 from rich.console import Console
 from rich.table import Table
 
@@ -53,12 +54,13 @@ def settings_from(url: str | None, keypair: Path | None, backend: str, as_json: 
 
 
 def usage_error(field_name: str, problem: str, fix: str) -> NoReturn:
-    err_console.print(f"[red]error:[/red] {field_name}: {problem}; {fix}", soft_wrap=True)
+    # the parts are plain text: "[[meter]]" or "[programs]" must not be read as Rich markup
+    err_console.print(f"[red]error:[/red] {escape(field_name)}: {escape(problem)}; {escape(fix)}", soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
-    err_console.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
