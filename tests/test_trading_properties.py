@@ -88,7 +88,7 @@ class RefBook:
     revoked: set[int] = field(default_factory=set)  # ids of asks whose certificate was revoked
     cert_of: dict[int, bytes] = field(default_factory=dict)  # ask id -> its certificate's key
     wallets: list[list[int]] = field(default_factory=lambda: [[WALLET_GRX, WALLET_QUOTE] for _ in range(TRADERS)])
-    fills: list[tuple[int, int, int]] = field(default_factory=list)  # (bid id, ask id, Wh) of the last step
+    fills: list[tuple[int, int, int, int]] = field(default_factory=list)  # (bid, ask, Wh, price) of the last step
     evicted: list[int] = field(default_factory=list)  # asks removed for their certificate in the last step
 
     # -- arithmetic
@@ -143,7 +143,7 @@ class RefBook:
         ask.rem -= wh
         self.fees += fee
         self.last_price = price
-        self.fills.append((bid.id, ask.id, wh))
+        self.fills.append((bid.id, ask.id, wh, price))
 
     def blocked(self, ask: Order, passed: set[bytes]) -> bool:
         """True when the ask must be evicted (revoked certificate); raises when its certificate is missing."""
@@ -356,10 +356,12 @@ class Harness:
             self.env.ok(self.env.b.ix_claim_seat(u.pubkey, slot), u.keypair)
         self.placed: dict[int, int] = {}  # order id -> amount
         self.filled: dict[int, int] = {}  # order id -> Wh filled (from the events)
+        self.fills: list[tuple[int, int, int, int]] = []  # (bid, ask, Wh, price) of the last instruction
 
     def send(self, ixs, user: tc.User | None = None, signer=None):
         kp = signer or user.keypair
         res = self.env.send(ixs, kp)
+        self.fills = []
         if not h.is_ok(res):
             code = h.custom_error_code(res)
             assert code is not None, f"not a custom error: {res.err()}"
@@ -368,12 +370,13 @@ class Harness:
             if name == "OrderPlaced":
                 self.placed[ev["order_id"]] = ev["amount_wh"]
             elif name == "OrderMatched":
-                for oid in (ev["buy_order_id"], ev["sell_order_id"]):
-                    self.filled[oid] = self.filled.get(oid, 0) + ev["amount_wh"]
+                self.fills.append((ev["buy_order_id"], ev["sell_order_id"], ev["amount_wh"], ev["price"]))
             elif name == "BatchAuctionExecuted":
-                for f in ev["fills"]:
-                    for oid in (f["buy_order_id"], f["sell_order_id"]):
-                        self.filled[oid] = self.filled.get(oid, 0) + f["amount_wh"]
+                self.fills += [(f["buy_order_id"], f["sell_order_id"], f["amount_wh"], ev["clearing_price"])
+                               for f in ev["fills"]]
+        for bid, ask, wh, _ in self.fills:
+            for oid in (bid, ask):
+                self.filled[oid] = self.filled.get(oid, 0) + wh
         return None
 
     def certs(self, mode: str, planned: list[Pubkey]) -> list[Pubkey]:
@@ -443,11 +446,15 @@ def gen_op(rnd, kinds: dict) -> tuple:
     t = rnd.randrange(TRADERS)
     cert_mode = pick(rnd, {"all": 6, "planned": 2, f"drop{rnd.randrange(8)}": 1})
     if kind == "place":
-        price = rnd.choice(PRICES) if rnd.random() < 0.95 else rnd.choice([100_500, 0])
+        side = rnd.choice([BUY, SELL])
+        if kinds is AUCTIONS and rnd.random() < 0.7:  # bids high, asks low: crossed books with gaps (ties)
+            price = rnd.choice(PRICES[2:] if side == BUY else PRICES[:3])
+        else:
+            price = rnd.choice(PRICES) if rnd.random() < 0.95 else rnd.choice([100_500, 0])
         wh = rnd.randint(1, 150) if rnd.random() < 0.93 else rnd.choice([0, 1, 1_000])
         otype = pick(rnd, {LIMIT: 6, POST: 1, IOC: 1})
         match_limit = rnd.choice([8, 255, 1, 2, 0, 0, 0])
-        return ("place", t, rnd.choice([BUY, SELL]), price, wh, otype, match_limit, cert_mode)
+        return ("place", t, side, price, wh, otype, match_limit, cert_mode)
     if kind == "cancel":
         return ("cancel", t, rnd.randrange(40))
     if kind == "crank":
@@ -537,6 +544,7 @@ def run_step(hx: Harness, ref: RefBook, op: tuple) -> RefBook:
         ref.revoked.add(ask.id)
         return ref
     assert got == want, f"{op}: program {got}, reference {want}"
+    assert hx.fills == (ref.fills if got is None else []), f"{op}: fills differ"  # pairs, amounts, prices
     event(f"{kind}: {'ok' if got is None else TE(got).name}")  # --hypothesis-show-statistics
     if ref.fills:
         event(f"{kind}: filled")
@@ -574,7 +582,7 @@ def test_program_matches_the_reference_book(trading_so, cap, fee_bps, mode_switc
         mode_switches and rnd.random() < 0.7, n_steps, rnd)
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=35, **SETTINGS)
 @given(cap=st.sampled_from([8, 3]), fee_bps=st.sampled_from([25, 2_500]), n_steps=st.integers(10, 25),
        rnd=st.randoms(use_true_random=True))
 def test_auctions_match_the_reference_book(trading_so, cap, fee_bps, n_steps, rnd):

@@ -257,7 +257,7 @@ def test_crank_that_skips_the_better_ask_is_refused(env):
     for subset in ([certs[2]], [certs[1], certs[2]], [certs[2], certs[3]], [certs[3]]):
         refused(env, env.ix_crank(cranker.pubkey, 8, subset), TE.MissingErcCertificate, cranker)
     # the first ask's certificate alone is enough for one step, but not for two
-    refused(env, env.ix_crank(cranker.pubkey, 2, [certs[0]]), TE.MissingErcCertificate, cranker, partial=True)
+    refused(env, env.ix_crank(cranker.pubkey, 2, [certs[0]]), TE.MissingErcCertificate, cranker)
 
 
 def test_crank_with_extra_and_unrelated_certificates_has_no_effect(trading_so):
@@ -909,6 +909,33 @@ def test_same_energy_cannot_back_two_asks(env):
     bob = env.new_user(quote=10 * QUOTE)
     env.place_buy(bob, 700, P10)
     refused(env, env.ix_place(seller, tc.SIDE_SELL, 1, P10, cert=cert), TE.InsufficientErcEnergy, seller)
+
+
+def test_cancel_with_another_certificates_usage_tally(env):
+    """alice cancels her ask passing the usage tally of her other certificate (to free energy she has not
+    released), or no tally at all: MissingErcUsage."""
+    alice = env.new_user(grx=tc.grx_for(2_000))
+    c1, c2 = env.make_erc(alice.pubkey, 1_000), env.make_erc(alice.pubkey, 1_000)
+    a1 = env.place_sell(alice, 1_000, P20, c1)
+    env.place_sell(alice, 500, P30, c2)
+    slot = env.slot(alice)
+    refused(env, env.b.ix_cancel(alice.pubkey, slot, a1, c2), TE.MissingErcUsage, alice)
+    refused(env, env.b.ix_cancel(alice.pubkey, slot, a1, None), TE.MissingErcUsage, alice)
+    env.ok(env.b.ix_cancel(alice.pubkey, slot, a1, c1), alice.keypair)
+    assert (env.erc_usage(c1).committed_wh, env.erc_usage(c2).committed_wh) == (0, 500)
+
+
+def test_list_with_another_certificates_usage_tally(env):
+    """mallory's certificate A is fully committed; she lists against A passing the (empty) tally of her
+    certificate B: the tally must be A's PDA (ConstraintSeeds)."""
+    mallory = env.new_user(grx=tc.grx_for(2_000))
+    a, b = env.make_erc(mallory.pubkey, 1_000), env.make_erc(mallory.pubkey, 1_000)
+    env.place_sell(mallory, 1_000, P30, a)
+    env.place_sell(mallory, 1, P30, b)
+    env.deposit(mallory, tc.ASSET_GRX, tc.grx_for(999))
+    refused(env, env.ix_place(mallory, tc.SIDE_SELL, 999, P30, cert=a, erc_usage=tc.erc_usage_pda(b)[0]),
+            AE.ConstraintSeeds, mallory)
+    refused(env, env.ix_place(mallory, tc.SIDE_SELL, 999, P30, cert=a), TE.InsufficientErcEnergy, mallory)
 
 
 def test_transferred_certificates_energy_cannot_be_relisted_by_the_new_owner(env):
