@@ -722,6 +722,30 @@ def test_a_fresh_book_account_assigned_to_trading(env):
             mallory, extra=(kp.pubkey(),))
 
 
+@pytest.mark.parametrize("ix", ["withdraw", "place_buy", "match"])
+def test_bypass_the_emergency_pause_with_a_copied_governance_config(env, ix):
+    """Governance is paused; mallory passes a copy of the config taken before the pause (owned by trading, or
+    by the system program — only governance can own the real one): AccountOwnedByWrongProgram. With the
+    real config: SystemPaused."""
+    alice, mallory, ask = victim_and_mallory(env)
+    env.deposit(mallory, tc.ASSET_GRX, tc.grx_for(10))
+    m_slot = env.slot(mallory)
+    copies = []
+    for owner in (tc.PROGRAM_ID, SYSTEM_PROGRAM):
+        fake = Pubkey.new_unique()
+        h.set_account(env.svm, fake, bytes(env.svm.get_account(tc.governance_config_address()).data), owner)
+        copies.append(fake)
+    gov.pause_for_tests(env.svm)
+    build = {
+        "withdraw": lambda **o: env.b.ix_withdraw(mallory.pubkey, m_slot, tc.ASSET_GRX, 1, mallory.grx, **o),
+        "place_buy": lambda **o: env.b.ix_place_buy(mallory.pubkey, m_slot, P10, 1, **o),
+        "match": lambda **o: env.b.ix_match(mallory.pubkey, 8, **o),
+    }[ix]
+    for fake in copies:
+        refused(env, build(governance_config=fake), AE.AccountOwnedByWrongProgram, mallory, extra=(fake,))
+    refused(env, build(), CE.SystemPaused, mallory)
+
+
 def test_reinitialise_the_market(env):
     """Initialising again — with a fresh book, to reset every seat and order — fails: the market PDA is in use
     (system program), the bootstrap key is required, and the live book can never be initialised again."""
