@@ -384,19 +384,13 @@ def _crosses(taker_side: int, price: int, resting: int) -> bool:
 
 def certs_for_taker(book: Book, side: int, price: int, amount_wh: int,
                     match_limit: int = DEFAULT_MATCH_LIMIT) -> list[Pubkey]:
-    """The ERC certificates a bid will reach (asks it may fill, in book order; none for an ask)."""
+    """The ERC certificates a bid may reach: every crossing ask within ``match_limit`` steps (an ask whose
+    certificate turns out revoked or transferred is removed and the walk goes on, so stopping at the asks
+    expected to fill ``amount_wh`` could miss one). None for an ask."""
     if side == SIDE_SELL:
         return []
-    certs: list[Pubkey] = []
-    left, steps = amount_wh, 0
-    for ask in book.asks:
-        if left <= 0 or steps >= match_limit or not _crosses(side, price, ask.price):
-            break
-        steps += 1
-        if ask.erc_certificate not in certs:
-            certs.append(ask.erc_certificate)
-        left -= ask.remaining_wh
-    return certs
+    reach = [a for a in book.asks[:match_limit] if _crosses(side, price, a.price)]
+    return list(dict.fromkeys(a.erc_certificate for a in reach))
 
 
 def certs_for_crank(book: Book, max_pairs: int) -> list[Pubkey]:
