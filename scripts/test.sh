@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite from a fresh machine: set up, install solana-test-validator (seeded or built from crates.io, cached
 # under ~/.cache/gridtokenx), build every program offline (cached too), check that generated files are up to date,
-# run pytest. Ends with one line of timings per part (also when a part fails), so a CI log shows where time went.
+# build the arm64 (Raspberry Pi) test root (cached), run pytest. Ends with one line of timings per part (also when a part fails), so a CI log shows where time went.
 # Under CI (CI=true) every part is bounded by what is left of the budget ($GTX_CI_BUDGET_SECONDS, default 5,280 s:
 # CI's 90 minutes less 2 for the clone and the summary), so an overrun fails naming its part instead of being cut off.
 set -euo pipefail
@@ -40,11 +40,17 @@ timed validator "$start"
 start=$(date +%s)
 bounded gtx-build .venv/bin/gtx build
 timed gtx-build "$start"
-# the IDL in idl/ is generated from the Rust source; a stale committed copy fails CI
-if ! git diff --exit-code --stat -- idl/ gridtokenx_cli/generated/; then
+# the IDL in idl/ is generated from the Rust source; a stale (or missing) committed copy fails CI
+if [ -n "$(git status --porcelain -- idl/ gridtokenx_cli/generated/)" ]; then
+  git status --short -- idl/ gridtokenx_cli/generated/ >&2
   echo "error: idl/ or gridtokenx_cli/generated/ is stale; run gtx build and commit them" >&2
   exit 1
 fi
+start=$(date +%s)
+# the gateway's arm64 test runs in an arm64 Debian root under qemu-user (built once, cached; ~17 min cold)
+ARM64_SUDO=""; [ "$(id -u)" -eq 0 ] || ARM64_SUDO=sudo
+bounded arm64-root $ARM64_SUDO "$ROOT/scripts/arm64-root.sh"
+timed arm64-root "$start"
 start=$(date +%s)
 rc=0
 bounded tests .venv/bin/python -m pytest -q "$@" || rc=$?
