@@ -156,7 +156,7 @@ class Meter:
 
 @dataclass
 class Participant:
-    """A registered user with GRX and quote token accounts (a :class:`trading.User` for the order builders)."""
+    """A registered user with GRX and quote token accounts."""
 
     keypair: Keypair
     user_type: str
@@ -167,10 +167,6 @@ class Participant:
     @property
     def pubkey(self) -> Pubkey:
         return self.keypair.pubkey()
-
-    @property
-    def trader(self) -> tc.User:
-        return tc.User(self.keypair, self.grx, self.quote)
 
 
 @dataclass

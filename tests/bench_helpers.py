@@ -20,7 +20,7 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.chain import open_chain
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Test-side helpers for LiteSVM program tests.
 
 The LiteSVM plumbing itself (setup, send, event decoding, error-code extraction, snapshots) is defined
-once in ``gridtokenx_cli.svm_lite`` because the benchmarks use it too; this module re-exports it and adds
+once in ``gridtokenx_cli.testing.svm_lite`` because the benchmarks use it too; this module re-exports it and adds
 the assertions the tests share.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ except ModuleNotFoundError:  # pragma: no cover - depends on how pytest is launc
 from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 
-from gridtokenx_cli.svm_lite import (  # noqa: F401  (re-exports)
+from gridtokenx_cli.testing.svm_lite import (  # noqa: F401  (re-exports)
     Borsh,
     ProgramBuildError,
     Snapshot,

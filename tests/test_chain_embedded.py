@@ -7,7 +7,7 @@ from solders.pubkey import Pubkey
 
 from gridtokenx_cli.bench import blockbench_cu as bb
 from gridtokenx_cli.chain import TransactionRejected, Workspace, open_chain
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 
 @pytest.fixture()

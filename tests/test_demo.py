@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from gridtokenx_cli.cli import app
 from gridtokenx_cli.cli.common import hoist_global_options
 from gridtokenx_cli.platform import PROGRAMS
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 runner = CliRunner()
 GRX_PER_WH = 1_000_000

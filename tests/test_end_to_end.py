@@ -20,14 +20,14 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.chain.embedded import EmbeddedChain
-from gridtokenx_cli.clients import energy_token as et
-from gridtokenx_cli.clients import governance as gov
-from gridtokenx_cli.clients import oracle as orc
-from gridtokenx_cli.clients import registry as reg
-from gridtokenx_cli.clients import trading as tc
+from gridtokenx_cli.testing import energy_token as et
+from gridtokenx_cli.testing import governance as gov
+from gridtokenx_cli.testing import oracle as orc
+from gridtokenx_cli.testing import registry as reg
+from gridtokenx_cli.testing import trading as tc
 from gridtokenx_cli.demo.simulation import raw_grx_transfer
 from gridtokenx_cli.platform import PROGRAMS, bootstrap_platform, derived_keypair
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 T0 = 1_700_000_000
 HOUR = 3_600

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pytest
 
 import svm_helpers as h
-from gridtokenx_cli.clients import governance as gov
-from gridtokenx_cli.clients.governance import CommonError
+from gridtokenx_cli.testing import governance as gov
+from gridtokenx_cli.testing.governance import CommonError
 from gridtokenx_cli.generated.governance import instructions as gix
 from gridtokenx_cli.generated.governance.errors import anchor as AE
 from gridtokenx_cli.generated.governance.errors import custom as GE
@@ -26,7 +26,7 @@ from gridtokenx_cli.generated.registry import instructions as rix
 from gridtokenx_cli.generated.registry.accounts import MeterAccount
 from gridtokenx_cli.generated.registry.program_id import PROGRAM_ID as REGISTRY_ID
 from gridtokenx_cli.generated.registry.types import user_type
-from gridtokenx_cli.svm_lite import REPO_ROOT
+from gridtokenx_cli.testing.svm_lite import REPO_ROOT
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -248,7 +248,7 @@ def register_meter(env: Env, text: str = "METER-1", *, total_generation: int = 0
             owner)
     mid = meter_id(text)
     meter = registry_pda(b"meter", mid)
-    from gridtokenx_cli.clients import registry as rg  # the meter key signs its registration (proof of possession)
+    from gridtokenx_cli.testing import registry as rg  # the meter key signs its registration (proof of possession)
 
     env.ok(rg.register_meter_ixs(owner.pubkey(), mid, "Solar", Keypair(), rg.DEFAULT_CAPACITY_W), owner)
     if total_generation or claimed:

@@ -11,8 +11,8 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.chain.embedded import EmbeddedChain
-from gridtokenx_cli.clients import oracle as orc
-from gridtokenx_cli.clients import registry as reg
+from gridtokenx_cli.testing import oracle as orc
+from gridtokenx_cli.testing import registry as reg
 from gridtokenx_cli.meter import onchain
 from gridtokenx_cli.meter.config import ConfigError, load_config, parse_config
 from gridtokenx_cli.meter.provision import provision, set_oracle_limits
@@ -21,7 +21,7 @@ from gridtokenx_cli.meter.signing import ed25519_instruction, reading_message, s
 from gridtokenx_cli.meter.sources.base import MeterSample, MeterSource
 from gridtokenx_cli.meter.submitter import Backoff, MeterIdentity, Submitter, Transport
 from gridtokenx_cli.platform import PROGRAMS
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 
 class ScriptedSource(MeterSource):

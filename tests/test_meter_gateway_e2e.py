@@ -21,7 +21,7 @@ from gridtokenx_cli.meter.provision import provision
 from gridtokenx_cli.meter.queue import DELIVERED, ReadingQueue
 from gridtokenx_cli.meter.signing import write_keypair_file
 from gridtokenx_cli.platform import PROGRAMS
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 INITIAL_IMPORT, INITIAL_EXPORT = 1_234_567, 345_678
 

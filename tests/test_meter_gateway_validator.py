@@ -23,7 +23,7 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.chain.workspace import Workspace
-from gridtokenx_cli.clients import governance as gov
+from gridtokenx_cli.testing import governance as gov
 from gridtokenx_cli.localnet import Localnet
 from gridtokenx_cli.meter import onchain
 from gridtokenx_cli.meter.emulator import start_emulator
@@ -31,7 +31,7 @@ from gridtokenx_cli.meter.provision import provision
 from gridtokenx_cli.meter.queue import DELIVERED, ReadingQueue
 from gridtokenx_cli.meter.signing import write_keypair_file
 from gridtokenx_cli.platform import PROGRAMS
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 from validator_helpers import needs_validator  # noqa: E402
 

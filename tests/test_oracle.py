@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import pytest
 
 import svm_helpers as h
-from gridtokenx_cli.clients import governance as gov
-from gridtokenx_cli.clients import oracle as o
-from gridtokenx_cli.clients import registry as reg
-from gridtokenx_cli.clients.governance import CommonError
-from gridtokenx_cli.clients.oracle import OracleError, ReadingSource, RejectReason
+from gridtokenx_cli.testing import governance as gov
+from gridtokenx_cli.testing import oracle as o
+from gridtokenx_cli.testing import registry as reg
+from gridtokenx_cli.testing.governance import CommonError
+from gridtokenx_cli.testing.oracle import OracleError, ReadingSource, RejectReason
 from gridtokenx_cli.generated.oracle.errors import anchor as AE
 from solders.compute_budget import set_compute_unit_limit
 from solders.instruction import AccountMeta, Instruction

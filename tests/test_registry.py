@@ -32,13 +32,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import svm_helpers as h
-from gridtokenx_cli.clients import energy_token as et
-from gridtokenx_cli.clients import governance as gov
+from gridtokenx_cli.testing import energy_token as et
+from gridtokenx_cli.testing import governance as gov
 from gridtokenx_cli.clients import meter_pop
-from gridtokenx_cli.clients import registry as rg
-from gridtokenx_cli.clients.energy_token import EnergyTokenError as TE
-from gridtokenx_cli.clients.governance import CommonError as C
-from gridtokenx_cli.clients.registry import RegistryError as E
+from gridtokenx_cli.testing import registry as rg
+from gridtokenx_cli.testing.energy_token import EnergyTokenError as TE
+from gridtokenx_cli.testing.governance import CommonError as C
+from gridtokenx_cli.testing.registry import RegistryError as E
 from gridtokenx_cli.generated.registry.errors import custom as generated_errors
 from solders.account import Account
 from solders.instruction import AccountMeta, Instruction

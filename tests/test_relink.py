@@ -623,7 +623,7 @@ def test_relinked_program_runs_in_litesvm(e2e_obj, tmp_path, mode):
     from solders.instruction import Instruction
     from solders.pubkey import Pubkey
 
-    from gridtokenx_cli.svm_lite import funded_keypair, is_ok, logs, new_svm, send
+    from gridtokenx_cli.testing.svm_lite import funded_keypair, is_ok, logs, new_svm, send
 
     so = relink_to(e2e_obj, tmp_path / f"e2e-{mode}.so", lddw_reloc=mode, bss_heap=HEAP)
     program_id = Pubkey.from_bytes(bytes([7] * 32))
@@ -688,7 +688,7 @@ def test_text_alignment_padding_is_valid_code(tmp_path):
     from solders.instruction import Instruction
     from solders.pubkey import Pubkey
 
-    from gridtokenx_cli.svm_lite import custom_error_code, funded_keypair, new_svm, send
+    from gridtokenx_cli.testing.svm_lite import custom_error_code, funded_keypair, new_svm, send
     program_id = Pubkey.from_bytes(bytes([7] * 32))
     svm = new_svm({program_id: so.data})
     # the program loads and runs: entrypoint returns aligned(1) == 2, which the runtime reports as error 2

@@ -20,9 +20,12 @@ BLOCKER = textwrap.dedent("""
     sys.meta_path.insert(0, Block())
 """)
 
-#: may need what is blocked: the LiteSVM backend and the benchmarks on it, the SBF build, the meter drivers
+#: may need what is blocked: the LiteSVM fixtures and backend and the benchmarks on them, the SBF build, the meter
+#: drivers
 ALLOWED = {
     "gridtokenx_cli.chain.embedded", "gridtokenx_cli.bench.blockbench_cu", "gridtokenx_cli.bench.programs_cu",
+    "gridtokenx_cli.bench.book_cu", "gridtokenx_cli.testing.energy_token", "gridtokenx_cli.testing.governance",
+    "gridtokenx_cli.testing.oracle", "gridtokenx_cli.testing.registry", "gridtokenx_cli.testing.trading",
     "gridtokenx_cli.bench.workloads.blockbench", "gridtokenx_cli.bench.workloads.ycsb",
     "gridtokenx_cli.toolchain.build", "gridtokenx_cli.toolchain.relink", "gridtokenx_cli.meter.emulator",
     "gridtokenx_cli.meter.sources.iec62056", "gridtokenx_cli.meter.sources.modbus",
@@ -49,6 +52,38 @@ def test_every_sdk_and_cli_module_imports_without_litesvm_and_extras():
         sys.exit(1 if failed else 0)
     """)
     r = _run(code, {"solders.litesvm", "matplotlib", "psycopg", "elftools", "serial", "pymodbus"})
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_no_sdk_or_cli_module_loads_the_test_fixtures():
+    """gridtokenx_cli.testing (LiteSVM fixtures) is for tests, the demo and the benchmarks: importing any other
+    module — the clients, the chain, the CLI, the gateway — must not pull it in."""
+    code = textwrap.dedent("""
+        import importlib, pkgutil, subprocess, sys
+        import gridtokenx_cli
+        from pathlib import Path
+        root = Path(gridtokenx_cli.__file__).parent  # listed from the files: walk_packages would import packages
+        names = sorted(".".join(("gridtokenx_cli", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
+                       for p in root.rglob("*.py") if "generated" not in p.parts)
+        names = [n for n in names if not n.endswith("__main__")
+                 and not n.startswith(("gridtokenx_cli.testing", "gridtokenx_cli.bench", "gridtokenx_cli.demo"))]
+        loads = lambda: any(m.startswith("gridtokenx_cli.testing") for m in sys.modules)
+        for name in names:
+            importlib.import_module(name)
+        if not loads():
+            sys.exit(0)
+        # something pulled it in: name the modules, each in a fresh interpreter
+        bad = []
+        for name in names:
+            r = subprocess.run([sys.executable, "-c", f"import sys, {name}; "
+                                "print(any(m.startswith('gridtokenx_cli.testing') for m in sys.modules))"],
+                               capture_output=True, text=True)
+            if r.stdout.strip() != "False":
+                bad.append(f"{name}: {r.stdout.strip()} {r.stderr[-200:]}")
+        print("\\n".join(bad))
+        sys.exit(1)
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
 
 

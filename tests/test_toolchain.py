@@ -10,7 +10,7 @@ import pytest
 from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
-from gridtokenx_cli.svm_lite import funded_keypair, is_ok, logs, new_svm, send
+from gridtokenx_cli.testing.svm_lite import funded_keypair, is_ok, logs, new_svm, send
 from gridtokenx_cli.toolchain.build import REPO_ROOT, BuildError, Toolchain, build_programs, check_custom_heap
 
 FIXTURE = REPO_ROOT / "toolchain" / "tests" / "sbf-features"

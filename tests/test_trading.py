@@ -19,11 +19,11 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 import svm_helpers as h
-from gridtokenx_cli.clients import governance as gov
-from gridtokenx_cli.clients import trading as tc
-from gridtokenx_cli.clients.trading import AnchorError as AE
-from gridtokenx_cli.clients.trading import CommonError as CE
-from gridtokenx_cli.clients.trading import TradingError as TE
+from gridtokenx_cli.testing import governance as gov
+from gridtokenx_cli.testing import trading as tc
+from gridtokenx_cli.testing.trading import AnchorError as AE
+from gridtokenx_cli.testing.trading import CommonError as CE
+from gridtokenx_cli.testing.trading import TradingError as TE
 from gridtokenx_cli.generated.governance.accounts import ErcCertificate
 from gridtokenx_cli.generated.governance.types import erc_status
 
@@ -147,9 +147,9 @@ def forged_book(env: tc.TradingEnv, rich: tc.User | None = None) -> Pubkey:
     data = bytearray(env.svm.get_account(env.book_keypair.pubkey()).data)
     if rich is not None:
         slot = env.book().seat_of(rich.pubkey).slot
-        at = tc._HEADER_LEN + tc._SEAT.size * slot
-        owner, _, gl, _, ql, n, r = tc._SEAT.unpack_from(data, at)
-        tc._SEAT.pack_into(data, at, owner, 10**6 * 10**9, gl, 10**6 * QUOTE, ql, n, r)
+        at = tc.BOOK_HEADER_LEN + tc.SEAT_LAYOUT.size * slot
+        owner, _, gl, _, ql, n, r = tc.SEAT_LAYOUT.unpack_from(data, at)
+        tc.SEAT_LAYOUT.pack_into(data, at, owner, 10**6 * 10**9, gl, 10**6 * QUOTE, ql, n, r)
     fake = Pubkey.new_unique()
     h.set_account(env.svm, fake, bytes(data), tc.PROGRAM_ID)
     return fake
@@ -273,7 +273,7 @@ def test_initialize_market(bare):
     acc = env.svm.get_account(book_key)
     assert acc.owner == tc.PROGRAM_ID and len(acc.data) == tc.book_space(5, 3)
     assert bytes(acc.data)[:8] == tc.OrderBook.discriminator
-    assert not any(bytes(acc.data)[tc._HEADER_LEN:])  # no seat, no order
+    assert not any(bytes(acc.data)[tc.BOOK_HEADER_LEN:])  # no seat, no order
     book = env.book()
     hd = book.header
     assert (hd.market, hd.order_capacity, hd.seat_capacity) == (env.market_address, 5, 3)

@@ -30,8 +30,8 @@ from solders.pubkey import Pubkey
 
 import svm_helpers as h
 from gridtokenx_cli import platform as pf
-from gridtokenx_cli.clients import trading as tc
-from gridtokenx_cli.clients.trading import TradingError as TE
+from gridtokenx_cli.testing import trading as tc
+from gridtokenx_cli.testing.trading import TradingError as TE
 
 BUY, SELL = 0, 1
 LIMIT, POST, IOC = 0, 1, 2

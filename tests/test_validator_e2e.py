@@ -140,7 +140,7 @@ def test_gtx_deploy_puts_every_built_program_on_chain(deployed, chain):
 
 
 def test_full_trading_flow_over_rpc(platform, chain, net):
-    from gridtokenx_cli.clients import trading as tc
+    from gridtokenx_cli.testing import trading as tc
 
     p = platform
     prosumer = p.register_participant("Prosumer")

@@ -20,8 +20,8 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 from gridtokenx_cli import idls
-from gridtokenx_cli import svm_lite
-from gridtokenx_cli.svm_lite import Borsh
+from gridtokenx_cli.testing import svm_lite
+from gridtokenx_cli.testing.svm_lite import Borsh
 
 # ----------------------------------------------------------------------------- program constants
 

@@ -15,8 +15,8 @@ import sys
 
 from solders.compute_budget import set_compute_unit_limit
 
-from gridtokenx_cli import svm_lite
-from gridtokenx_cli.clients import trading as tc
+from gridtokenx_cli.testing import svm_lite
+from gridtokenx_cli.testing import trading as tc
 
 MATCH_PAIR_TARGET = 15_000
 RESTING_TARGET = 20_000

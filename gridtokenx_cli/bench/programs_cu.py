@@ -38,7 +38,7 @@ from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.clients import oracle as orc
 from gridtokenx_cli.clients import registry as reg
 from gridtokenx_cli.clients import trading as tc
-from gridtokenx_cli.svm_lite import program_so
+from gridtokenx_cli.testing.svm_lite import program_so
 
 #: published figures of another implementation (same instruction names), for comparison
 REFERENCE_CU: dict[tuple[str, str], int] = {

@@ -1,1 +1,2 @@
-"""Program-specific Python helpers: PDA derivation, canonical encodings and LiteSVM test fixtures."""
+"""Program-specific clients (the SDK): PDA derivation, canonical encodings, instruction builders, account and
+event decoding. No LiteSVM here: its fixtures are in ``gridtokenx_cli.testing``."""

@@ -1,5 +1,5 @@
 """Helpers for the energy_token program: PDA derivation (one function per seed scheme), GRX token accounts,
-instruction builders on top of the generated AnchorPy client, event layouts and LiteSVM fixtures.
+instruction builders on top of the generated AnchorPy client, event layouts (LiteSVM fixtures: gridtokenx_cli.testing).
 
 Instructions are built with ``gridtokenx_cli.generated.energy_token``. AnchorPy's code generator hard-codes
 every account named ``token_program`` to the legacy SPL Token id; GRX is a Token-2022 mint, so the builders
@@ -7,20 +7,12 @@ here rewrite that account to Token-2022 (:func:`use_token_2022`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
-    from solders.litesvm import LiteSVM
-
-import struct
-
 from solders.instruction import AccountMeta, Instruction
-from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from spl.token.constants import TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID
 from spl.token.instructions import create_idempotent_associated_token_account, get_associated_token_address
 
-from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli import idls
 from gridtokenx_cli.codec import Borsh, event_layouts
 from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.generated.energy_token import instructions as eix
@@ -150,60 +142,3 @@ def encode_token_info(info: TokenInfo) -> bytes:
         "total_burned": info.total_burned, "total_supply": info.total_supply, "bump": info.bump})
 
 
-def fetch_token_info(svm: LiteSVM) -> TokenInfo:
-    return decode_token_info(bytes(svm.get_account(token_info_pda()[0]).data))
-
-
-def token_balance(svm: LiteSVM, token_account: Pubkey) -> int:
-    """``amount`` of an SPL / Token-2022 token account (0 if it does not exist)."""
-    acc = svm.get_account(token_account)
-    return 0 if acc is None else struct.unpack_from("<Q", bytes(acc.data), 64)[0]
-
-
-def mint_supply(svm: LiteSVM, mint: Pubkey | None = None) -> int:
-    return struct.unpack_from("<Q", bytes(svm.get_account(mint or grx_mint_pda()[0]).data), 36)[0]
-
-
-def mint_decimals(svm: LiteSVM, mint: Pubkey | None = None) -> int:
-    return bytes(svm.get_account(mint or grx_mint_pda()[0]).data)[44]
-
-
-# ----------------------------------------------------------------------------- LiteSVM fixtures
-
-
-def ensure_program_loaded(svm: LiteSVM) -> None:
-    """Load target/deploy/energy_token.so into ``svm`` unless it is already there (builds it if needed)."""
-    acc = svm.get_account(PROGRAM_ID)
-    if acc is None or not acc.executable:
-        svm.add_program_from_file(PROGRAM_ID, svm_lite.program_so(PROGRAM_NAME))
-
-
-def funded_bootstrap(svm: LiteSVM) -> Keypair:
-    """The bootstrap keypair, funded (it signs ``initialize_token`` and becomes the admin)."""
-    kp = gov.bootstrap_keypair()
-    acc = svm.get_account(kp.pubkey())
-    if acc is None or acc.lamports < 1_000_000_000:
-        svm_lite.funded_keypair(svm, 10_000_000_000, kp)
-    return kp
-
-
-def initialize_token_for_tests(svm: LiteSVM) -> Keypair:
-    """Load the program and run the real ``initialize_token()`` signed by the bootstrap key (the admin).
-
-    Returns the admin keypair. The GovernanceConfig is not created here (see ``governance`` helpers).
-    """
-    ensure_program_loaded(svm)
-    admin = funded_bootstrap(svm)
-    svm_lite.expect_ok(svm_lite.send(svm, ix_initialize_token(admin.pubkey()), admin))
-    return admin
-
-
-def create_grx_account(svm: LiteSVM, payer: Keypair, owner: Pubkey) -> Pubkey:
-    """Create ``owner``'s GRX associated token account (paid by ``payer``) and return its address."""
-    svm_lite.expect_ok(svm_lite.send(svm, ix_create_grx_ata(payer.pubkey(), owner), payer))
-    return grx_ata(owner)
-
-
-def admin_mint(svm: LiteSVM, admin: Keypair, destination: Pubkey, amount: int) -> None:
-    """``mint_tokens_direct`` signed by the admin (test setup)."""
-    svm_lite.expect_ok(svm_lite.send(svm, ix_mint_tokens_direct(admin.pubkey(), destination, amount), admin))

@@ -1,18 +1,12 @@
 """Helpers for the oracle program: PDA derivation (one function per seed scheme), the canonical signed-reading
 message, the Ed25519 precompile instruction, instruction builders on top of the generated AnchorPy client
-(``gridtokenx_cli.generated.oracle``), event layouts, decoding and LiteSVM fixtures.
+(``gridtokenx_cli.generated.oracle``), event layouts and decoding (LiteSVM fixtures: gridtokenx_cli.testing.oracle).
 
 A gateway reading is a two-instruction transaction: ``ed25519_verify_instruction(meter_pubkey, message,
 signature)`` immediately followed by ``submit_meter_reading`` (see :func:`signed_reading_instructions`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the SDK never imports LiteSVM: aarch64 solders has none
-    from solders.litesvm import LiteSVM
-
-import dataclasses
 from collections.abc import Sequence
 from enum import IntEnum
 
@@ -20,9 +14,8 @@ from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from gridtokenx_cli import idls, svm_lite
+from gridtokenx_cli import idls
 from gridtokenx_cli.codec import Borsh, event_layouts
-from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import governance as gov
 from gridtokenx_cli.clients import registry as reg
 from gridtokenx_cli.clients.signed_reading import (  # noqa: F401  (re-exported: tests and callers use orc.*)
@@ -332,30 +325,11 @@ def decode_meter_state(data: bytes) -> MeterState:
     return MeterState.decode(bytes(data))
 
 
-def fetch_oracle_config(svm: LiteSVM) -> OracleConfig:
-    return decode_oracle_config(bytes(svm.get_account(oracle_config_pda()[0]).data))
-
-
-def fetch_meter_state(svm: LiteSVM, mid: bytes) -> MeterState:
-    return decode_meter_state(bytes(svm.get_account(meter_state_pda(mid)[0]).data))
-
-
 def encode_oracle_config(cfg: OracleConfig) -> bytes:
     """Account bytes (discriminator + borsh) of an OracleConfig, e.g. to set counters in tests."""
     fields = {f: getattr(cfg, f) for f in cfg.__dataclass_fields__}
     fields["admin"] = cfg.admin.to_encodable()
     return OracleConfig.discriminator + OracleConfig.layout.build(fields)
-
-
-def set_oracle_config_fields(svm: LiteSVM, **fields) -> OracleConfig:
-    """Rewrite the OracleConfig with some fields changed (test setup, e.g. counters near ``u64::MAX``)."""
-    address = oracle_config_pda()[0]
-    acc = svm.get_account(address)
-    updated = dataclasses.replace(decode_oracle_config(bytes(acc.data)), **fields)
-    data = encode_oracle_config(updated)
-    assert len(data) == len(acc.data)
-    svm_lite.set_account(svm, address, data, acc.owner, acc.lamports)
-    return updated
 
 
 def quality_score(valid: int, total: int) -> int:
@@ -386,20 +360,3 @@ def capacity_bound_wh(capacity_w: int, ceiling_w: int, elapsed_s: int, margin_pe
     return min(capacity_w, ceiling_w) * elapsed * (100 + margin_percent) // 360_000
 
 
-# ----------------------------------------------------------------------------- LiteSVM fixtures
-
-
-def ensure_program_loaded(svm: LiteSVM) -> None:
-    """Load target/deploy/oracle.so into ``svm`` unless it is already there (builds it if needed)."""
-    acc = svm.get_account(PROGRAM_ID)
-    if acc is None or not acc.executable:
-        svm.add_program_from_file(PROGRAM_ID, svm_lite.program_so(PROGRAM_NAME))
-
-
-def initialize_oracle_for_tests(svm: LiteSVM, api_gateway: Pubkey) -> Keypair:
-    """Load the program and run the real ``initialize_oracle(api_gateway)`` signed by the bootstrap key (the
-    admin; governance must be initialised). Returns the admin keypair."""
-    ensure_program_loaded(svm)
-    admin = et.funded_bootstrap(svm)
-    svm_lite.expect_ok(svm_lite.send(svm, ix_initialize_oracle(admin.pubkey(), api_gateway), admin))
-    return admin

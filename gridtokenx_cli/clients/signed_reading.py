@@ -1,6 +1,6 @@
 """The canonical reading message a meter signs and the Ed25519 precompile instruction that carries the signature.
 
-Kept free of LiteSVM (unlike the rest of `clients/oracle.py`, which holds test fixtures) so the meter gateway
+Kept free of LiteSVM (like every client module) so the meter gateway
 daemon can use it on an rpc-only install: solders wheels for aarch64 below 0.28 have no `solders.litesvm`.
 """
 from __future__ import annotations

@@ -25,8 +25,8 @@ from gridtokenx_cli import deployment_keys as dk  # noqa: E402
 from gridtokenx_cli.chain.workspace import REPO_ROOT, Workspace  # noqa: E402
 from gridtokenx_cli.cli import app  # noqa: E402
 from gridtokenx_cli.cli.common import hoist_global_options  # noqa: E402
-from gridtokenx_cli.clients import governance as gov  # noqa: E402
-from gridtokenx_cli.clients.governance import CommonError  # noqa: E402
+from gridtokenx_cli.testing import governance as gov  # noqa: E402
+from gridtokenx_cli.testing.governance import CommonError  # noqa: E402
 from gridtokenx_cli.generated.governance import instructions as gix  # noqa: E402
 from gridtokenx_cli.toolchain.build import build_programs  # noqa: E402
 from solders.keypair import Keypair  # noqa: E402

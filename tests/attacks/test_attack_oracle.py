@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # svm_helpers, tes
 from solders.keypair import Keypair  # noqa: E402
 
 import svm_helpers as h  # noqa: E402
-from gridtokenx_cli.clients import oracle as o  # noqa: E402
-from gridtokenx_cli.clients import registry as reg  # noqa: E402
-from gridtokenx_cli.clients.oracle import OracleError, RejectReason  # noqa: E402
+from gridtokenx_cli.testing import oracle as o  # noqa: E402
+from gridtokenx_cli.testing import registry as reg  # noqa: E402
+from gridtokenx_cli.testing.oracle import OracleError, RejectReason  # noqa: E402
 from test_oracle import (  # noqa: E402,F401  (fixtures: programs, env)
     DAY, MID, T0, Env, consensus, env, programs, register_meter)
 

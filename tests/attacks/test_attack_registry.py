@@ -24,10 +24,10 @@ from solders.pubkey import Pubkey  # noqa: E402
 
 import svm_helpers as h  # noqa: E402
 from gridtokenx_cli.clients import meter_pop  # noqa: E402
-from gridtokenx_cli.clients import registry as rg  # noqa: E402
-from gridtokenx_cli.clients.governance import CommonError as C  # noqa: E402
-from gridtokenx_cli.clients.oracle import OracleError as O  # noqa: E402
-from gridtokenx_cli.clients.registry import RegistryError as E  # noqa: E402
+from gridtokenx_cli.testing import registry as rg  # noqa: E402
+from gridtokenx_cli.testing.governance import CommonError as C  # noqa: E402
+from gridtokenx_cli.testing.oracle import OracleError as O  # noqa: E402
+from gridtokenx_cli.testing.registry import RegistryError as E  # noqa: E402
 from gridtokenx_cli.clients.signed_reading import ed25519_verify_instruction  # noqa: E402
 from test_registry import (  # noqa: E402,F401
     SYSTEM_ALREADY_IN_USE, T0, A, Env, env, oracle_env, programs, reg_meter, set_time, sim, unsign)

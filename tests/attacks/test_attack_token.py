@@ -24,10 +24,10 @@ from solders.pubkey import Pubkey  # noqa: E402
 from spl.token.constants import TOKEN_2022_PROGRAM_ID  # noqa: E402
 
 import svm_helpers as h  # noqa: E402
-from gridtokenx_cli.clients import energy_token as et  # noqa: E402
-from gridtokenx_cli.clients import governance as gov  # noqa: E402
-from gridtokenx_cli.clients.governance import CommonError as C  # noqa: E402
-from gridtokenx_cli.clients.governance import GovernanceError as G  # noqa: E402
+from gridtokenx_cli.testing import energy_token as et  # noqa: E402
+from gridtokenx_cli.testing import governance as gov  # noqa: E402
+from gridtokenx_cli.testing.governance import CommonError as C  # noqa: E402
+from gridtokenx_cli.testing.governance import GovernanceError as G  # noqa: E402
 from test_energy_token import A, Env, bare, env, funded, programs, replace_account  # noqa: E402,F401
 
 TOKEN_ACCOUNT_FROZEN = 17  # Token-2022 TokenError::AccountFrozen
@@ -164,7 +164,7 @@ def test_sync_rejects_a_foreign_token_account(funded):
     gov.pause_for_tests(funded.svm, paused)
     other_mint = Keypair()
     rent = funded.svm.minimum_balance_for_rent_exemption(82)
-    from gridtokenx_cli.clients import trading as tc
+    from gridtokenx_cli.testing import trading as tc
     funded.ok([tc.ix_create_account(funded.payer.pubkey(), other_mint.pubkey(), rent, 82, TOKEN_2022_PROGRAM_ID),
                tc.ix_initialize_mint2(other_mint.pubkey(), 9, funded.payer.pubkey())], other_mint)
     foreign = tc.associated_token_address(funded.alice.pubkey(), other_mint.pubkey())
@@ -195,7 +195,7 @@ def test_sync_rejects_a_mint_that_governance_cannot_freeze(funded):
 
 def test_sync_rejects_a_fake_mint(funded):
     """A look-alike Token-2022 mint whose freeze authority the attacker set to the governance PDA."""
-    from gridtokenx_cli.clients import trading as tc
+    from gridtokenx_cli.testing import trading as tc
     gov.pause_for_tests(funded.svm)
     fake = Keypair()
     rent = funded.svm.minimum_balance_for_rent_exemption(82)

@@ -24,11 +24,11 @@ from solders.pubkey import Pubkey  # noqa: E402
 
 import svm_helpers as h  # noqa: E402
 from gridtokenx_cli import platform as pf  # noqa: E402
-from gridtokenx_cli.clients import governance as gov  # noqa: E402
-from gridtokenx_cli.clients import trading as tc  # noqa: E402
-from gridtokenx_cli.clients.trading import AnchorError as AE  # noqa: E402
-from gridtokenx_cli.clients.trading import CommonError as CE  # noqa: E402
-from gridtokenx_cli.clients.trading import TradingError as TE  # noqa: E402
+from gridtokenx_cli.testing import governance as gov  # noqa: E402
+from gridtokenx_cli.testing import trading as tc  # noqa: E402
+from gridtokenx_cli.testing.trading import AnchorError as AE  # noqa: E402
+from gridtokenx_cli.testing.trading import CommonError as CE  # noqa: E402
+from gridtokenx_cli.testing.trading import TradingError as TE  # noqa: E402
 
 P10, P15, P20, P30 = 100_000, 150_000, 200_000, 300_000  # 0.10 / 0.15 / 0.20 / 0.30 quote per kWh
 QUOTE = 10**6  # one quote token
@@ -651,8 +651,8 @@ def forged_book(env: tc.TradingEnv, owner: Pubkey, rich: tc.User) -> Pubkey:
     10^6 quote."""
     data = bytearray(env.svm.get_account(env.book_keypair.pubkey()).data)
     s = env.book().seat_of(rich.pubkey)
-    at = tc._HEADER_LEN + s.slot * tc._SEAT.size + 32
-    data[at:at + 32] = tc._SEAT.pack(bytes(rich.pubkey), tc.grx_for(10**6), 0, 10**12, 0, 0, 0)[32:64]
+    at = tc.BOOK_HEADER_LEN + s.slot * tc.SEAT_LAYOUT.size + 32
+    data[at:at + 32] = tc.SEAT_LAYOUT.pack(bytes(rich.pubkey), tc.grx_for(10**6), 0, 10**12, 0, 0, 0)[32:64]
     fake = Pubkey.new_unique()
     h.set_account(env.svm, fake, bytes(data), owner)
     return fake
