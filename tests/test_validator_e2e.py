@@ -328,7 +328,7 @@ def test_expired_blockhash_is_re_signed_once(chain, payer):
     from solders.transaction import Transaction
 
     stale = chain.stale_blockhash
-    last_valid = chain._last_valid_height[stale]
+    last_valid = chain.last_valid_heights[stale]
     deadline = time.monotonic() + 120
     while chain.call("get_block_height").value <= last_valid and time.monotonic() < deadline:
         time.sleep(1)
@@ -339,6 +339,6 @@ def test_expired_blockhash_is_re_signed_once(chain, payer):
         return Transaction([kp], Message.new_with_blockhash([ix], kp.pubkey(), blockhash), blockhash)
 
     before = chain.stats["resigned"]
-    outcome = chain._submit(build(stale), build)
+    outcome = chain.submit(build(stale), build)
     assert outcome.ok and outcome.event("CpuHeavyDone").data["checksum"] == bb.cpu_heavy_expected(16, 3)["checksum"]
     assert chain.stats["resigned"] - before == 1

@@ -103,7 +103,7 @@ def submit_prepared(chain: Chain, prepared: PreparedTx, lock: threading.Lock | N
     `lock`, when given)."""
     svm = getattr(chain, "svm", None)
     if svm is None:  # rpc: the backend resends with a fresh blockhash if this one expires
-        return chain._submit(prepared.tx, prepared.build)
+        return chain.submit(prepared.tx, prepared.build)
     with lock or nullcontext():
         tx = prepared.tx
         for _ in range(3):
@@ -115,7 +115,7 @@ def submit_prepared(chain: Chain, prepared: PreparedTx, lock: threading.Lock | N
                 tx = prepared.build(svm.latest_blockhash())
                 continue
             meta = res if ok else res.meta()
-            return Chain._outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
+            return Chain.outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
                                   None if ok else res.err())
     raise ChainError("blockhash kept expiring while submitting a pre-signed transaction")
 
@@ -210,11 +210,11 @@ class ThreadSafeRpcChain(Chain):
         self.max_attempts = kwargs.get("max_attempts", 5)
         self.poll_interval = kwargs.get("poll_interval", 0.4)
         self.priority_fee = kwargs.get("priority_fee_micro_lamports", 0)
-        self._last_valid_height: dict = {}  # shared, so a transaction signed on one thread is tracked on another
+        self.last_valid_heights: dict = {}  # shared, so a transaction signed on one thread is tracked on another
 
         def open_chain() -> RpcChain:
             chain = RpcChain(self.url, **kwargs)
-            chain._last_valid_height = self._last_valid_height
+            chain.last_valid_heights = self.last_valid_heights
             return chain
 
         self._chains = PerThread(open_chain)
@@ -226,8 +226,8 @@ class ThreadSafeRpcChain(Chain):
     def latest_blockhash(self) -> Hash:
         return self._mine().latest_blockhash()
 
-    def _submit(self, tx, message_builder) -> TxOutcome:
-        return self._mine()._submit(tx, message_builder)
+    def submit(self, tx, message_builder) -> TxOutcome:
+        return self._mine().submit(tx, message_builder)
 
     def send(self, instructions, payer, signers=(), *, check=False) -> TxOutcome:
         return self._mine().send(instructions, payer, signers, check=check)

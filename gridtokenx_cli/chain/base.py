@@ -75,7 +75,7 @@ class Chain(ABC):
     def latest_blockhash(self) -> Hash: ...
 
     @abstractmethod
-    def _submit(self, tx: Transaction, message_builder) -> TxOutcome: ...
+    def submit(self, tx: Transaction, message_builder) -> TxOutcome: ...
 
     @abstractmethod
     def get_account(self, address: Pubkey) -> Account | None: ...
@@ -105,7 +105,7 @@ class Chain(ABC):
             raise ChainError("a broadcast transaction is not re-signed: sign it again with a fresh blockhash")
 
         outcomes = self.__dict__.setdefault("_broadcast_outcomes", {})
-        outcomes[tx.signatures[0]] = self._submit(tx, no_rebuild)
+        outcomes[tx.signatures[0]] = self.submit(tx, no_rebuild)
         return tx.signatures[0]
 
     def confirmed_outcomes(self, signatures: Sequence[Signature]) -> dict[Signature, TxOutcome]:
@@ -140,7 +140,7 @@ class Chain(ABC):
         def build(blockhash: Hash) -> Transaction:
             return self.sign(ixs, payer, signers, blockhash)
 
-        outcome = self._submit(build(self.latest_blockhash()), build)
+        outcome = self.submit(build(self.latest_blockhash()), build)
         if check and not outcome.ok:
             raise TransactionRejected(outcome)
         return outcome
@@ -165,7 +165,7 @@ class Chain(ABC):
         return bytes(acc.data) if acc is not None else None
 
     @staticmethod
-    def _outcome(signature: Signature, ok: bool, logs: list[str], cu: int, raw_error) -> TxOutcome:
+    def outcome(signature: Signature, ok: bool, logs: list[str], cu: int, raw_error) -> TxOutcome:
         error = None
         if not ok:
             code = None

@@ -37,13 +37,13 @@ class EmbeddedChain(Chain):
     def latest_blockhash(self) -> Hash:
         return self.svm.latest_blockhash()
 
-    def _submit(self, tx: Transaction, message_builder) -> TxOutcome:
+    def submit(self, tx: Transaction, message_builder) -> TxOutcome:
         res = self.svm.send_transaction(tx)
         # a later identical transaction (same payer, instructions, blockhash) would be rejected as a duplicate
         self.svm.expire_blockhash()
         ok = isinstance(res, TransactionMetadata)
         meta = res if ok else res.meta()
-        return self._outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
+        return self.outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
                              None if ok else res.err())
 
     def get_account(self, address: Pubkey) -> Account | None:

@@ -53,7 +53,9 @@ class RpcChain(Chain):
         self.poll_interval = poll_interval
         self._loop = asyncio.new_event_loop()
         self.client = AsyncClient(self.url, commitment=Confirmed)
-        self._last_valid_height: dict[Hash, int] = {}
+        #: blockhash -> the last block height it is valid at, for every blockhash fetched (chains of one client may
+        #: share one dict, so a transaction signed on one thread is tracked on another)
+        self.last_valid_heights: dict[Hash, int] = {}
         from .workspace import Workspace
 
         self.workspace = Workspace.load()
@@ -101,7 +103,7 @@ class RpcChain(Chain):
 
     def latest_blockhash(self) -> Hash:
         resp = self.call("get_latest_blockhash", Confirmed)
-        self._last_valid_height[resp.value.blockhash] = resp.value.last_valid_block_height
+        self.last_valid_heights[resp.value.blockhash] = resp.value.last_valid_block_height
         return resp.value.blockhash
 
     def send(self, instructions, payer, signers=(), *, check=False):
@@ -110,10 +112,10 @@ class RpcChain(Chain):
             instructions = [set_compute_unit_price(self.priority_fee), *ixs]
         return super().send(instructions, payer, signers, check=check)
 
-    def _submit(self, tx: Transaction, message_builder) -> TxOutcome:
+    def submit(self, tx: Transaction, message_builder) -> TxOutcome:
         for attempt in range(1, self.max_attempts + 1):
             blockhash = tx.message.recent_blockhash
-            last_valid = self._last_valid_height.get(blockhash)
+            last_valid = self.last_valid_heights.get(blockhash)
             # resending the same signed bytes is idempotent, so `call` may retry it across a reconnect
             sig = self.call("send_raw_transaction", bytes(tx),
                             TxOpts(skip_preflight=True, preflight_commitment=Confirmed)).value
@@ -146,7 +148,7 @@ class RpcChain(Chain):
                 meta = resp.value.transaction.meta
                 logs = list(meta.log_messages or [])
                 cu = meta.compute_units_consumed or 0
-                return self._outcome(sig, meta.err is None, logs, cu, meta.err)
+                return self.outcome(sig, meta.err is None, logs, cu, meta.err)
             time.sleep(self.poll_interval)
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
 
@@ -155,7 +157,7 @@ class RpcChain(Chain):
     # backs off itself.
     def blockhash_with_expiry(self) -> tuple[Hash, int | None]:
         v = self._run(self.client.get_latest_blockhash(Confirmed)).value
-        self._last_valid_height[v.blockhash] = v.last_valid_block_height
+        self.last_valid_heights[v.blockhash] = v.last_valid_block_height
         return v.blockhash, v.last_valid_block_height
 
     def broadcast(self, tx: Transaction) -> Signature:
@@ -188,7 +190,7 @@ class RpcChain(Chain):
                                                          max_supported_transaction_version=0))
             if resp.value is not None:
                 meta = resp.value.transaction.meta
-                return self._outcome(sig, meta.err is None, list(meta.log_messages or []),
+                return self.outcome(sig, meta.err is None, list(meta.log_messages or []),
                                      meta.compute_units_consumed or 0, meta.err)
             time.sleep(0.2)
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")

@@ -2,20 +2,18 @@
 selected backend, the persistent embedded state, the signer, sending with one-line rejection reports, and the
 lookups that turn human arguments (meter text ids, certificate ids, order ids) into accounts.
 
-Embedded state: LiteSVM keeps accounts only in this process, so a multi-command session on `--backend embedded`
-saves the accounts its transactions touched to a JSON file (default `.gtx/embedded/state.json` in the workspace,
-or `$GTX_EMBEDDED_STATE`) and loads them into the next command's LiteSVM. Programs are not saved (they are loaded
-from target/deploy, so a rebuilt program is picked up). The clock follows the wall clock and never moves back.
-Commands on the same state file are serialised with a lock. Delete the file to start over.
+Embedded state (gridtokenx_cli.chain.persistent): LiteSVM keeps accounts only in this process, so a
+multi-command session on `--backend embedded` saves the accounts its transactions touched to a JSON file (default
+`.gtx/embedded/state.json` in the workspace, or `$GTX_EMBEDDED_STATE`) and loads them into the next command's
+LiteSVM. Programs are not saved (they are loaded from target/deploy, so a rebuilt program is picked up). The clock
+follows the wall clock and never moves back. Commands on the same state file are serialised with a lock. Delete the
+file to start over.
 """
 from __future__ import annotations
 
-import base64
 import contextlib
-import fcntl
 import json
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -26,108 +24,15 @@ from .common import EXIT_FAILURE, Settings, console, emit, err_console, fail, kv
 
 from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 DEFAULT_STATE = REPO_ROOT / ".gtx" / "embedded" / "state.json"
-STATE_VERSION = 1
 LAMPORTS_PER_SOL = 1_000_000_000
 #: embedded only: a signer below this is topped up (LiteSVM airdrops cost nothing), as `solana airdrop` would
 EMBEDDED_MIN_LAMPORTS = LAMPORTS_PER_SOL
 EMBEDDED_AIRDROP = 10 * LAMPORTS_PER_SOL
 
-#: owners whose accounts are part of the runtime, never saved (they exist in every fresh LiteSVM)
-_RUNTIME_OWNERS = {
-    "Sysvar1111111111111111111111111111111111111", "NativeLoader1111111111111111111111111111111",
-    "BPFLoader2111111111111111111111111111111111", "BPFLoaderUpgradeab1e11111111111111111111111",
-    "BPFLoader1111111111111111111111111111111111", "LoaderV411111111111111111111111111111111111",
-}
 
 
 def state_path() -> Path:
     return Path(os.environ.get("GTX_EMBEDDED_STATE") or DEFAULT_STATE).expanduser()
-
-
-def _embedded_class():
-    from gridtokenx_cli.chain.embedded import EmbeddedChain
-
-    class PersistentEmbeddedChain(EmbeddedChain):
-        """EmbeddedChain that restores its accounts from `path` and saves the ones it touched on close()."""
-
-        def __init__(self, path: Path, **kwargs):
-            self.state_file = path
-            self.touched: set = set()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = open(path.with_name(path.name + ".lock"), "w")
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
-            try:
-                super().__init__(**kwargs)
-            except BaseException:  # e.g. a program not built yet: do not keep the lock
-                self._release()
-                raise
-            self._load()
-
-        # -- every account a transaction can change is among its message's keys
-        def _submit(self, tx, message_builder):
-            self.touched.update(tx.message.account_keys)
-            return super()._submit(tx, message_builder)
-
-        def airdrop(self, address, lamports):
-            self.touched.add(address)
-            super().airdrop(address, lamports)
-
-        def set_account(self, address, account):
-            self.touched.add(address)
-            super().set_account(address, account)
-
-        def _load(self) -> None:
-            from solders.account import Account
-            from solders.pubkey import Pubkey
-
-            saved_ts = 0
-            if self.state_file.exists():
-                try:
-                    state = json.loads(self.state_file.read_text())
-                    if state.get("version") != STATE_VERSION:
-                        raise ValueError(f"version {state.get('version')}")
-                    for address, a in state["accounts"].items():
-                        key = Pubkey.from_string(address)
-                        self.svm.set_account(key, Account(a["lamports"], base64.b64decode(a["data"]),
-                                                          Pubkey.from_string(a["owner"]), False, a["rent_epoch"]))
-                        self.touched.add(key)
-                    saved_ts = state["clock"]["unix_timestamp"]
-                    if state["clock"]["slot"] > 0:
-                        self.warp_to_slot(state["clock"]["slot"] + 1)
-                except (ValueError, KeyError, TypeError) as e:
-                    self._release()
-                    fail(f"embedded state file {self.state_file} is unreadable ({e}): delete it to start over")
-            self.set_unix_timestamp(max(saved_ts, int(time.time())))
-
-        def save(self) -> None:
-            accounts = {}
-            for key in sorted(self.touched, key=str):
-                acc = self.get_account(key)
-                if acc is None or acc.executable or str(acc.owner) in _RUNTIME_OWNERS:
-                    continue
-                accounts[str(key)] = {"lamports": acc.lamports, "owner": str(acc.owner), "rent_epoch": acc.rent_epoch,
-                                      "data": base64.b64encode(bytes(acc.data)).decode()}
-            clock = self.get_clock()
-            state = {"version": STATE_VERSION, "clock": {"slot": clock.slot, "unix_timestamp": clock.unix_timestamp},
-                     "accounts": accounts}
-            tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-            tmp.write_text(json.dumps(state, indent=0))
-            os.replace(tmp, self.state_file)
-
-        def _release(self) -> None:
-            if self._lock is not None:
-                fcntl.flock(self._lock, fcntl.LOCK_UN)
-                self._lock.close()
-                self._lock = None
-
-        def close(self) -> None:
-            try:
-                if self._lock is not None:
-                    self.save()
-            finally:
-                self._release()
-
-    return PersistentEmbeddedChain
 
 
 #: what the per-program groups need loaded (blockbench and other workspace programs are not)
@@ -140,9 +45,11 @@ def open_backend_chain(settings: Settings, programs: Sequence[str] | None = None
     from gridtokenx_cli.chain import open_chain
 
     if settings.backend == "embedded":
+        from gridtokenx_cli.chain.persistent import PersistentEmbeddedChain, StateFileError
+
         try:
-            return _embedded_class()(state_path(), programs=list(programs) if programs is not None else None)
-        except FileNotFoundError as e:
+            return PersistentEmbeddedChain(state_path(), programs=list(programs) if programs is not None else None)
+        except (FileNotFoundError, StateFileError) as e:
             fail(f"{e}")
     return open_chain("rpc", settings.url)
 

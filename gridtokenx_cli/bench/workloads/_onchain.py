@@ -11,7 +11,7 @@ compute-units-per-type table each workload prints.
   LiteSVM without `EmbeddedChain`'s per-transaction blockhash expiry, so transactions signed ahead of time
   (`prepare_many`) stay valid; `op.seq` already keeps them distinct.
 - RPC: a plain `RpcChain` is reopened per thread (its event loop is not shareable; the harness passes a thread-safe
-  view instead); expiry re-signs through `_submit`.
+  view instead); expiry re-signs through `submit`.
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class ChainExecutor(Executor):
 
         base = self.chain
         chain = RpcChain(base.url, max_attempts=base.max_attempts, poll_interval=base.poll_interval)
-        chain._last_valid_height = base._last_valid_height  # transactions signed on one thread, sent on another
+        chain.last_valid_heights = base.last_valid_heights  # transactions signed on one thread, sent on another
         return chain
 
     def thread_payer(self) -> Keypair:
