@@ -4,7 +4,7 @@
 
 The first half of this module is the Python client of the program (instruction builders, account and
 event layouts, PDA derivation, and Python mirrors of its xorshift64 / checksum) shared with
-tests/test_blockbench.py; ``measure()`` at the bottom runs the benchmark.
+tests/programs/blockbench/test_blockbench.py; ``measure()`` at the bottom runs the benchmark.
 """
 from __future__ import annotations
 

@@ -235,3 +235,35 @@ def set_account(svm: LiteSVM, address: Pubkey, data: bytes, owner: Pubkey, lampo
     if lamports is None:
         lamports = svm.minimum_balance_for_rent_exemption(len(data))
     svm.set_account(address, Account(lamports, bytes(data), owner, False, 0))
+
+
+# ----------------------------------------------------------------------------- assertions the tests share
+
+
+def snapshots(svm: LiteSVM, *addresses: Pubkey) -> dict[Pubkey, Snapshot]:
+    return {a: snapshot(svm, a) for a in addresses}
+
+
+def assert_unchanged(svm: LiteSVM, before: dict[Pubkey, Snapshot]) -> None:
+    for address, snap in before.items():
+        after = snapshot(svm, address)
+        assert after == snap, f"{address} changed: {snap} -> {after}"
+
+
+def assert_rejected(svm: LiteSVM, res: TxResult, code: int, before: dict[Pubkey, Snapshot],
+                    *, index: int = 0) -> None:
+    """``res`` failed in instruction ``index`` with ``Custom(code)``, emitted no event, and every
+    account in ``before`` has the same lamports, data and owner as before the transaction."""
+    assert not is_ok(res), "transaction unexpectedly succeeded:\n" + "\n".join(logs(res))
+    ie = instruction_error(res)
+    assert ie is not None, f"not an instruction error: {res.err()}"
+    assert ie[0] == index, f"failed in instruction {ie[0]}, expected {index}"
+    got = custom_error_code(res)
+    assert got == code, f"error {ie[1]} (custom code {got}), expected custom code {code}\n" + "\n".join(logs(res))
+    assert program_data(logs(res)) == [], "a rejected transaction must not leave events"
+    assert_unchanged(svm, before)
+
+
+def events(res: TxResult, layouts, name: str | None = None) -> list[dict]:
+    """Fields of the events in ``res`` (all must be known to ``layouts``), optionally only ``name``."""
+    return [fields for ev, fields in decode_events(res, layouts) if name is None or ev == name]

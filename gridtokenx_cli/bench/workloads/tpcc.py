@@ -11,7 +11,7 @@ c_w_id, c_d_id, by_name, c_id, c_last, amount_cents}; order_status {w_id, d_id, 
 delivery {w_id, carrier_id}; stock_level {w_id, d_id, threshold}. `c_last` is the last-name number 0…999.
 
 Both executors load the same population (deterministic from the scale) and apply the same transaction logic, so
-one op stream leaves the same warehouse/district/customer/stock state on both (tests/test_bench_tpc.py).
+one op stream leaves the same warehouse/district/customer/stock state on both (tests/bench/test_bench_tpc.py).
 """
 from __future__ import annotations
 

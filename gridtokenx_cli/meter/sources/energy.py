@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .base import InvalidReading
 
 # A float32 kWh register holds every whole Wh exactly (after rounding) only below 2**14 kWh: from 16,384 kWh on, the
-# float32 step is 1.95 Wh. Checked exhaustively in tests/test_meter_sources.py; the emulator refuses totals above.
+# float32 step is 1.95 Wh. Checked exhaustively in tests/meter/test_meter_sources.py; the emulator refuses totals above.
 FLOAT32_KWH_EXACT_LIMIT_WH = 16_384_000
 
 _UNIT_TO_WH = {"wh": Decimal(1), "kwh": Decimal(1000), "mwh": Decimal(1_000_000)}
