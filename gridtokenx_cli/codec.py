@@ -54,8 +54,8 @@ class Borsh:
         if ty == "pubkey":
             return "32s"
         if ty.startswith("[") and ty.endswith("]"):
-            inner, n = ty[1:-1].split(";")
-            inner, n = inner.strip(), int(n)
+            inner_text, count_text = ty[1:-1].split(";")
+            inner, n = inner_text.strip(), int(count_text)
             return f"{n}s" if inner == "u8" else _SCALARS[inner] * n
         raise ValueError(f"unsupported borsh type {ty!r}")
 

@@ -123,7 +123,8 @@ class Deployer:
     def _forget_buffer(self, name: str) -> None:
         (self.state_dir / f"{name}-buffer.json").unlink(missing_ok=True)
 
-    def write_buffer(self, name: str, so: bytes, progress: Callable[[int, int], None] | None = None) -> tuple[Keypair, int, int]:
+    def write_buffer(self, name: str, so: bytes,
+                     progress: Callable[[int, int], None] | None = None) -> tuple[Keypair, int, int]:
         """Create (if needed) and fill the buffer; returns (buffer keypair, chunks total, chunks written now)."""
         buffer = self.buffer_keypair(name)
         size = BUFFER_HEADER + len(so)

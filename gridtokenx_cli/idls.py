@@ -44,9 +44,9 @@ def common_errors() -> list[dict[str, Any]]:
     return json.loads(resources.files("gridtokenx_cli.generated").joinpath("common_errors.json").read_text())
 
 
-def error_enum(name: str, errors: list[dict[str, Any]]) -> type[IntEnum]:
-    """An IntEnum ``name`` of ``errors`` (``code`` / ``name`` dicts)."""
-    return IntEnum(name, {e["name"]: e["code"] for e in errors})  # type: ignore[return-value]
+def error_enum(name: str, errors: list[dict[str, Any]]) -> Any:
+    """An IntEnum ``name`` of ``errors`` (``code`` / ``name`` dicts); typed Any: its members exist only at run time."""
+    return IntEnum(name, {e["name"]: e["code"] for e in errors})  # type: ignore[misc]
 
 
 def program_errors(program: str) -> list[dict[str, Any]]:

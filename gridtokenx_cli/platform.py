@@ -257,7 +257,10 @@ class Platform:
         return 0 if data is None else struct.unpack_from("<Q", data, 64)[0]
 
     def mint_supply(self, mint: Pubkey | None = None) -> int:
-        return struct.unpack_from("<Q", self.chain.account_data(mint or self.grx_mint), 36)[0]
+        data = self.chain.account_data(mint or self.grx_mint)
+        if data is None:
+            raise RuntimeError(f"mint {mint or self.grx_mint} does not exist")
+        return struct.unpack_from("<Q", data, 36)[0]
 
     # ------------------------------------------------------------------ lamports / tokens
     def fund(self, address: Pubkey, lamports: int) -> None:
@@ -566,6 +569,8 @@ def bootstrap_platform(chain: Chain, *, bootstrap: Keypair | None = None, rec_au
         p.quote_mint = market.quote_mint
         p.fee_bps = market.fee_bps
         quote_acc = chain.get_account(market.quote_mint)
+        if quote_acc is None:
+            raise RuntimeError(f"the market's quote mint {market.quote_mint} does not exist")
         p.quote_token_program = quote_acc.owner
         p.book = market.book
         p.steps.append(Step("trading.create_quote_mint", False))

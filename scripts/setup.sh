@@ -8,7 +8,7 @@ timed() {  # timed PART SECONDS
   if [ -n "${GTX_TIMINGS:-}" ]; then echo "$1 $2" >>"$GTX_TIMINGS"; fi
 }
 start=$(date +%s)
-APT_PACKAGES=(rustc-web cargo-web rust-web-src llvm-22 llvm-22-dev g++ patch binutils python3-venv postgresql xz-utils)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web llvm-22 llvm-22-dev g++ patch binutils python3-venv postgresql xz-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -47,6 +47,12 @@ if [ -n "$(git status --porcelain -- idl/ gridtokenx_cli/generated/)" ]; then
   exit 1
 fi
 start=$(date +%s)
+# lint and types: ruff and mypy (pyproject.toml), rustfmt and clippy over the workspace (clippy's host build is
+# cached outside the repo like the others)
+bounded lint bash -c '.venv/bin/ruff check gridtokenx_cli tests scripts && .venv/bin/mypy && cargo fmt --all --check &&
+  CARGO_TARGET_DIR="${GTX_CACHE_DIR:-$HOME/.cache/gridtokenx}/clippy-target" cargo clippy --workspace -q -- -D warnings'
+timed lint "$start"
+start=$(date +%s)
 # the gateway's arm64 test runs in an arm64 Debian root under qemu-user (built once, cached; ~17 min cold)
 ARM64_SUDO=""; [ "$(id -u)" -eq 0 ] || ARM64_SUDO=sudo
 bounded arm64-root $ARM64_SUDO "$ROOT/scripts/arm64-root.sh"

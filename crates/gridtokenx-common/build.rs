@@ -25,8 +25,8 @@ fn main() {
         }
         _ => {
             // A Solana CLI keypair file is a JSON list of 64 bytes: the secret key, then the public key.
-            let text = fs::read_to_string(&localnet)
-                .unwrap_or_else(|e| panic!("{}: {e} (or set {ENV})", localnet.display()));
+            let text =
+                fs::read_to_string(&localnet).unwrap_or_else(|e| panic!("{}: {e} (or set {ENV})", localnet.display()));
             let bytes: Vec<u8> = text
                 .trim()
                 .trim_start_matches('[')

@@ -117,6 +117,10 @@ class Chain(ABC):
         """The confirmed block height (None where blockhashes do not expire by height)."""
         return None
 
+    def set_unix_timestamp(self, unix_timestamp: int) -> None:
+        """Move the clock the programs see: only a backend that owns its clock can (the embedded one)."""
+        raise ChainError(f"the {self.name} backend's clock is the cluster's; it cannot be set")
+
     def accounts_data(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
         return [self.account_data(a) for a in addresses]
 
@@ -170,7 +174,7 @@ class Chain(ABC):
         if not ok:
             code = None
             m = _CUSTOM_CODE.search(str(raw_error)) or next(
-                (mm for mm in (_CUSTOM_CODE.search(l) for l in logs) if mm), None)
+                (mm for mm in (_CUSTOM_CODE.search(line) for line in logs) if mm), None)
             if m:
                 code = int(m.group(1), 16)
             else:

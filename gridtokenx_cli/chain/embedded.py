@@ -41,10 +41,10 @@ class EmbeddedChain(Chain):
         res = self.svm.send_transaction(tx)
         # a later identical transaction (same payer, instructions, blockhash) would be rejected as a duplicate
         self.svm.expire_blockhash()
-        ok = isinstance(res, TransactionMetadata)
-        meta = res if ok else res.meta()
-        return self.outcome(tx.signatures[0], ok, list(meta.logs()), meta.compute_units_consumed(),
-                             None if ok else res.err())
+        if isinstance(res, TransactionMetadata):
+            return self.outcome(tx.signatures[0], True, list(res.logs()), res.compute_units_consumed(), None)
+        meta = res.meta()
+        return self.outcome(tx.signatures[0], False, list(meta.logs()), meta.compute_units_consumed(), res.err())
 
     def get_account(self, address: Pubkey) -> Account | None:
         acc = self.svm.get_account(address)

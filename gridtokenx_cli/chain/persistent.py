@@ -8,6 +8,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import IO
 
 from .base import ChainError
 from .embedded import EmbeddedChain
@@ -33,7 +34,7 @@ class PersistentEmbeddedChain(EmbeddedChain):
         self.state_file = path
         self.touched: set = set()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(path.with_name(path.name + ".lock"), "w")
+        self._lock: IO[str] | None = open(path.with_name(path.name + ".lock"), "w")
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         try:
             super().__init__(**kwargs)

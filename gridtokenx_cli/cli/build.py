@@ -30,7 +30,8 @@ def build(
         parse_pubkey(bootstrap_authority, "--bootstrap-authority")
     timings: dict[str, float] = {}
     try:
-        with console.status("building SBF programs (cold: several minutes)", spinner="dots") if not as_json else nullcontext():
+        status = console.status("building SBF programs (cold: several minutes)", spinner="dots")
+        with status if not as_json else nullcontext():
             results = build_programs(programs or None, idl=not no_idl, log=lambda m: err_console.print(f"[dim]{m}[/dim]"),
                                      timings=timings, bootstrap_authority=bootstrap_authority, out_dir=out_dir)
     except BuildError as e:

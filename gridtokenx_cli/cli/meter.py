@@ -3,7 +3,6 @@ and the gateway benchmark (bench). See docs/meter-gateway.md."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from gridtokenx_cli.chain.workspace import REPO_ROOT
 
-from .common import Settings, console, emit, fail, kv_table, load_keypair
+from .common import Settings, emit, fail, kv_table, load_keypair
 
 DEFAULT_BOOTSTRAP = REPO_ROOT / "keys" / "bootstrap-authority-keypair.json"
 

@@ -5,6 +5,8 @@ Instructions are built with the generated AnchorPy client ``gridtokenx_cli.gener
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pathlib import Path
 
 from solders.instruction import Instruction
@@ -79,10 +81,10 @@ def ix_sync_grx_freeze(accounts: list[Pubkey] | tuple[Pubkey, ...]) -> Instructi
     """``sync_grx_freeze`` over GRX token ``accounts`` (permissionless): frozen while paused, thawed after."""
     from solders.instruction import AccountMeta
 
-    return gix.sync_grx_freeze({
+    accounts_: Any = {  # token_program: the Token-2022 override clientgen adds
         "governance_config": governance_config_pda()[0], "governance_authority": governance_authority_pda()[0],
-        "grx_mint": grx_mint_address(), "token_program": TOKEN_2022_PROGRAM_ID},
-        remaining_accounts=[AccountMeta(a, False, True) for a in accounts])
+        "grx_mint": grx_mint_address(), "token_program": TOKEN_2022_PROGRAM_ID}
+    return gix.sync_grx_freeze(accounts_, remaining_accounts=[AccountMeta(a, False, True) for a in accounts])
 
 
 def grx_token_accounts(chain) -> list[Pubkey]:

@@ -7,6 +7,8 @@ Token-2022 for ``settle_and_mint_tokens``, see ``energy_token.use_token_2022``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -45,8 +47,8 @@ MAX_FUTURE_SKEW_SECONDS = 60
 MAX_READING_GAP_SECONDS = 24 * 60 * 60
 
 # Borsh discriminants of the unit enums (state.rs)
-USER_TYPES = {"Prosumer": rtypes.user_type.Prosumer(), "Consumer": rtypes.user_type.Consumer()}
-METER_TYPES = {"Solar": rtypes.meter_type.Solar(), "Wind": rtypes.meter_type.Wind(),
+USER_TYPES: dict[str, Any] = {"Prosumer": rtypes.user_type.Prosumer(), "Consumer": rtypes.user_type.Consumer()}
+METER_TYPES: dict[str, Any] = {"Solar": rtypes.meter_type.Solar(), "Wind": rtypes.meter_type.Wind(),
                "Battery": rtypes.meter_type.Battery(), "Grid": rtypes.meter_type.Grid()}
 
 
@@ -173,7 +175,7 @@ def ix_update_claimed_erc_generation(governance_authority: Pubkey, meter: Pubkey
                                              {"governance_authority": governance_authority, "meter": meter})
 
 
-def _set_active_accounts(authority: Pubkey, meter: Pubkey, governance_config: Pubkey | None) -> dict:
+def _set_active_accounts(authority: Pubkey, meter: Pubkey, governance_config: Pubkey | None) -> Any:
     return {"authority": authority, "meter": meter, "registry_config": registry_config_pda()[0],
             "governance_config": _gc(governance_config)}
 

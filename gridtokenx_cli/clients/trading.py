@@ -585,7 +585,7 @@ class TradingBuilder:
     def ix_initialize_market(self, authority: Pubkey, fee_bps: int, order_capacity: int, seat_capacity: int,
                              **over: Pubkey) -> Instruction:
         a = self.accts
-        accounts = {
+        accounts: Any = {
             "authority": authority, "market": a["market"], "book": self.book,
             "escrow_authority": a["escrow_authority"], "grx_mint": self.grx_mint, "quote_mint": self.quote_mint,
             "grx_escrow": a["grx_escrow"], "quote_escrow": a["quote_escrow"],
@@ -595,8 +595,8 @@ class TradingBuilder:
         return tix.initialize_market({"fee_bps": fee_bps, "order_capacity": order_capacity,
                                       "seat_capacity": seat_capacity}, accounts)
 
-    def _book_accounts(self, signer_name: str, signer: Pubkey, **over: Pubkey) -> dict[str, Pubkey]:
-        accounts = {signer_name: signer, "market": self.market_address, "book": self.book,
+    def _book_accounts(self, signer_name: str, signer: Pubkey, **over: Pubkey) -> Any:
+        accounts: Any = {signer_name: signer, "market": self.market_address, "book": self.book,
                     "governance_config": governance_config_address()}
         accounts.update(over)
         return accounts
@@ -608,7 +608,7 @@ class TradingBuilder:
               **over: Pubkey) -> Instruction:
         a = self.accts
         mint = self.grx_mint if asset == ASSET_GRX else self.quote_mint
-        accounts = {
+        accounts: Any = {
             "owner": owner, "market": a["market"], "book": self.book, "escrow_authority": a["escrow_authority"],
             "vault": a["grx_escrow"] if asset == ASSET_GRX else a["quote_escrow"],
             "owner_token_account": token_account, "mint": mint, "governance_config": governance_config_address(),
@@ -627,7 +627,7 @@ class TradingBuilder:
     def ix_place_buy(self, owner: Pubkey, slot: int, price: int, amount_wh: int, *, order_type: int = LIMIT,
                      match_limit: int = DEFAULT_MATCH_LIMIT, certs: Sequence[Pubkey] = (),
                      **over: Pubkey) -> Instruction:
-        args = {"slot": slot, "price": price, "amount_wh": amount_wh,
+        args: Any = {"slot": slot, "price": price, "amount_wh": amount_wh,
                 "order_type": order_type_value(order_type), "match_limit": match_limit}
         return tix.place_buy_order(args, self._book_accounts("owner", owner, **over),
                                    remaining_accounts=cert_metas(certs))
@@ -635,7 +635,7 @@ class TradingBuilder:
     def ix_place_sell(self, owner: Pubkey, slot: int, price: int, amount_wh: int, certificate: Pubkey, *,
                       order_type: int = LIMIT, match_limit: int = DEFAULT_MATCH_LIMIT,
                       **over: Pubkey) -> Instruction:
-        args = {"slot": slot, "price": price, "amount_wh": amount_wh,
+        args: Any = {"slot": slot, "price": price, "amount_wh": amount_wh,
                 "order_type": order_type_value(order_type), "match_limit": match_limit}
         accounts = self._book_accounts("owner", owner, erc_certificate=certificate,
                                        erc_usage=erc_usage_pda(certificate)[0])
@@ -646,7 +646,7 @@ class TradingBuilder:
                   **over: Any) -> Instruction:
         """``erc_certificate``: the ask's certificate (its ErcUsage is passed); None for a bid."""
         usage = erc_usage_pda(erc_certificate)[0] if erc_certificate is not None else None
-        accounts: dict[str, Any] = {"owner": owner, "market": self.market_address, "book": self.book,
+        accounts: Any = {"owner": owner, "market": self.market_address, "book": self.book,
                                     "erc_usage": usage, "governance_config": governance_config_address()}
         accounts.update(over)
         return tix.cancel_order({"slot": slot, "order_id": order_id}, accounts)
@@ -663,14 +663,14 @@ class TradingBuilder:
         return tix.set_market_mode({"mode": market_mode_value(mode)}, self._book_accounts("admin", admin, **over))
 
     def ix_depth(self, **over: Pubkey) -> Instruction:
-        accounts = {"market": self.market_address, "book": self.book}
+        accounts: Any = {"market": self.market_address, "book": self.book}
         accounts.update(over)
         return tix.emit_market_depth(accounts)
 
     def ix_initialize_pool(self, admin: Pubkey, admin_grx: Pubkey, admin_quote: Pubkey, curve: int, grx_amount: int,
                            quote_amount: int, **over: Pubkey) -> Instruction:
         pool = pool_pda(curve)[0]
-        accounts = {
+        accounts: Any = {
             "admin": admin, "market": self.market_address, "pool": pool,
             "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
             "admin_grx_account": admin_grx, "admin_quote_account": admin_quote, "grx_mint": self.grx_mint,
@@ -683,7 +683,7 @@ class TradingBuilder:
     def ix_swap(self, user: Pubkey, user_grx: Pubkey, user_quote: Pubkey, curve: int, direction: int,
                 amount_in: int, min_out: int, **over: Pubkey) -> Instruction:
         pool = pool_pda(curve)[0]
-        accounts = {
+        accounts: Any = {
             "user": user, "market": self.market_address, "pool": pool,
             "grx_vault": pool_grx_vault_pda(pool)[0], "quote_vault": pool_quote_vault_pda(pool)[0],
             "user_grx_account": user_grx, "user_quote_account": user_quote, "grx_mint": self.grx_mint,
@@ -694,7 +694,7 @@ class TradingBuilder:
 
     def ix_withdraw_fees(self, admin: Pubkey, destination: Pubkey, amount: int, **over: Pubkey) -> Instruction:
         a = self.accts
-        accounts = {
+        accounts: Any = {
             "admin": admin, "market": a["market"], "escrow_authority": a["escrow_authority"],
             "quote_escrow": a["quote_escrow"], "destination": destination, "quote_mint": self.quote_mint,
             "governance_config": governance_config_address(), "quote_token_program": self.quote_token_program}

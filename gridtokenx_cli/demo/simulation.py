@@ -40,7 +40,7 @@ from gridtokenx_cli.chain import TxOutcome
 from gridtokenx_cli.clients import energy_token as et
 from gridtokenx_cli.clients import oracle as orc
 from gridtokenx_cli.clients import trading as tc
-from gridtokenx_cli.platform import (PROGRAMS, Meter, Participant, Platform, bootstrap_platform)
+from gridtokenx_cli.platform import (PROGRAMS, Meter, Participant, bootstrap_platform)
 
 from .profiles import INTERVAL_SECONDS, INTERVALS_PER_HOUR, MeterProfile, community, rng_for
 
@@ -279,7 +279,8 @@ class Simulation:
                 consumed += c
             elif out.ok:
                 self.failures.append({"instruction": "submit_meter_reading",
-                                      "error": f"honest reading rejected: {_reason(out.event('ReadingRejected').data['reason'])}"})
+                                      "error": "honest reading rejected: "
+                                               f"{_reason(out.event('ReadingRejected').data['reason'])}"})
         return produced, consumed
 
     # ------------------------------------------------------------------ settlement and ERCs

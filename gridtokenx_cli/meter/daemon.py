@@ -140,7 +140,7 @@ class Gateway:
     def min_gap(self, q: ReadingQueue) -> int:
         if self.cfg.min_reading_interval is not None:
             return self.cfg.min_reading_interval
-        return int(q.meta(META_MIN_INTERVAL, str(DEFAULT_MIN_READING_INTERVAL)))
+        return int(q.meta(META_MIN_INTERVAL, str(DEFAULT_MIN_READING_INTERVAL)) or DEFAULT_MIN_READING_INTERVAL)
 
     def _poll_loop(self, m: MeterConfig) -> None:
         q = ReadingQueue(self.cfg.queue)
@@ -173,6 +173,7 @@ class Gateway:
                     result = q.record_sample(m.id, sample, sign, min_gap=self.min_gap(q))
                     if result.kind == "reading":
                         r = result.reading
+                        assert r is not None  # a "reading" result carries it
                         self.log("reading_queued", meter=m.id, seq=r.seq, reading_ts=r.reading_ts,
                                  produced=r.produced, consumed=r.consumed, import_wh=r.import_wh,
                                  export_wh=r.export_wh)

@@ -8,6 +8,8 @@ helpers, which carry LiteSVM fixtures).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Sequence
 
 from solders.keypair import Keypair
@@ -35,7 +37,7 @@ def provision(chain, meters: Sequence[tuple[str, Keypair]], *, min_reading_inter
         platform.register_meter(owner, text_id, meter_type, key, capacity_w=capacity_w or default_w)
     if min_reading_interval is not None or lenient:
         cfg = platform.fetch_oracle_config()
-        changes = {} if min_reading_interval is None else {"min_reading_interval": min_reading_interval}
+        changes: dict[str, Any] = {} if min_reading_interval is None else {"min_reading_interval": min_reading_interval}
         if lenient:
             # the widest values update_oracle_config accepts; the capacity bound still applies (meter rating ×
             # 2, the largest margin), so readings must stay physically possible for the declared capacity

@@ -178,6 +178,7 @@ class ReadingQueue:
                  time.time()))
             db.execute("UPDATE baselines SET import_wh = ?, export_wh = ?, read_at = ? WHERE meter = ?",
                        (sample.import_wh, sample.export_wh, sample.read_at, meter))
+            assert cur.lastrowid is not None  # an INSERT just ran
             return CutResult("reading", self.get(cur.lastrowid))
 
     # ------------------------------------------------------------------ submitting

@@ -33,10 +33,10 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import Transaction
 
-from gridtokenx_cli.chain.base import Chain, ChainError, TxOutcome
+from gridtokenx_cli.chain.base import Chain, TxOutcome
 
 from . import onchain
-from .queue import QUEUED, SENDING, Reading, ReadingQueue
+from .queue import SENDING, Reading, ReadingQueue
 
 #: the oracle accepts readings up to MAX_FUTURE_SKEW_SECONDS (60) past its clock; keep a margin for the slots
 #: between our clock read and execution
@@ -262,10 +262,11 @@ class Submitter:
 
         inflight: dict[Signature, Reading] = {}
         if pending:
-            outcomes = self.transport.outcomes([Signature.from_string(h.tx_signature) for h in pending])
+            # a SENDING reading has its signed transaction and signature stored (both written before sending)
+            signed = [(h, Signature.from_string(h.tx_signature or ""), h.tx_bytes or b"") for h in pending]
+            outcomes = self.transport.outcomes([sig for _, sig, _ in signed])
             height = None
-            for h in pending:
-                sig = Signature.from_string(h.tx_signature)
+            for h, sig, tx_bytes in signed:
                 if sig in outcomes:
                     self._apply(h, outcomes[sig], report)
                     continue
@@ -276,11 +277,12 @@ class Submitter:
                     continue
                 if height is None:
                     height = self.transport.block_height()
+                    assert height is not None  # a backend that tracks expiry has a block height
                 if height > h.last_valid_height:
                     self.queue.requeue(h.id)  # that blockhash is dead: the old transaction can never land
                     fresh.append(self.queue.get(h.id))
                 else:
-                    self.transport.broadcast(Transaction.from_bytes(h.tx_bytes))
+                    self.transport.broadcast(Transaction.from_bytes(tx_bytes))
                     inflight[sig] = h
                     report.sent += 1
 

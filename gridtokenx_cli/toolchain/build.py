@@ -108,7 +108,7 @@ class Toolchain:
         ensure_system_packages(log)
         self.cache_root = Path(cache_root or os.environ.get("GTX_CACHE_DIR") or Path.home() / ".cache" / "gridtokenx")
         self.rustc_vv = _run([RUSTC, "-vV"], "rustc -vV").stdout
-        release = next(l.split(": ")[1] for l in self.rustc_vv.splitlines() if l.startswith("release:"))
+        release = next(line.split(": ")[1] for line in self.rustc_vv.splitlines() if line.startswith("release:"))
         self.std_source = Path(f"/usr/src/rustc-{release}/library")
         if not (self.std_source / "std").is_dir():
             raise BuildError(f"std source not found at {self.std_source} (apt-get install rust-web-src)")

@@ -407,7 +407,9 @@ def _relink(f, a, max_frame, log):
 
     shstr = bytearray(b"\0")
     def sname(s):
-        o = len(shstr); shstr.extend(s.encode() + b"\0"); return o
+        o = len(shstr)
+        shstr.extend(s.encode() + b"\0")
+        return o
     shstr_off = rel_end
     # section headers: (name, type, flags, addr/off, size, link, info, align, entsize)
     sh = [(0, 0, 0, 0, 0, 0, 0, 0, 0)]

@@ -17,7 +17,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover
     pass
 
-    
+
 from solders.account import Account
 
 from gridtokenx_cli.bench.postgres_server import PostgresServer

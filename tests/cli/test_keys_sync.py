@@ -93,7 +93,7 @@ def test_sync_rewrites_only_the_ids_then_check_passes(workspace):
 def test_a_program_missing_from_anchor_toml_is_added(workspace):
     toml = workspace / "Anchor.toml"
     text = toml.read_text()
-    line = next(l for l in text.splitlines() if l.startswith("oracle = "))
+    line = next(ln for ln in text.splitlines() if ln.startswith("oracle = "))
     toml.write_text(text.replace(line + "\n", ""))
     out = gtx("keys", "sync", "--check", "--json", "--root", str(workspace))
     assert out.exit_code == 1

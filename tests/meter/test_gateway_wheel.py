@@ -35,7 +35,6 @@ def wheel(tmp_path_factory) -> Path:
 def wheel_venv(tmp_path_factory, wheel) -> Path:
     """A venv with the wheel and its [gateway] extra only (not the test, bench or build extras)."""
     base = tmp_path_factory.mktemp("wheel")
-    started = time.monotonic()
     built = time.monotonic()
     subprocess.run([sys.executable, "-m", "venv", str(base / "venv")], check=True, timeout=300)
     subprocess.run([str(base / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}[gateway]"], check=True,

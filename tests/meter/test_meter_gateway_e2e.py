@@ -122,7 +122,8 @@ def test_emulated_meters_through_the_gateway_to_exact_registry_totals(binaries, 
     for t, (meter, _) in sources.items():
         acc = onchain.decode_meter(chain.account_data(onchain.meter_account(onchain_id(t))), b"")
         readings = q.readings(t)
-        assert all(r.state == DELIVERED for r in readings), [(r.seq, r.state, r.outcome, r.produced, r.consumed) for r in readings if r.state != DELIVERED]
+        assert all(r.state == DELIVERED for r in readings), [(r.seq, r.state, r.outcome, r.produced, r.consumed)
+                                                             for r in readings if r.state != DELIVERED]
         assert q.baseline(t).first_import_wh == INITIAL_IMPORT and q.baseline(t).first_export_wh == INITIAL_EXPORT
         assert acc.total_consumption == meter.import_wh - INITIAL_IMPORT, t
         assert acc.total_generation == meter.export_wh - INITIAL_EXPORT, t

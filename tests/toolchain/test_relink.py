@@ -585,8 +585,8 @@ def test_output_is_a_well_formed_sbpf_v0_shared_object(e2e_obj, tmp_path):
     for sec in elf.iter_sections():
         if sec["sh_flags"] & 2:  # SHF_ALLOC: mapped where it lies in the file, inside a PT_LOAD
             assert sec["sh_addr"] == sec["sh_offset"], sec.name
-            assert any(l["p_vaddr"] <= sec["sh_addr"] and sec["sh_addr"] + sec["sh_size"]
-                       <= l["p_vaddr"] + l["p_memsz"] for l in loads), sec.name
+            assert any(seg["p_vaddr"] <= sec["sh_addr"] and sec["sh_addr"] + sec["sh_size"]
+                       <= seg["p_vaddr"] + seg["p_memsz"] for seg in loads), sec.name
     dynamic = so.section(".dynamic")
     (pt_dynamic,) = [s for s in segs if s["p_type"] == "PT_DYNAMIC"]
     assert (pt_dynamic["p_vaddr"], pt_dynamic["p_filesz"]) == (dynamic["sh_addr"], dynamic["sh_size"])

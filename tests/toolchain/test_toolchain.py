@@ -19,7 +19,7 @@ PROGRAM_ID = Pubkey.from_bytes(bytes([7] * 32))
 
 def log64_values(result) -> list[int]:
     """The five values of the last `sol_log_64_` line."""
-    lines = [l for l in logs(result) if l.startswith("Program log: 0x")]
+    lines = [line for line in logs(result) if line.startswith("Program log: 0x")]
     assert lines, logs(result)
     return [int(v, 16) for v in lines[-1].removeprefix("Program log: ").split(", ")]
 

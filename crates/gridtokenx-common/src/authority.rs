@@ -30,7 +30,8 @@ impl AuthorityState {
             CommonError::InvalidNewAuthority
         );
         self.pending_authority = new_authority;
-        self.pending_expires_at = now.checked_add(AUTHORITY_TRANSFER_TTL_SECONDS).ok_or(CommonError::TransferExpired)?;
+        self.pending_expires_at =
+            now.checked_add(AUTHORITY_TRANSFER_TTL_SECONDS).ok_or(CommonError::TransferExpired)?;
         Ok(())
     }
 

@@ -231,14 +231,18 @@ mod tests {
 
     #[test]
     fn key_message_layouts() {
-        let (config, owner, key) = (Pubkey::new_from_array([1; 32]), Pubkey::new_from_array([2; 32]), Pubkey::new_from_array([4; 32]));
+        let (config, owner, key) =
+            (Pubkey::new_from_array([1; 32]), Pubkey::new_from_array([2; 32]), Pubkey::new_from_array([4; 32]));
         let r = register_meter_message(&config, &owner, &[3u8; 32], 5_000);
         assert_eq!(&r[..21], b"GTX-REGISTER-METER-v1");
         assert_eq!((&r[21..53], &r[53..85], &r[85..117]), (&[1u8; 32][..], &[2u8; 32][..], &[3u8; 32][..]));
         assert_eq!(&r[117..], &5_000u64.to_le_bytes());
         let k = rekey_meter_message(&config, &owner, &[3u8; 32], &key);
         assert_eq!(&k[..18], b"GTX-REKEY-METER-v1");
-        assert_eq!((&k[18..50], &k[50..82], &k[82..114], &k[114..]), (&[1u8; 32][..], &[2u8; 32][..], &[3u8; 32][..], &[4u8; 32][..]));
+        assert_eq!(
+            (&k[18..50], &k[50..82], &k[82..114], &k[114..]),
+            (&[1u8; 32][..], &[2u8; 32][..], &[3u8; 32][..], &[4u8; 32][..])
+        );
     }
 
     #[test]

@@ -96,7 +96,7 @@ class EmulatedMeter:
     export_wh: int = 345_678
     start_second: int = 6 * 3600     # emulated clock starts at 06:00 of day 0
     address: str = ""                # IEC 62056-21 device address / serial number (default: device id, 8 digits)
-    profile: HouseholdProfile | None = None
+    profile: HouseholdProfile = None  # type: ignore[assignment]  # default made in __post_init__
     faults: FaultPlan = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

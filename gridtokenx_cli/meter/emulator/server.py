@@ -1,11 +1,16 @@
 """The background-thread / `with` form shared by every emulator server."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 import threading
 from collections import Counter
 from collections.abc import Iterable
 
 from .meter import EmulatedMeter
+
+
+_Server = TypeVar("_Server", bound="EmulatorServer")
 
 
 class EmulatorServer:
@@ -30,7 +35,7 @@ class EmulatorServer:
     def address(self) -> str:
         raise NotImplementedError
 
-    def start(self) -> EmulatorServer:
+    def start(self: _Server) -> _Server:
         self._thread = threading.Thread(target=self._run, name=f"emulator-{self.protocol}", daemon=True)
         self._thread.start()
         return self

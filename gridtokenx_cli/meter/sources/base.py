@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PhaseValues:
-    """Instantaneous values of one phase of a polyphase meter (SDM630: L1, L2, L3)."""
+    """Instantaneous values of one phase of a polyphase meter (SDM630: L1, L2, L3); None where the meter answered a
+    value that is not a finite number."""
 
-    voltage_v: float
-    current_a: float
-    power_w: float
+    voltage_v: float | None
+    current_a: float | None
+    power_w: float | None
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,9 @@ class ModbusLink:
         return f"{len(data)} bytes that are not a valid answer ({shown})"
 
     def decode_float32(self, registers: list[int]) -> float:
-        return float(self.client.convert_from_registers(registers, data_type=self.client.DATATYPE.FLOAT32))
+        value = self.client.convert_from_registers(registers, data_type=self.client.DATATYPE.FLOAT32)
+        assert isinstance(value, (int, float))  # FLOAT32 of two registers is one number
+        return float(value)
 
     def source(self, device: str | DeviceMap = "sdm120", device_id: int = 1, *, retries: int = 2,
                read_instantaneous: bool = True, clock: Callable[[], float] = time.time) -> ModbusMeterSource:

@@ -50,7 +50,7 @@ pub mod blockbench {
 
     pub fn fund_store(ctx: Context<FundStore>, lamports: u64) -> Result<()> {
         instructions::fund_store::handler(ctx, lamports)
-        }
+    }
 
     pub fn ycsb_init_table(ctx: Context<YcsbInitTable>, table_id: u32) -> Result<()> {
         instructions::ycsb_init_table::handler(ctx, table_id)
@@ -73,11 +73,7 @@ pub mod blockbench {
         instructions::ycsb_update::handler(ctx, key, field, value)
     }
 
-    pub fn ycsb_scan<'info>(
-        ctx: Context<'info, YcsbScan<'info>>,
-        start_key: u64,
-        count: u8,
-    ) -> Result<()> {
+    pub fn ycsb_scan<'info>(ctx: Context<'info, YcsbScan<'info>>, start_key: u64, count: u8) -> Result<()> {
         instructions::ycsb_scan::handler(ctx, start_key, count)
     }
 
@@ -107,17 +103,11 @@ pub mod blockbench {
         instructions::smallbank_balance::handler(ctx)
     }
 
-    pub fn smallbank_deposit_checking(
-        ctx: Context<SmallbankDepositChecking>,
-        amount: u64,
-    ) -> Result<()> {
+    pub fn smallbank_deposit_checking(ctx: Context<SmallbankDepositChecking>, amount: u64) -> Result<()> {
         instructions::smallbank_deposit_checking::handler(ctx, amount)
     }
 
-    pub fn smallbank_transact_savings(
-        ctx: Context<SmallbankTransactSavings>,
-        amount: i64,
-    ) -> Result<()> {
+    pub fn smallbank_transact_savings(ctx: Context<SmallbankTransactSavings>, amount: i64) -> Result<()> {
         instructions::smallbank_transact_savings::handler(ctx, amount)
     }
 

@@ -31,7 +31,9 @@ pub enum OracleError {
     TooManyBackupOracles, // 6011
     #[msg("Backup oracles must be distinct and not the default key")]
     InvalidBackupOracle, // 6012
-    #[msg("consensus_threshold must be odd, <= n, a strict majority of n and >= 2f+1, f = (n-1)/3, n = backup oracles")]
+    #[msg(
+        "consensus_threshold must be odd, <= n, a strict majority of n and >= 2f+1, f = (n-1)/3, n = backup oracles"
+    )]
     InvalidConsensusThreshold, // 6013
     #[msg("The API gateway must not be the default key")]
     InvalidApiGateway, // 6014

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::state::{RejectReason, ReadingSource};
+use crate::state::{ReadingSource, RejectReason};
 
 #[event]
 pub struct OracleInitialized {

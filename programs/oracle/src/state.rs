@@ -6,8 +6,7 @@ use gridtokenx_common::{seeds, AuthorityState};
 // (free) instead of `seeds + bump` (a 1,500 CU `create_program_address` each). `initialize_oracle` still
 // creates the config through `seeds`, so the constant and the seeds cannot disagree unnoticed.
 const ORACLE_CONFIG_PDA: ([u8; 32], u8) = derive_program_address(&[seeds::ORACLE_CONFIG], &crate::ID.to_bytes());
-const ORACLE_AUTHORITY_PDA: ([u8; 32], u8) =
-    derive_program_address(&[seeds::ORACLE_AUTHORITY], &crate::ID.to_bytes());
+const ORACLE_AUTHORITY_PDA: ([u8; 32], u8) = derive_program_address(&[seeds::ORACLE_AUTHORITY], &crate::ID.to_bytes());
 /// `[seeds::ORACLE_CONFIG]` under this program.
 pub const ORACLE_CONFIG_ADDRESS: Pubkey = Pubkey::new_from_array(ORACLE_CONFIG_PDA.0);
 /// `[seeds::ORACLE_AUTHORITY]` under this program: the signer of the registry CPI.

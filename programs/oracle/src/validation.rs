@@ -241,7 +241,7 @@ pub fn consensus_reading(readings: &[(u64, u64)]) -> Result<usize, ConsensusErro
     if k == 0 || k > MAX_CONSENSUS_READINGS {
         return Err(ConsensusError::Empty);
     }
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         return Err(ConsensusError::EvenCount);
     }
     let mut produced = [0u64; MAX_CONSENSUS_READINGS];
@@ -419,7 +419,7 @@ mod tests {
         assert_eq!(capacity_bound_wh(&LIMITS, &FRESH, 3_600), 396_000);
         assert_eq!(capacity_bound_wh(&LIMITS, &FRESH, 1), 110); // 110.0
         assert_eq!(capacity_bound_wh(&LIMITS, &History { capacity_w: 3_000, ..FRESH }, 1), 0); // 0.9 floored
-        // an index beyond the four types gets no ceiling
+                                                                                               // an index beyond the four types gets no ceiling
         assert_eq!(capacity_bound_wh(&LIMITS, &History { meter_type: 4, ..FRESH }, 3_600), 0);
     }
 

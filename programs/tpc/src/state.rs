@@ -187,9 +187,7 @@ pub fn tables_of<'a>(infos: &'a [AccountInfo<'a>], kind: u8) -> Result<Vec<Table
 
 /// Position of the table with this key among `keys`.
 pub fn find(keys: &[TableKey], w_id: u16, chunk: u16) -> Result<usize> {
-    keys.iter()
-        .position(|k| k.w_id == w_id && k.chunk == chunk)
-        .ok_or_else(|| error!(TpcError::TableMissing))
+    keys.iter().position(|k| k.w_id == w_id && k.chunk == chunk).ok_or_else(|| error!(TpcError::TableMissing))
 }
 
 // ---- little-endian field access (bounds are guaranteed by table_len and the callers' index checks) ----
@@ -251,7 +249,11 @@ pub fn select_customer(data: &[u8], customers: u16, by_name: bool, c_id: u16, c_
     let (mut lo, mut hi) = (0usize, n);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if entry(mid).0 < c_last { lo = mid + 1 } else { hi = mid }
+        if entry(mid).0 < c_last {
+            lo = mid + 1
+        } else {
+            hi = mid
+        }
     }
     let first = lo;
     let mut end = first;
@@ -260,5 +262,5 @@ pub fn select_customer(data: &[u8], customers: u16, by_name: bool, c_id: u16, c_
     }
     let count = end - first;
     require!(count > 0, TpcError::CustomerNotFound);
-    Ok(entry(first + (count + 1) / 2 - 1).1)
+    Ok(entry(first + count.div_ceil(2) - 1).1)
 }

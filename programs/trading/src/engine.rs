@@ -60,7 +60,13 @@ pub fn unlock(book: &mut Book, slot: u32, side: OrderSide, amount: u64) -> Resul
 
 /// Takes an order that has left the book (or never rested) off its owner's seat: unlocks what its
 /// unfilled part locked and emits `OrderCancelled`. `resting` says whether it was counted in `open_orders`.
-pub fn cancel(book: &mut Book, side: OrderSide, order: &RestingOrder, reason: CancelReason, resting: bool) -> Result<u64> {
+pub fn cancel(
+    book: &mut Book,
+    side: OrderSide,
+    order: &RestingOrder,
+    reason: CancelReason,
+    resting: bool,
+) -> Result<u64> {
     let released = locked_for(side, order.price, order.remaining_wh)?;
     unlock(book, order.trader_slot, side, released)?;
     let seat = book.seat(order.trader_slot)?;
@@ -82,14 +88,16 @@ pub fn cancel(book: &mut Book, side: OrderSide, order: &RestingOrder, reason: Ca
 /// Whether the resting `ask` may be filled now: `None` if so, the reason to remove it otherwise. The
 /// stored expiry needs no account; for the rest the certificate must be among `certs` (owner: governance,
 /// discriminator checked), else `MissingErcCertificate`.
-pub fn ask_blocker(ask: &RestingOrder, seller: &Pubkey, certs: &[AccountInfo], now: i64) -> Result<Option<CancelReason>> {
+pub fn ask_blocker(
+    ask: &RestingOrder,
+    seller: &Pubkey,
+    certs: &[AccountInfo],
+    now: i64,
+) -> Result<Option<CancelReason>> {
     if now > ask.erc_expires_at {
         return Ok(Some(CancelReason::ErcExpired));
     }
-    let info = certs
-        .iter()
-        .find(|info| *info.key == ask.erc_certificate)
-        .ok_or(TradingError::MissingErcCertificate)?;
+    let info = certs.iter().find(|info| *info.key == ask.erc_certificate).ok_or(TradingError::MissingErcCertificate)?;
     require_keys_eq!(*info.owner, ids::GOVERNANCE, TradingError::InvalidRemainingAccounts);
     let data = info.try_borrow_data()?;
     let cert = ErcCertificate::try_deserialize(&mut &data[..]).map_err(|_| TradingError::InvalidRemainingAccounts)?;
@@ -228,6 +236,7 @@ pub fn settle_best(book: &mut Book, side: OrderSide, order: RestingOrder) -> Res
 /// Matches the incoming `taker` (not in the book; its funds already locked) against the best opposite
 /// orders while they cross, at their prices, for at most `match_limit` steps (a fill or the removal of an
 /// ask whose certificate no longer backs it).
+#[allow(clippy::too_many_arguments)]
 pub fn match_taker(
     book: &mut Book,
     market: &mut MarketState,
@@ -275,12 +284,18 @@ pub fn require_no_self_cross(book: &Book, side: OrderSide, price: u64, slot: u32
 
 /// Records one fill in the market statistics: volume counters, last price, the 24-point ring and its
 /// VWAP (u128 accumulators, the evicted point subtracted).
-pub fn record_fill(market: &mut MarketState, price: u64, volume_wh: u64, quote_volume: u64, fee: u64, now: i64) -> Result<()> {
+pub fn record_fill(
+    market: &mut MarketState,
+    price: u64,
+    volume_wh: u64,
+    quote_volume: u64,
+    fee: u64,
+    now: i64,
+) -> Result<()> {
     let overflow = || error!(TradingError::ArithmeticOverflow);
     market.total_volume_wh = market.total_volume_wh.checked_add(volume_wh).ok_or_else(overflow)?;
     market.total_trades = market.total_trades.checked_add(1).ok_or_else(overflow)?;
-    market.total_quote_volume =
-        market.total_quote_volume.checked_add(u128::from(quote_volume)).ok_or_else(overflow)?;
+    market.total_quote_volume = market.total_quote_volume.checked_add(u128::from(quote_volume)).ok_or_else(overflow)?;
     market.total_fees = market.total_fees.checked_add(u128::from(fee)).ok_or_else(overflow)?;
     market.last_clearing_price = price;
     market.last_trade_at = now;
@@ -290,8 +305,7 @@ pub fn record_fill(market: &mut MarketState, price: u64, volume_wh: u64, quote_v
         let old = market.price_history[head];
         let old_notional = u128::from(old.price) * u128::from(old.volume_wh);
         market.history_notional = market.history_notional.checked_sub(old_notional).ok_or_else(overflow)?;
-        market.history_volume =
-            market.history_volume.checked_sub(u128::from(old.volume_wh)).ok_or_else(overflow)?;
+        market.history_volume = market.history_volume.checked_sub(u128::from(old.volume_wh)).ok_or_else(overflow)?;
     } else {
         market.price_history_count += 1; // < PRICE_HISTORY_LEN, fits in u8
     }
@@ -300,9 +314,9 @@ pub fn record_fill(market: &mut MarketState, price: u64, volume_wh: u64, quote_v
     let notional = u128::from(price) * u128::from(volume_wh);
     market.history_notional = market.history_notional.checked_add(notional).ok_or_else(overflow)?;
     market.history_volume = market.history_volume.checked_add(u128::from(volume_wh)).ok_or_else(overflow)?;
-    if market.history_volume > 0 {
+    if let Some(vwap) = market.history_notional.checked_div(market.history_volume) {
         // A volume-weighted mean of u64 prices is itself ≤ u64::MAX.
-        market.vwap = u64::try_from(market.history_notional / market.history_volume).map_err(|_| overflow())?;
+        market.vwap = u64::try_from(vwap).map_err(|_| overflow())?;
     }
     Ok(())
 }

@@ -233,7 +233,7 @@ fn linear_buy_out(amount_in: u64, x: u64, x0: u64, y0: u64) -> MathResult<u64> {
     let t3 = wide_mul(t2, two_x0);
     let s = isqrt(wide_mul(two_x0, two_x0).saturating_sub(t3));
     let u = u128::from(two_x0).saturating_sub(s).max(1);
-    Ok(to_u64(u128::from(x).saturating_sub(u))?)
+    to_u64(u128::from(x).saturating_sub(u))
 }
 
 /// Output of an exact-input swap of `amount_in` against reserves `(grx, quote)`, the curve parameters
@@ -270,8 +270,7 @@ pub fn swap_out(
         },
         CurveType::LinearSolar => match direction {
             SwapDirection::SellGrx => {
-                let x_after =
-                    grx_reserve.checked_add(amount_in).ok_or(TradingError::InsufficientLiquidity)?;
+                let x_after = grx_reserve.checked_add(amount_in).ok_or(TradingError::InsufficientLiquidity)?;
                 let high = linear_phi(x_after, x0, y0, false)?;
                 let low = linear_phi(grx_reserve, x0, y0, true)?;
                 high.saturating_sub(low) // rounding can make a dust trade worth 0: the caller rejects 0
@@ -347,7 +346,8 @@ mod tests {
         let (x0, y0) = (1_000_000u64, 5_000_000u64);
         let got = swap_out(CurveType::LinearSolar, SwapDirection::BuyGrx, 500_000, x0, y0, x0, y0).unwrap();
         assert!(got > 90_000 && got < 100_000, "{got}");
-        let back = swap_out(CurveType::LinearSolar, SwapDirection::SellGrx, got, x0 - got, y0 + 500_000, x0, y0).unwrap();
+        let back =
+            swap_out(CurveType::LinearSolar, SwapDirection::SellGrx, got, x0 - got, y0 + 500_000, x0, y0).unwrap();
         assert!(back <= 500_000, "{back}");
         // closed form = the largest affordable dx
         for (budget, x) in [(500_000u64, x0), (1, x0), (7_777_777, 1_500_000), (123, 10), (10_000_000, 2_000_000)] {

@@ -195,7 +195,10 @@ pub struct Seat {
 
 impl Seat {
     pub fn is_empty(&self) -> bool {
-        self.grx_free == 0 && self.grx_locked == 0 && self.quote_free == 0 && self.quote_locked == 0
+        self.grx_free == 0
+            && self.grx_locked == 0
+            && self.quote_free == 0
+            && self.quote_locked == 0
             && self.open_orders == 0
     }
 }

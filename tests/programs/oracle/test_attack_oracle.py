@@ -6,7 +6,8 @@ the reason, the reason's counter moves) and the registry's meter account — the
 minted from — does not change. Consensus: a round a minority could steer either cannot be configured or is
 refused with a named error and changes no account; where it is accepted, the value is the honest one.
 
-Fixtures and helpers come from conftest.py and oracle_env.py next to this file (meters registered at ``T0 − 900`` by default; the
+Fixtures and helpers come from conftest.py and oracle_env.py next to this file (meters registered at ``T0 − 900``
+by default; the
 oracle with its ``initialize_oracle`` defaults: Solar ceiling 1 MW, margin 10 %, first reading ≤ 1 h of rated
 output and no reading reaching back more than 1 h before registration, deviation floor 25 % of the capacity
 bound).

@@ -2,10 +2,12 @@
 certificates that are not theirs), against the real registry, energy_token, governance (and oracle) programs.
 
 Each test is what an attacker would send. Every rejection is checked for its exact error code and that no
-account changed (``gridtokenx_cli.testing.svm_lite.assert_rejected``). Mallory is a registered user with funds; Alice owns the
+account changed (``gridtokenx_cli.testing.svm_lite.assert_rejected``). Mallory is a registered user with funds; Alice owns
+the
 Solar meter "METER-A" whose key is ``env.meter_kp``; Bob is a second honest user.
 
-Fixtures come from conftest.py and registry_env.py next to this file (``env``: signatures verified; ``sim``: signature verification off
+Fixtures come from conftest.py and registry_env.py next to this file (``env``: signatures verified; ``sim``:
+signature verification off
 so a reading can carry the oracle's PDA signature, as the oracle's ``invoke_signed`` does; ``oracle_env``: the
 real oracle in front of the registry).
 """

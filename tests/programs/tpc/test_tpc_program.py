@@ -20,7 +20,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover
     pass
 
-    
+
 from gridtokenx_cli.bench.workload_api import Op
 from gridtokenx_cli.bench.workloads import tpc_common as tc
 from gridtokenx_cli.bench.workloads import tpce, tpch, tpcc
@@ -261,7 +261,7 @@ def test_new_order_unused_item_rolls_back(env):
     ({"w_id": 1, "d_id": 1, "c_id": 1, "lines": [[1, 1, 1]] * 16}, "InvalidOrderLines"),
 ])
 def test_new_order_rejects_bad_input(env, args, error):
-    chain, c = env["chain"], env["c"]
+    chain = env["chain"]
     before = snap(chain, district(1, 1), customer(1, 1), stock(1, 0))
     ix = tix.new_order({"args": ttypes.NewOrderArgs(w_id=args["w_id"], d_id=args["d_id"], c_id=args["c_id"],
                                                     lines=[ttypes.OrderLineReq(i_id=i, supply_w_id=s, quantity=q)
@@ -335,7 +335,7 @@ def test_payment_by_id_and_by_last_name(env):
     ({"c_id": 0}, "CustomerNotFound"),
 ])
 def test_payment_rejects_bad_input(env, change, error):
-    chain, c = env["chain"], env["c"]
+    chain = env["chain"]
     args = {"w_id": 1, "d_id": 1, "c_w_id": 1, "c_d_id": 1, "by_name": False, "c_id": 1, "c_last": 0,
             "amount_cents": 100, **change}
     ix = tix.payment({"args": ttypes.PaymentArgs(**args, seq=1)},

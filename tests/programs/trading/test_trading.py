@@ -473,7 +473,7 @@ def test_claim_seat_rejections(env):
 
 def test_claim_seat_not_free_while_orders_or_locked(env):
     """A seat whose trader has only locked funds (an open order) or only GRX is not free either."""
-    a, b, c = trader(env, quote=tc.quote_for(1000, PRICE)), trader(env, grx_wh=1), env.new_user()
+    a, _b, c = trader(env, quote=tc.quote_for(1000, PRICE)), trader(env, grx_wh=1), env.new_user()
     env.place_buy(a, 1000, PRICE, fund=False)  # a's free balance is 0, all locked
     assert balances(env, a) == (0, 0, 0, tc.quote_for(1000, PRICE))
     rejected(env, env.b.ix_claim_seat(c.pubkey, 0), TE.SeatNotFree, c.keypair)

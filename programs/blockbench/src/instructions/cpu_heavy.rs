@@ -22,9 +22,7 @@ pub fn handler(_ctx: Context<CpuHeavy>, n: u32, seed: u64) -> Result<()> {
 
     let checksum = checksum(&values);
 
-    let byte_len = len
-        .checked_mul(8)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let byte_len = len.checked_mul(8).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let mut bytes = Vec::with_capacity(byte_len);
     for v in &values {
         bytes.extend_from_slice(&v.to_le_bytes());
@@ -32,10 +30,6 @@ pub fn handler(_ctx: Context<CpuHeavy>, n: u32, seed: u64) -> Result<()> {
     // On target_os = "solana" this is the sol_sha256 syscall.
     let digest = solana_sha256_hasher::hashv(&[&bytes]).to_bytes();
 
-    emit!(CpuHeavyDone {
-        n,
-        checksum,
-        digest
-    });
+    emit!(CpuHeavyDone { n, checksum, digest });
     Ok(())
 }

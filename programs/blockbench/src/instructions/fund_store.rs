@@ -27,20 +27,11 @@ pub struct FundStore<'info> {
 pub fn handler(ctx: Context<FundStore>, lamports: u64) -> Result<()> {
     require!(lamports > 0, BlockbenchError::ZeroAmount);
 
-    let cpi_accounts = Transfer {
-        from: ctx.accounts.authority.to_account_info(),
-        to: ctx.accounts.store.to_account_info(),
-    };
-    transfer(
-        CpiContext::new(ctx.accounts.system_program.key(), cpi_accounts),
-        lamports,
-    )?;
+    let cpi_accounts =
+        Transfer { from: ctx.accounts.authority.to_account_info(), to: ctx.accounts.store.to_account_info() };
+    transfer(CpiContext::new(ctx.accounts.system_program.key(), cpi_accounts), lamports)?;
 
     let store = &ctx.accounts.store;
-    emit!(StoreFunded {
-        store: store.key(),
-        lamports,
-        balance: store.to_account_info().lamports(),
-    });
+    emit!(StoreFunded { store: store.key(), lamports, balance: store.to_account_info().lamports() });
     Ok(())
 }

@@ -30,10 +30,6 @@ pub fn handler(ctx: Context<InitStore>, store_id: u32) -> Result<()> {
     store.writes = 0;
     store.values = [0; SLOTS];
 
-    emit!(StoreInitialized {
-        store: store.key(),
-        authority,
-        store_id,
-    });
+    emit!(StoreInitialized { store: store.key(), authority, store_id });
     Ok(())
 }

@@ -20,11 +20,6 @@ pub struct IoRead<'info> {
 pub fn handler(ctx: Context<IoRead>, start: u32, count: u32) -> Result<()> {
     let range = slot_range(start, count)?;
     let store = &ctx.accounts.store;
-    emit!(IoReadDone {
-        store: store.key(),
-        start,
-        count,
-        checksum: checksum(&store.values[range]),
-    });
+    emit!(IoReadDone { store: store.key(), start, count, checksum: checksum(&store.values[range]) });
     Ok(())
 }

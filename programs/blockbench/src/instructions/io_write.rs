@@ -30,12 +30,6 @@ pub fn handler(ctx: Context<IoWrite>, start: u32, count: u32, value_seed: u64) -
     }
     store.writes = writes;
 
-    emit!(IoWritten {
-        store: store.key(),
-        start,
-        count,
-        checksum: checksum(&store.values[range]),
-        writes,
-    });
+    emit!(IoWritten { store: store.key(), start, count, checksum: checksum(&store.values[range]), writes });
     Ok(())
 }

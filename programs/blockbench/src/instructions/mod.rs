@@ -12,20 +12,20 @@ pub mod init_store;
 pub mod io_mixed;
 pub mod io_read;
 pub mod io_write;
+pub mod smallbank_amalgamate;
+pub mod smallbank_balance;
+pub mod smallbank_create_account;
+pub mod smallbank_deposit_checking;
+pub mod smallbank_init_bank;
+pub mod smallbank_send_payment;
+pub mod smallbank_transact_savings;
+pub mod smallbank_write_check;
 pub mod ycsb_init_table;
 pub mod ycsb_insert;
 pub mod ycsb_read;
-pub mod ycsb_update;
-pub mod ycsb_scan;
 pub mod ycsb_read_modify_write;
-pub mod smallbank_init_bank;
-pub mod smallbank_create_account;
-pub mod smallbank_balance;
-pub mod smallbank_deposit_checking;
-pub mod smallbank_transact_savings;
-pub mod smallbank_send_payment;
-pub mod smallbank_write_check;
-pub mod smallbank_amalgamate;
+pub mod ycsb_scan;
+pub mod ycsb_update;
 
 pub use cpu_heavy::*;
 pub use do_nothing::*;
@@ -34,20 +34,20 @@ pub use init_store::*;
 pub use io_mixed::*;
 pub use io_read::*;
 pub use io_write::*;
+pub use smallbank_amalgamate::*;
+pub use smallbank_balance::*;
+pub use smallbank_create_account::*;
+pub use smallbank_deposit_checking::*;
+pub use smallbank_init_bank::*;
+pub use smallbank_send_payment::*;
+pub use smallbank_transact_savings::*;
+pub use smallbank_write_check::*;
 pub use ycsb_init_table::*;
 pub use ycsb_insert::*;
 pub use ycsb_read::*;
-pub use ycsb_update::*;
-pub use ycsb_scan::*;
 pub use ycsb_read_modify_write::*;
-pub use smallbank_init_bank::*;
-pub use smallbank_create_account::*;
-pub use smallbank_balance::*;
-pub use smallbank_deposit_checking::*;
-pub use smallbank_transact_savings::*;
-pub use smallbank_send_payment::*;
-pub use smallbank_write_check::*;
-pub use smallbank_amalgamate::*;
+pub use ycsb_scan::*;
+pub use ycsb_update::*;
 
 use core::ops::Range;
 
@@ -85,9 +85,7 @@ impl XorShift64 {
 
 /// FNV-1a over u64 words (modular arithmetic is intended here, hence `wrapping_mul`).
 pub fn checksum(values: &[u64]) -> u64 {
-    values.iter().fold(CHECKSUM_INIT, |acc, &v| {
-        (acc ^ v).wrapping_mul(CHECKSUM_PRIME)
-    })
+    values.iter().fold(CHECKSUM_INIT, |acc, &v| (acc ^ v).wrapping_mul(CHECKSUM_PRIME))
 }
 
 /// Continues the FNV-1a `checksum` from `acc` over `bytes` read as little-endian u64 words
@@ -113,9 +111,7 @@ pub fn fill_from_seed(out: &mut [u8], seed: u64) {
 /// Validates `count > 0` and `start + count <= SLOTS` (checked) and returns the slot range.
 pub fn slot_range(start: u32, count: u32) -> Result<Range<usize>> {
     require!(count > 0, BlockbenchError::ZeroCount);
-    let end = start
-        .checked_add(count)
-        .ok_or(BlockbenchError::RangeOutOfBounds)?;
+    let end = start.checked_add(count).ok_or(BlockbenchError::RangeOutOfBounds)?;
     let end = usize::try_from(end).map_err(|_| BlockbenchError::RangeOutOfBounds)?;
     require!(end <= SLOTS, BlockbenchError::RangeOutOfBounds);
     // start < end <= SLOTS, so the conversion cannot fail.
@@ -139,9 +135,7 @@ pub fn positive_amount(amount: u64) -> Result<i64> {
 
 /// `writes + count`, checked.
 pub fn add_writes(writes: u64, count: u32) -> Result<u64> {
-    writes
-        .checked_add(u64::from(count))
-        .ok_or_else(|| error!(BlockbenchError::ArithmeticOverflow))
+    writes.checked_add(u64::from(count)).ok_or_else(|| error!(BlockbenchError::ArithmeticOverflow))
 }
 
 #[cfg(test)]
@@ -152,10 +146,7 @@ mod tests {
     #[test]
     fn xorshift_vectors() {
         let mut rng = XorShift64::new(1);
-        assert_eq!(
-            [rng.next(), rng.next(), rng.next()],
-            [0x4082_2041, 0x1000_4106_0c01_1441, 0x9b1e_842f_6e86_2629]
-        );
+        assert_eq!([rng.next(), rng.next(), rng.next()], [0x4082_2041, 0x1000_4106_0c01_1441, 0x9b1e_842f_6e86_2629]);
         assert_eq!(XorShift64::new(0).next(), 0xdc1b_77ae_0bf3_4dad);
     }
 
@@ -185,18 +176,9 @@ mod tests {
         assert_eq!(slot_range(0, 64).unwrap(), 0..64);
         assert_eq!(slot_range(63, 1).unwrap(), 63..64);
         for (start, count) in [(0, 65), (64, 1), (60, 5), (u32::MAX, 1), (1, u32::MAX)] {
-            assert_eq!(
-                slot_range(start, count).unwrap_err(),
-                BlockbenchError::RangeOutOfBounds.into()
-            );
+            assert_eq!(slot_range(start, count).unwrap_err(), BlockbenchError::RangeOutOfBounds.into());
         }
-        assert_eq!(
-            slot_range(0, 0).unwrap_err(),
-            BlockbenchError::ZeroCount.into()
-        );
-        assert_eq!(
-            add_writes(u64::MAX, 1).unwrap_err(),
-            BlockbenchError::ArithmeticOverflow.into()
-        );
+        assert_eq!(slot_range(0, 0).unwrap_err(), BlockbenchError::ZeroCount.into());
+        assert_eq!(add_writes(u64::MAX, 1).unwrap_err(), BlockbenchError::ArithmeticOverflow.into());
     }
 }

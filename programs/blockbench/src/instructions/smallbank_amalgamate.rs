@@ -30,17 +30,11 @@ pub struct SmallbankAmalgamate<'info> {
 /// destination's checking; the source ends with zero in both.
 pub fn handler(ctx: Context<SmallbankAmalgamate>) -> Result<()> {
     let source = &mut ctx.accounts.source;
-    let amount = source
-        .checking
-        .checked_add(source.savings)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let amount = source.checking.checked_add(source.savings).ok_or(BlockbenchError::ArithmeticOverflow)?;
     source.checking = 0;
     source.savings = 0;
     let destination = &mut ctx.accounts.destination;
-    destination.checking = destination
-        .checking
-        .checked_add(amount)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    destination.checking = destination.checking.checked_add(amount).ok_or(BlockbenchError::ArithmeticOverflow)?;
 
     emit!(SmallbankAmalgamated {
         from_customer_id: ctx.accounts.source.customer_id,

@@ -19,10 +19,7 @@ pub struct SmallbankBalance<'info> {
 /// Smallbank Balance: checking + savings.
 pub fn handler(ctx: Context<SmallbankBalance>) -> Result<()> {
     let customer = &ctx.accounts.customer;
-    let total = customer
-        .checking
-        .checked_add(customer.savings)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let total = customer.checking.checked_add(customer.savings).ok_or(BlockbenchError::ArithmeticOverflow)?;
     emit!(SmallbankBalanceDone {
         customer_id: customer.customer_id,
         checking: customer.checking,

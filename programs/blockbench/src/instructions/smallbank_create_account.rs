@@ -33,28 +33,12 @@ pub struct SmallbankCreateAccount<'info> {
 }
 
 /// Smallbank load: one customer row with its checking and savings balances.
-pub fn handler(
-    ctx: Context<SmallbankCreateAccount>,
-    customer_id: u64,
-    checking: i64,
-    savings: i64,
-) -> Result<()> {
-    require!(
-        checking >= 0 && savings >= 0,
-        BlockbenchError::NegativeOpeningBalance
-    );
-    let opening = checking
-        .checked_add(savings)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+pub fn handler(ctx: Context<SmallbankCreateAccount>, customer_id: u64, checking: i64, savings: i64) -> Result<()> {
+    require!(checking >= 0 && savings >= 0, BlockbenchError::NegativeOpeningBalance);
+    let opening = checking.checked_add(savings).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let bank = &mut ctx.accounts.bank;
-    bank.opening_total = bank
-        .opening_total
-        .checked_add(opening)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
-    bank.customers = bank
-        .customers
-        .checked_add(1)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    bank.opening_total = bank.opening_total.checked_add(opening).ok_or(BlockbenchError::ArithmeticOverflow)?;
+    bank.customers = bank.customers.checked_add(1).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let bank_key = bank.key();
 
     let owner = ctx.accounts.owner.key();
@@ -66,12 +50,6 @@ pub fn handler(
     customer.checking = checking;
     customer.savings = savings;
 
-    emit!(SmallbankCustomerCreated {
-        bank: bank_key,
-        customer_id,
-        owner,
-        checking,
-        savings,
-    });
+    emit!(SmallbankCustomerCreated { bank: bank_key, customer_id, owner, checking, savings });
     Ok(())
 }

@@ -23,15 +23,8 @@ pub struct SmallbankDepositChecking<'info> {
 pub fn handler(ctx: Context<SmallbankDepositChecking>, amount: u64) -> Result<()> {
     let credit = positive_amount(amount)?;
     let customer = &mut ctx.accounts.customer;
-    customer.checking = customer
-        .checking
-        .checked_add(credit)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    customer.checking = customer.checking.checked_add(credit).ok_or(BlockbenchError::ArithmeticOverflow)?;
 
-    emit!(SmallbankCheckingDeposited {
-        customer_id: customer.customer_id,
-        amount,
-        checking: customer.checking,
-    });
+    emit!(SmallbankCheckingDeposited { customer_id: customer.customer_id, amount, checking: customer.checking });
     Ok(())
 }

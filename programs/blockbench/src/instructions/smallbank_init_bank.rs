@@ -31,10 +31,6 @@ pub fn handler(ctx: Context<SmallbankInitBank>, bank_id: u32) -> Result<()> {
     bank.customers = 0;
     bank.opening_total = 0;
 
-    emit!(SmallbankBankInitialized {
-        bank: bank.key(),
-        authority,
-        bank_id,
-    });
+    emit!(SmallbankBankInitialized { bank: bank.key(), authority, bank_id });
     Ok(())
 }

@@ -32,15 +32,9 @@ pub fn handler(ctx: Context<SmallbankSendPayment>, amount: u64) -> Result<()> {
     let value = positive_amount(amount)?;
     let source = &mut ctx.accounts.source;
     require!(source.checking >= value, BlockbenchError::InsufficientFunds);
-    source.checking = source
-        .checking
-        .checked_sub(value)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    source.checking = source.checking.checked_sub(value).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let destination = &mut ctx.accounts.destination;
-    destination.checking = destination
-        .checking
-        .checked_add(value)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    destination.checking = destination.checking.checked_add(value).ok_or(BlockbenchError::ArithmeticOverflow)?;
 
     emit!(SmallbankPaymentSent {
         from_customer_id: ctx.accounts.source.customer_id,

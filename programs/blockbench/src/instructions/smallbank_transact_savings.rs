@@ -21,17 +21,10 @@ pub struct SmallbankTransactSavings<'info> {
 /// Smallbank TransactSavings: savings += amount (negative = withdrawal); savings may not go below 0.
 pub fn handler(ctx: Context<SmallbankTransactSavings>, amount: i64) -> Result<()> {
     let customer = &mut ctx.accounts.customer;
-    let savings = customer
-        .savings
-        .checked_add(amount)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let savings = customer.savings.checked_add(amount).ok_or(BlockbenchError::ArithmeticOverflow)?;
     require!(savings >= 0, BlockbenchError::InsufficientFunds);
     customer.savings = savings;
 
-    emit!(SmallbankSavingsTransacted {
-        customer_id: customer.customer_id,
-        amount,
-        savings,
-    });
+    emit!(SmallbankSavingsTransacted { customer_id: customer.customer_id, amount, savings });
     Ok(())
 }

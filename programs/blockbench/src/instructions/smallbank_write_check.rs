@@ -24,24 +24,11 @@ pub struct SmallbankWriteCheck<'info> {
 pub fn handler(ctx: Context<SmallbankWriteCheck>, amount: u64) -> Result<()> {
     let value = positive_amount(amount)?;
     let customer = &mut ctx.accounts.customer;
-    let total = customer
-        .checking
-        .checked_add(customer.savings)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let total = customer.checking.checked_add(customer.savings).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let penalty = if total < value { OVERDRAFT_PENALTY } else { 0 };
-    let debit = value
-        .checked_add(penalty)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
-    customer.checking = customer
-        .checking
-        .checked_sub(debit)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let debit = value.checked_add(penalty).ok_or(BlockbenchError::ArithmeticOverflow)?;
+    customer.checking = customer.checking.checked_sub(debit).ok_or(BlockbenchError::ArithmeticOverflow)?;
 
-    emit!(SmallbankCheckWritten {
-        customer_id: customer.customer_id,
-        amount,
-        penalty,
-        checking: customer.checking,
-    });
+    emit!(SmallbankCheckWritten { customer_id: customer.customer_id, amount, penalty, checking: customer.checking });
     Ok(())
 }

@@ -30,10 +30,6 @@ pub fn handler(ctx: Context<YcsbInitTable>, table_id: u32) -> Result<()> {
     table.bump = ctx.bumps.table;
     table.records = 0;
 
-    emit!(YcsbTableInitialized {
-        table: table.key(),
-        authority,
-        table_id,
-    });
+    emit!(YcsbTableInitialized { table: table.key(), authority, table_id });
     Ok(())
 }

@@ -34,12 +34,7 @@ pub struct YcsbInsert<'info> {
 /// YCSB insert: a new record whose 10 fields are the xorshift64(`value_seed`) byte stream.
 pub fn handler(ctx: Context<YcsbInsert>, key: u64, value_seed: u64) -> Result<()> {
     let table_key = ctx.accounts.table.key();
-    let records = ctx
-        .accounts
-        .table
-        .records
-        .checked_add(1)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let records = ctx.accounts.table.records.checked_add(1).ok_or(BlockbenchError::ArithmeticOverflow)?;
     ctx.accounts.table.records = records;
 
     let record = &mut ctx.accounts.record;
@@ -49,11 +44,6 @@ pub fn handler(ctx: Context<YcsbInsert>, key: u64, value_seed: u64) -> Result<()
     record.version = 0;
     fill_from_seed(&mut record.data, value_seed);
 
-    emit!(YcsbInserted {
-        table: table_key,
-        key,
-        checksum: checksum_bytes(CHECKSUM_INIT, &record.data),
-        records,
-    });
+    emit!(YcsbInserted { table: table_key, key, checksum: checksum_bytes(CHECKSUM_INIT, &record.data), records });
     Ok(())
 }

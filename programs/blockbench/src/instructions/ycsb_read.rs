@@ -22,10 +22,6 @@ pub struct YcsbRead<'info> {
 /// YCSB read (all fields): emits the record's version and checksum.
 pub fn handler(ctx: Context<YcsbRead>, key: u64) -> Result<()> {
     let record = &ctx.accounts.record;
-    emit!(YcsbReadDone {
-        key,
-        version: record.version,
-        checksum: checksum_bytes(CHECKSUM_INIT, &record.data),
-    });
+    emit!(YcsbReadDone { key, version: record.version, checksum: checksum_bytes(CHECKSUM_INIT, &record.data) });
     Ok(())
 }

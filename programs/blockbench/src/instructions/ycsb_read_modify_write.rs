@@ -26,18 +26,10 @@ pub struct YcsbReadModifyWrite<'info> {
 }
 
 /// YCSB read-modify-write: reads the whole record, then writes one field, in one transaction.
-pub fn handler(
-    ctx: Context<YcsbReadModifyWrite>,
-    key: u64,
-    field: u8,
-    value: [u8; YCSB_FIELD_LEN],
-) -> Result<()> {
+pub fn handler(ctx: Context<YcsbReadModifyWrite>, key: u64, field: u8, value: [u8; YCSB_FIELD_LEN]) -> Result<()> {
     let range = field_range(field)?;
     let record = &mut ctx.accounts.record;
-    let version = record
-        .version
-        .checked_add(1)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let version = record.version.checked_add(1).ok_or(BlockbenchError::ArithmeticOverflow)?;
     let checksum_before = checksum_bytes(CHECKSUM_INIT, &record.data);
     record.data[range].copy_from_slice(&value);
     record.version = version;

@@ -18,40 +18,21 @@ pub struct YcsbScan<'info> {
 /// the YcsbRecord discriminator (`Account::try_from`) and carry the expected table and key: this
 /// program creates records only at their PDA (`ycsb_insert`'s `init`), so owner + contents
 /// authenticate the record without re-deriving one PDA per record.
-pub fn handler<'info>(
-    ctx: Context<'info, YcsbScan<'info>>,
-    start_key: u64,
-    count: u8,
-) -> Result<()> {
-    require!(
-        count > 0 && count <= YCSB_MAX_SCAN,
-        BlockbenchError::InvalidScanLength
-    );
-    require!(
-        ctx.remaining_accounts.len() == usize::from(count),
-        BlockbenchError::ScanAccountCountMismatch
-    );
+pub fn handler<'info>(ctx: Context<'info, YcsbScan<'info>>, start_key: u64, count: u8) -> Result<()> {
+    require!(count > 0 && count <= YCSB_MAX_SCAN, BlockbenchError::InvalidScanLength);
+    require!(ctx.remaining_accounts.len() == usize::from(count), BlockbenchError::ScanAccountCountMismatch);
     let table = ctx.accounts.table.key();
     let mut acc = CHECKSUM_INIT;
     let mut expected_key = start_key;
     for (i, info) in ctx.remaining_accounts.iter().enumerate() {
         if i > 0 {
-            expected_key = expected_key
-                .checked_add(1)
-                .ok_or(BlockbenchError::ArithmeticOverflow)?;
+            expected_key = expected_key.checked_add(1).ok_or(BlockbenchError::ArithmeticOverflow)?;
         }
         let record: Account<'info, YcsbRecord> = Account::try_from(info)?;
-        require!(
-            record.table == table && record.key == expected_key,
-            BlockbenchError::ScanRecordMismatch
-        );
+        require!(record.table == table && record.key == expected_key, BlockbenchError::ScanRecordMismatch);
         acc = checksum_bytes(acc, &record.data);
     }
 
-    emit!(YcsbScanned {
-        start_key,
-        count,
-        checksum: acc,
-    });
+    emit!(YcsbScanned { start_key, count, checksum: acc });
     Ok(())
 }

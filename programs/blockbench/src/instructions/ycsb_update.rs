@@ -27,26 +27,13 @@ pub struct YcsbUpdate<'info> {
 }
 
 /// YCSB update (writeallfields=false): overwrites one field with the 100 bytes the client sent.
-pub fn handler(
-    ctx: Context<YcsbUpdate>,
-    key: u64,
-    field: u8,
-    value: [u8; YCSB_FIELD_LEN],
-) -> Result<()> {
+pub fn handler(ctx: Context<YcsbUpdate>, key: u64, field: u8, value: [u8; YCSB_FIELD_LEN]) -> Result<()> {
     let range = field_range(field)?;
     let record = &mut ctx.accounts.record;
-    let version = record
-        .version
-        .checked_add(1)
-        .ok_or(BlockbenchError::ArithmeticOverflow)?;
+    let version = record.version.checked_add(1).ok_or(BlockbenchError::ArithmeticOverflow)?;
     record.data[range].copy_from_slice(&value);
     record.version = version;
 
-    emit!(YcsbUpdated {
-        key,
-        field,
-        version,
-        checksum: checksum_bytes(CHECKSUM_INIT, &record.data),
-    });
+    emit!(YcsbUpdated { key, field, version, checksum: checksum_bytes(CHECKSUM_INIT, &record.data) });
     Ok(())
 }

@@ -34,19 +34,11 @@ pub fn handler(ctx: Context<BurnTokens>, amount: u64) -> Result<()> {
     require!(ctx.accounts.from.amount >= amount, EnergyTokenError::InsufficientBalance);
 
     reconcile_external_burns(&mut ctx.accounts.token_info, ctx.accounts.mint.supply)?;
-    let total_burned = ctx
-        .accounts
-        .token_info
-        .total_burned
-        .checked_add(amount)
-        .ok_or(EnergyTokenError::ArithmeticOverflow)?;
+    let total_burned =
+        ctx.accounts.token_info.total_burned.checked_add(amount).ok_or(EnergyTokenError::ArithmeticOverflow)?;
     // amount ≤ balance ≤ mint supply == total_supply (just reconciled), so this cannot underflow; checked anyway.
-    let total_supply = ctx
-        .accounts
-        .token_info
-        .total_supply
-        .checked_sub(amount)
-        .ok_or(EnergyTokenError::SupplyMismatch)?;
+    let total_supply =
+        ctx.accounts.token_info.total_supply.checked_sub(amount).ok_or(EnergyTokenError::SupplyMismatch)?;
 
     token_interface::burn(
         CpiContext::new(

@@ -39,18 +39,10 @@ pub fn handler(ctx: Context<MintTokensDirect>, amount: u64) -> Result<()> {
     require!(amount > 0, EnergyTokenError::ZeroAmount);
 
     reconcile_external_burns(&mut ctx.accounts.token_info, ctx.accounts.mint.supply)?;
-    let total_minted = ctx
-        .accounts
-        .token_info
-        .total_minted
-        .checked_add(amount)
-        .ok_or(EnergyTokenError::ArithmeticOverflow)?;
-    let total_supply = ctx
-        .accounts
-        .token_info
-        .total_supply
-        .checked_add(amount)
-        .ok_or(EnergyTokenError::ArithmeticOverflow)?;
+    let total_minted =
+        ctx.accounts.token_info.total_minted.checked_add(amount).ok_or(EnergyTokenError::ArithmeticOverflow)?;
+    let total_supply =
+        ctx.accounts.token_info.total_supply.checked_add(amount).ok_or(EnergyTokenError::ArithmeticOverflow)?;
 
     let bump = [ctx.accounts.token_info.bump];
     let signer_seeds: &[&[&[u8]]] = &[&[seeds::TOKEN_INFO, &bump]];

@@ -30,10 +30,8 @@ pub fn reconcile_external_burns(token_info: &mut TokenInfo, mint_supply: u64) ->
     require!(mint_supply <= token_info.total_supply, EnergyTokenError::SupplyMismatch);
     let external = token_info.total_supply - mint_supply; // no underflow: checked just above
     if external > 0 {
-        token_info.total_burned = token_info
-            .total_burned
-            .checked_add(external)
-            .ok_or(EnergyTokenError::ArithmeticOverflow)?;
+        token_info.total_burned =
+            token_info.total_burned.checked_add(external).ok_or(EnergyTokenError::ArithmeticOverflow)?;
         token_info.total_supply = mint_supply;
         emit!(ExternalBurnReconciled {
             amount: external,
@@ -46,10 +44,8 @@ pub fn reconcile_external_burns(token_info: &mut TokenInfo, mint_supply: u64) ->
 
 /// `total_supply == total_minted - total_burned`.
 pub fn check_totals(token_info: &TokenInfo) -> Result<()> {
-    let expected = token_info
-        .total_minted
-        .checked_sub(token_info.total_burned)
-        .ok_or(EnergyTokenError::SupplyMismatch)?;
+    let expected =
+        token_info.total_minted.checked_sub(token_info.total_burned).ok_or(EnergyTokenError::SupplyMismatch)?;
     require!(expected == token_info.total_supply, EnergyTokenError::SupplyMismatch);
     Ok(())
 }

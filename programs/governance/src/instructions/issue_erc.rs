@@ -58,10 +58,8 @@ pub fn handler(ctx: Context<IssueErc>, certificate_id: [u8; 32], energy_amount: 
         .ok_or(GovernanceError::InsufficientUnclaimedEnergy)?; // claimed > generation: registry invariant broken
     require!(energy_amount <= unclaimed, GovernanceError::InsufficientUnclaimedEnergy);
     // cannot overflow: claimed + amount ≤ claimed + unclaimed = total_generation
-    let claimed_erc_generation = meter
-        .claimed_erc_generation
-        .checked_add(energy_amount)
-        .ok_or(GovernanceError::ArithmeticOverflow)?;
+    let claimed_erc_generation =
+        meter.claimed_erc_generation.checked_add(energy_amount).ok_or(GovernanceError::ArithmeticOverflow)?;
     let owner = meter.owner;
     let meter_id = meter.meter_id;
     let meter_key = meter.key();
@@ -69,12 +67,8 @@ pub fn handler(ctx: Context<IssueErc>, certificate_id: [u8; 32], energy_amount: 
     let now = Clock::get()?.unix_timestamp;
     let expires_at = now.checked_add(ERC_VALIDITY_SECONDS).ok_or(GovernanceError::ArithmeticOverflow)?;
     // every check before the CPI, so a rejected issuance never reaches the registry
-    let erc_issued = ctx
-        .accounts
-        .governance_config
-        .erc_issued
-        .checked_add(1)
-        .ok_or(GovernanceError::ArithmeticOverflow)?;
+    let erc_issued =
+        ctx.accounts.governance_config.erc_issued.checked_add(1).ok_or(GovernanceError::ArithmeticOverflow)?;
 
     let bump = [ctx.bumps.governance_authority];
     let signer_seeds: &[&[&[u8]]] = &[&[seeds::GOVERNANCE_AUTHORITY, &bump]];

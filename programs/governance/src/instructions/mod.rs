@@ -19,9 +19,7 @@ pub mod transfer_erc;
 pub mod validate_erc_for_trading;
 
 pub use accept_authority_transfer::*;
-pub use cancel_authority_transfer::*;
 pub use emergency_pause::*;
-pub use emergency_unpause::*;
 pub use initialize_governance::*;
 pub use issue_erc::*;
 pub use propose_authority_transfer::*;

@@ -52,11 +52,13 @@ pub fn handler<'info>(ctx: Context<'info, SyncGrxFreeze<'info>>) -> Result<()> {
     for info in ctx.remaining_accounts.iter() {
         require!(info.is_writable, GovernanceError::InvalidGrxAccount);
         // Owner (a token program) and layout checked by the conversion; the mint by the comparison.
-        let account = InterfaceAccount::<TokenAccount>::try_from(info)
-            .map_err(|_| error!(GovernanceError::InvalidGrxAccount))?;
-        require_keys_eq!(account.mint, mint_key, GovernanceError::InvalidGrxAccount);
-        let is_frozen = account.is_frozen();
-        drop(account);
+        // the decoded account is scoped so that its borrow of the data ends before the CPI below
+        let is_frozen = {
+            let account = InterfaceAccount::<TokenAccount>::try_from(info)
+                .map_err(|_| error!(GovernanceError::InvalidGrxAccount))?;
+            require_keys_eq!(account.mint, mint_key, GovernanceError::InvalidGrxAccount);
+            account.is_frozen()
+        };
         if paused && !is_frozen {
             let accounts = FreezeAccount { account: info.clone(), mint: mint.clone(), authority: authority.clone() };
             token_2022::freeze_account(CpiContext::new_with_signer(program, accounts, signer))?;

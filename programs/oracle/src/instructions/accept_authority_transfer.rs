@@ -1,6 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::{events::AuthorityTransferAccepted, state::{OracleConfig, ORACLE_CONFIG_ADDRESS}};
+use crate::{
+    events::AuthorityTransferAccepted,
+    state::{OracleConfig, ORACLE_CONFIG_ADDRESS},
+};
 
 #[derive(Accounts)]
 pub struct AcceptAuthorityTransfer<'info> {

@@ -36,10 +36,7 @@ pub fn handler(ctx: Context<InitializeMeterState>, meter_id: [u8; 32]) -> Result
     require_not_paused(&ctx.accounts.governance_config)?;
     let signer = ctx.accounts.authority.key();
     let config = &ctx.accounts.oracle_config;
-    require!(
-        signer == config.api_gateway || signer == config.admin.authority,
-        OracleError::UnauthorizedCaller
-    );
+    require!(signer == config.api_gateway || signer == config.admin.authority, OracleError::UnauthorizedCaller);
 
     let now = Clock::get()?.unix_timestamp;
     let meter_state = &mut ctx.accounts.meter_state;
@@ -57,11 +54,6 @@ pub fn handler(ctx: Context<InitializeMeterState>, meter_id: [u8; 32]) -> Result
         bump: ctx.bumps.meter_state,
     });
 
-    emit!(MeterStateInitialized {
-        meter_id,
-        meter_state: meter_state.key(),
-        initialized_by: signer,
-        timestamp: now,
-    });
+    emit!(MeterStateInitialized { meter_id, meter_state: meter_state.key(), initialized_by: signer, timestamp: now });
     Ok(())
 }

@@ -1,6 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::{events::AuthorityTransferProposed, state::{OracleConfig, ORACLE_CONFIG_ADDRESS}};
+use crate::{
+    events::AuthorityTransferProposed,
+    state::{OracleConfig, ORACLE_CONFIG_ADDRESS},
+};
 
 /// Authority transfers are exempt from the pause (docs/programs.md), so no governance account.
 #[derive(Accounts)]

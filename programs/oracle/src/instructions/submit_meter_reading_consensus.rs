@@ -81,11 +81,8 @@ pub fn handler(
     })?;
     let accepted = readings[chosen];
 
-    accounts.oracle_config.consensus_rounds = accounts
-        .oracle_config
-        .consensus_rounds
-        .checked_add(1)
-        .ok_or(OracleError::ArithmeticOverflow)?;
+    accounts.oracle_config.consensus_rounds =
+        accounts.oracle_config.consensus_rounds.checked_add(1).ok_or(OracleError::ArithmeticOverflow)?;
     emit!(ConsensusReached {
         meter_id,
         // <= MAX_BACKUP_ORACLES (10), see above.

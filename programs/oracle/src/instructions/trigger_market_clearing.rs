@@ -23,10 +23,7 @@ pub fn handler(ctx: Context<TriggerMarketClearing>) -> Result<()> {
     require_not_paused(&ctx.accounts.governance_config)?;
     let signer = ctx.accounts.authority.key();
     let config = &mut ctx.accounts.oracle_config;
-    require!(
-        signer == config.api_gateway || signer == config.admin.authority,
-        OracleError::UnauthorizedCaller
-    );
+    require!(signer == config.api_gateway || signer == config.admin.authority, OracleError::UnauthorizedCaller);
 
     let now = Clock::get()?.unix_timestamp;
     let previous_clearing_at = config.last_clearing_at;

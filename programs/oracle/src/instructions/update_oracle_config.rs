@@ -26,10 +26,7 @@ pub fn validate_params(p: &OracleParams) -> Result<()> {
     require!(p.max_production_ratio >= 1, OracleError::InvalidProductionRatio);
     require!(p.max_deviation_percent >= 1, OracleError::InvalidDeviationPercent);
     require!(p.min_reading_interval <= MAX_MIN_READING_INTERVAL, OracleError::InvalidReadingInterval);
-    require!(
-        p.type_ceiling_w.iter().all(|&c| (1..=MAX_TYPE_CEILING_W).contains(&c)),
-        OracleError::InvalidTypeCeiling
-    );
+    require!(p.type_ceiling_w.iter().all(|&c| (1..=MAX_TYPE_CEILING_W).contains(&c)), OracleError::InvalidTypeCeiling);
     require!(p.capacity_margin_percent <= MAX_CAPACITY_MARGIN_PERCENT, OracleError::InvalidCapacityMargin);
     require!(
         (1..=MAX_READING_GAP_SECONDS).contains(&p.first_reading_max_interval),
@@ -68,7 +65,7 @@ pub fn consensus_threshold_is_safe(n: usize, threshold: u8) -> bool {
         return t >= 1;
     }
     let f = (n - 1) / 3;
-    t >= 2 * f + 1 && 2 * t > n && t % 2 == 1 && t <= n
+    t > 2 * f && 2 * t > n && t % 2 == 1 && t <= n
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ pub use register_meter::*;
 pub use register_user::*;
 pub use rekey_meter::*;
 pub use resume_meter::*;
-pub use retire_meter::*;
 pub use set_registry_options::*;
 pub use settle_and_mint_tokens::*;
 pub use transfer_meter::*;

@@ -34,12 +34,6 @@ pub fn handler(ctx: Context<RegisterUser>, user_type: UserType) -> Result<()> {
     user.registered_at = now;
     user.bump = ctx.bumps.user;
 
-    emit!(UserRegistered {
-        user: user.key(),
-        owner,
-        user_type,
-        user_count: config.user_count,
-        registered_at: now,
-    });
+    emit!(UserRegistered { user: user.key(), owner, user_type, user_count: config.user_count, registered_at: now });
     Ok(())
 }

@@ -19,10 +19,7 @@ pub struct UpdateClaimedErcGeneration<'info> {
 pub fn handler(ctx: Context<UpdateClaimedErcGeneration>, amount: u64) -> Result<()> {
     require!(amount > 0, RegistryError::ZeroClaimAmount);
     let meter = &mut ctx.accounts.meter;
-    let claimed = meter
-        .claimed_erc_generation
-        .checked_add(amount)
-        .ok_or(RegistryError::ClaimExceedsGeneration)?;
+    let claimed = meter.claimed_erc_generation.checked_add(amount).ok_or(RegistryError::ClaimExceedsGeneration)?;
     require!(claimed <= meter.total_generation, RegistryError::ClaimExceedsGeneration);
     meter.claimed_erc_generation = claimed;
 

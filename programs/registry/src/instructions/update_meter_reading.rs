@@ -41,26 +41,17 @@ pub fn handler(
 
     require!(reading_timestamp > meter.last_reading_at, RegistryError::OutdatedReading);
     // now + 60 cannot overflow for any realistic clock; saturating keeps the bound correct regardless.
-    require!(
-        reading_timestamp <= now.saturating_add(MAX_FUTURE_SKEW_SECONDS),
-        RegistryError::FutureReading
-    );
+    require!(reading_timestamp <= now.saturating_add(MAX_FUTURE_SKEW_SECONDS), RegistryError::FutureReading);
     if meter.reading_count > 0 {
         // reading_timestamp > last_reading_at, so the difference is positive; checked for i64 extremes.
-        let gap = reading_timestamp
-            .checked_sub(meter.last_reading_at)
-            .ok_or(RegistryError::ArithmeticOverflow)?;
+        let gap = reading_timestamp.checked_sub(meter.last_reading_at).ok_or(RegistryError::ArithmeticOverflow)?;
         require!(gap <= MAX_READING_GAP_SECONDS, RegistryError::StaleReading);
     }
 
-    meter.total_generation = meter
-        .total_generation
-        .checked_add(energy_produced)
-        .ok_or(RegistryError::ArithmeticOverflow)?;
-    meter.total_consumption = meter
-        .total_consumption
-        .checked_add(energy_consumed)
-        .ok_or(RegistryError::ArithmeticOverflow)?;
+    meter.total_generation =
+        meter.total_generation.checked_add(energy_produced).ok_or(RegistryError::ArithmeticOverflow)?;
+    meter.total_consumption =
+        meter.total_consumption.checked_add(energy_consumed).ok_or(RegistryError::ArithmeticOverflow)?;
     meter.reading_count = meter.reading_count.checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
     meter.last_reading_at = reading_timestamp;
 

@@ -17,7 +17,10 @@ pub struct CustomerPosition<'info> {
 pub fn handler(ctx: Context<CustomerPosition>, customer: u16, _seq: u64) -> Result<()> {
     let accounts = ctx.accounts.config.scale.brokerage_accounts;
     let first = customer.checked_mul(ACCOUNTS_PER_CUSTOMER).ok_or(TpcError::InvalidAccount)?;
-    require!(first.checked_add(ACCOUNTS_PER_CUSTOMER).ok_or(TpcError::InvalidAccount)? <= accounts, TpcError::InvalidAccount);
+    require!(
+        first.checked_add(ACCOUNTS_PER_CUSTOMER).ok_or(TpcError::InvalidAccount)? <= accounts,
+        TpcError::InvalidAccount
+    );
     table(&ctx.accounts.market, K_MARKET)?;
     let chunk = table(&ctx.accounts.brokerage, K_BROKERAGE)?.chunk;
     require!(chunk == first / ACCOUNTS_PER_CHUNK, TpcError::InvalidTable);

@@ -14,8 +14,8 @@ pub struct Delivery<'info> {
 /// undelivered order gets the carrier and delivery date, and its customer the order's amount.
 pub fn handler<'info>(ctx: Context<'info, Delivery<'info>>, w_id: u16, carrier_id: u8, _seq: u64) -> Result<()> {
     let scale = ctx.accounts.config.scale;
-    require!(w_id >= 1 && w_id <= scale.warehouses, TpcError::InvalidDistrict);
-    require!(carrier_id >= 1 && carrier_id <= 10, TpcError::InvalidCarrier);
+    require!((1..=scale.warehouses).contains(&w_id), TpcError::InvalidDistrict);
+    require!((1..=10).contains(&carrier_id), TpcError::InvalidCarrier);
     let rem = ctx.remaining_accounts;
     require!(rem.len() == 2 * DISTRICTS as usize, TpcError::TableMissing);
     let now = Clock::get()?.unix_timestamp;
@@ -36,9 +36,8 @@ pub fn handler<'info>(ctx: Context<'info, Delivery<'info>>, w_id: u16, carrier_i
         wr_i64(&mut d, slot + O_DELIVERY_D, now);
         let mut amount: i64 = 0;
         for n in 0..d[slot + O_OL_CNT] as usize {
-            amount = amount
-                .checked_add(i64::from(rd_u32(&d, slot + O_LINES + n * LINE_LEN + 4)))
-                .ok_or_else(overflow)?;
+            amount =
+                amount.checked_add(i64::from(rd_u32(&d, slot + O_LINES + n * LINE_LEN + 4))).ok_or_else(overflow)?;
         }
         let c_id = rd_u16(&d, slot + O_C_ID);
         wr_u32(&mut d, D_NO_HEAD, o_id + 1);

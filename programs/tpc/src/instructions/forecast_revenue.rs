@@ -29,7 +29,10 @@ pub fn handler<'info>(ctx: Context<'info, Query<'info>>, args: ForecastArgs) -> 
             let o = LI_ROWS + r * LI_LEN;
             let ship = rd_u16(&d, o + 10);
             let disc = d[o + 5];
-            if ship >= args.date_from && ship < args.date_to && disc >= args.discount_lo && disc <= args.discount_hi
+            if ship >= args.date_from
+                && ship < args.date_to
+                && disc >= args.discount_lo
+                && disc <= args.discount_hi
                 && d[o + 4] < args.quantity_below
             {
                 let v = u64::from(rd_u32(&d, o + 12)) * u64::from(disc);

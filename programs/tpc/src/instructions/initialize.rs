@@ -21,7 +21,10 @@ pub fn handler(ctx: Context<Initialize>, scale: Scale) -> Result<()> {
     let authority = ctx.accounts.authority.key();
     require_bootstrap(&authority)?;
     require!(scale.warehouses >= 1 && scale.warehouses <= MAX_WAREHOUSES, TpcError::InvalidScale);
-    require!(scale.customers_per_district >= 1 && scale.customers_per_district <= MAX_CUSTOMERS, TpcError::InvalidScale);
+    require!(
+        scale.customers_per_district >= 1 && scale.customers_per_district <= MAX_CUSTOMERS,
+        TpcError::InvalidScale
+    );
     require!(scale.items >= CHUNK_ROWS.min(100) && scale.items <= MAX_ITEMS, TpcError::InvalidScale);
     let config = &mut ctx.accounts.config;
     config.authority = authority;

@@ -21,13 +21,12 @@ pub fn handler(ctx: Context<MarketWatch>, securities: Vec<u8>, _seq: u64) -> Res
         let row = MK_ROWS + s as usize * SEC_LEN;
         let num_out = u64::from(rd_u32(&m, row + 8));
         now = num_out.checked_mul(u64::from(rd_u32(&m, row))).and_then(|v| now.checked_add(v)).ok_or_else(overflow)?;
-        open = num_out.checked_mul(u64::from(rd_u32(&m, row + 4))).and_then(|v| open.checked_add(v)).ok_or_else(overflow)?;
+        open = num_out
+            .checked_mul(u64::from(rd_u32(&m, row + 4)))
+            .and_then(|v| open.checked_add(v))
+            .ok_or_else(overflow)?;
     }
-    let change_bp = if open == 0 {
-        0
-    } else {
-        (i128::from(now) - i128::from(open)) * 10_000 / i128::from(open)
-    };
+    let change_bp = if open == 0 { 0 } else { (i128::from(now) - i128::from(open)) * 10_000 / i128::from(open) };
     emit!(MarketWatchRead { securities: securities.len() as u8, change_bp: change_bp as i64 });
     Ok(())
 }

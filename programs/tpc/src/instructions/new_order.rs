@@ -1,10 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::{
-    error::TpcError,
-    events::NewOrderPlaced,
-    state::*,
-};
+use crate::{error::TpcError, events::NewOrderPlaced, state::*};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct OrderLineReq {
@@ -43,7 +39,7 @@ pub struct NewOrder<'info> {
 pub fn handler<'info>(ctx: Context<'info, NewOrder<'info>>, args: NewOrderArgs) -> Result<()> {
     let scale = ctx.accounts.config.scale;
     let (w_id, d_id) = (args.w_id, args.d_id);
-    require!(w_id >= 1 && w_id <= scale.warehouses && d_id >= 1 && d_id <= DISTRICTS, TpcError::InvalidDistrict);
+    require!((1..=scale.warehouses).contains(&w_id) && (1..=DISTRICTS).contains(&d_id), TpcError::InvalidDistrict);
     require!(args.c_id >= 1 && args.c_id <= scale.customers_per_district, TpcError::CustomerNotFound);
     require!(!args.lines.is_empty() && args.lines.len() <= MAX_LINES, TpcError::InvalidOrderLines);
     for line in &args.lines {

@@ -46,11 +46,18 @@ pub fn handler(ctx: Context<OrderStatus>, args: OrderStatusArgs) -> Result<()> {
         carrier = d[slot + O_CARRIER];
         ol_cnt = d[slot + O_OL_CNT];
         for n in 0..ol_cnt as usize {
-            amount = amount
-                .checked_add(u64::from(rd_u32(&d, slot + O_LINES + n * LINE_LEN + 4)))
-                .ok_or_else(overflow)?;
+            amount =
+                amount.checked_add(u64::from(rd_u32(&d, slot + O_LINES + n * LINE_LEN + 4))).ok_or_else(overflow)?;
         }
     }
-    emit!(OrderStatusRead { c_id, balance_cents: balance, o_id, found, carrier_id: carrier, ol_cnt, amount_cents: amount });
+    emit!(OrderStatusRead {
+        c_id,
+        balance_cents: balance,
+        o_id,
+        found,
+        carrier_id: carrier,
+        ol_cnt,
+        amount_cents: amount
+    });
     Ok(())
 }

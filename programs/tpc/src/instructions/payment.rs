@@ -35,7 +35,7 @@ pub struct Payment<'info> {
 /// history ring. The bad-credit C_DATA rewrite is dropped (docs/tpc.md).
 pub fn handler(ctx: Context<Payment>, args: PaymentArgs) -> Result<()> {
     let scale = ctx.accounts.config.scale;
-    let valid = |w: u16, d: u8| w >= 1 && w <= scale.warehouses && d >= 1 && d <= DISTRICTS;
+    let valid = |w: u16, d: u8| (1..=scale.warehouses).contains(&w) && (1..=DISTRICTS).contains(&d);
     require!(valid(args.w_id, args.d_id) && valid(args.c_w_id, args.c_d_id), TpcError::InvalidDistrict);
     require!(args.amount_cents >= 1 && args.amount_cents <= 500_000, TpcError::InvalidAmount);
     table_at(&ctx.accounts.warehouse, K_WAREHOUSE, args.w_id, 0)?;

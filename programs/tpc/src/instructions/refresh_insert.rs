@@ -26,8 +26,11 @@ pub fn handler(ctx: Context<Refresh>, orderkey: u32, rows: Vec<LineitemIn>) -> R
     require!(orderkey > 0 && !rows.is_empty() && rows.len() <= 7, TpcError::InvalidLineitems);
     for r in &rows {
         require!(
-            (1..=50).contains(&r.quantity) && r.discount <= 10 && r.tax <= 8
-                && matches!(r.returnflag, b'A' | b'N' | b'R') && matches!(r.linestatus, b'F' | b'O'),
+            (1..=50).contains(&r.quantity)
+                && r.discount <= 10
+                && r.tax <= 8
+                && matches!(r.returnflag, b'A' | b'N' | b'R')
+                && matches!(r.linestatus, b'F' | b'O'),
             TpcError::InvalidLineitems
         );
     }

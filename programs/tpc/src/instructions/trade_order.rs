@@ -60,6 +60,13 @@ pub fn handler(ctx: Context<TradeOrder>, args: TradeOrderArgs) -> Result<()> {
     wr_u32(&mut t, slot + 8, args.quantity);
     wr_u32(&mut t, slot + 12, price);
     wr_u64(&mut t, TR_NEXT, next.checked_add(1).ok_or_else(overflow)?);
-    emit!(TradeOrdered { t_id: next, account: args.account, security: args.security, is_buy: args.is_buy, quantity: args.quantity, price_cents: price });
+    emit!(TradeOrdered {
+        t_id: next,
+        account: args.account,
+        security: args.security,
+        is_buy: args.is_buy,
+        quantity: args.quantity,
+        price_cents: price
+    });
     Ok(())
 }

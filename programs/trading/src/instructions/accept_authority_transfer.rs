@@ -11,4 +11,3 @@ pub fn handler(ctx: Context<AuthorityTransfer>) -> Result<()> {
     emit!(AuthorityTransferAccepted { previous_authority, new_authority: signer });
     Ok(())
 }
-

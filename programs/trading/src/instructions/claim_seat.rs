@@ -29,10 +29,7 @@ pub fn handler(ctx: Context<ClaimSeat>, slot: u32) -> Result<()> {
     let previous_owner = with_book(&ctx.accounts.book, |book| {
         let used = book.header.seat_count;
         require!(slot < book.header.seat_capacity && slot <= used, TradingError::SeatNotFree);
-        require!(
-            !book.seats[..used as usize].iter().any(|s| s.owner == owner),
-            TradingError::SeatAlreadyClaimed
-        );
+        require!(!book.seats[..used as usize].iter().any(|s| s.owner == owner), TradingError::SeatAlreadyClaimed);
         let seat = &mut book.seats[slot as usize];
         require!(slot == used || seat.is_empty(), TradingError::SeatNotFree);
         let previous = seat.owner;

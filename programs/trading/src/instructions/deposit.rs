@@ -63,8 +63,15 @@ pub fn deposit(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) 
         Ok(*free)
     })?;
     let a = &ctx.accounts;
-    transfer(&a.asset_token_program.to_account_info(), &a.owner_token_account.to_account_info(), &a.mint,
-             &a.vault.to_account_info(), &a.owner.to_account_info(), amount, &[])?;
+    transfer(
+        &a.asset_token_program.to_account_info(),
+        &a.owner_token_account.to_account_info(),
+        &a.mint,
+        &a.vault.to_account_info(),
+        &a.owner.to_account_info(),
+        amount,
+        &[],
+    )?;
     emit!(BalanceMoved { owner, slot, asset, deposit: true, amount, free_after });
     Ok(())
 }
@@ -89,8 +96,15 @@ pub fn withdraw(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64)
     let bump = [ctx.accounts.market.escrow_authority_bump];
     let signer: &[&[u8]] = &[seeds::ESCROW_AUTHORITY, market_key.as_ref(), &bump];
     let a = &ctx.accounts;
-    transfer(&a.asset_token_program.to_account_info(), &a.vault.to_account_info(), &a.mint,
-             &a.owner_token_account.to_account_info(), &a.escrow_authority.to_account_info(), amount, &[signer])?;
+    transfer(
+        &a.asset_token_program.to_account_info(),
+        &a.vault.to_account_info(),
+        &a.mint,
+        &a.owner_token_account.to_account_info(),
+        &a.escrow_authority.to_account_info(),
+        amount,
+        &[signer],
+    )?;
     emit!(BalanceMoved { owner, slot, asset, deposit: false, amount, free_after });
     Ok(())
 }

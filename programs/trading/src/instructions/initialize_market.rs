@@ -8,12 +8,12 @@ use gridtokenx_common::{
 };
 
 use crate::{
+    book::book_space,
     error::TradingError,
     events::MarketInitialized,
-    book::book_space,
     state::{
-        MarketMode, MarketState, OrderBook, GRX_DECIMALS, GRX_ESCROW, MAX_FEE_BPS, MAX_ORDER_CAPACITY, MAX_SEAT_CAPACITY,
-        QUOTE_DECIMALS, QUOTE_ESCROW,
+        MarketMode, MarketState, OrderBook, GRX_DECIMALS, GRX_ESCROW, MAX_FEE_BPS, MAX_ORDER_CAPACITY,
+        MAX_SEAT_CAPACITY, QUOTE_DECIMALS, QUOTE_ESCROW,
     },
 };
 
@@ -84,10 +84,7 @@ pub fn handler(ctx: Context<InitializeMarket>, fee_bps: u16, order_capacity: u32
         TradingError::InvalidCapacity
     );
     let book_info = ctx.accounts.book.to_account_info();
-    require!(
-        book_info.data_len() == book_space(order_capacity, seat_capacity),
-        TradingError::InvalidBookAccount
-    );
+    require!(book_info.data_len() == book_space(order_capacity, seat_capacity), TradingError::InvalidBookAccount);
     // Prices are micro-units per kWh: the quote mint must have 6 decimals. Extensions (transfer fees,
     // hooks, ...) would make the escrow receive less than it accounts for, so plain mints only.
     let quote_mint = &ctx.accounts.quote_mint;

@@ -9,7 +9,7 @@ use crate::{
     error::TradingError,
     events::PoolInitialized,
     instructions::transfer,
-    state::{CurveType, MarketState, AmmPool, MAX_POOL_RESERVE, POOL_GRX_VAULT, POOL_QUOTE_VAULT},
+    state::{AmmPool, CurveType, MarketState, MAX_POOL_RESERVE, POOL_GRX_VAULT, POOL_QUOTE_VAULT},
 };
 
 #[derive(Accounts)]
@@ -68,10 +68,24 @@ pub fn handler(ctx: Context<InitializePool>, curve: CurveType, grx_amount: u64, 
 
     let a = &ctx.accounts;
     let admin = a.admin.to_account_info();
-    transfer(&a.grx_token_program.to_account_info(), &a.admin_grx_account.to_account_info(), &a.grx_mint,
-             &a.grx_vault.to_account_info(), &admin, grx_amount, &[])?;
-    transfer(&a.quote_token_program.to_account_info(), &a.admin_quote_account.to_account_info(), &a.quote_mint,
-             &a.quote_vault.to_account_info(), &admin, quote_amount, &[])?;
+    transfer(
+        &a.grx_token_program.to_account_info(),
+        &a.admin_grx_account.to_account_info(),
+        &a.grx_mint,
+        &a.grx_vault.to_account_info(),
+        &admin,
+        grx_amount,
+        &[],
+    )?;
+    transfer(
+        &a.quote_token_program.to_account_info(),
+        &a.admin_quote_account.to_account_info(),
+        &a.quote_mint,
+        &a.quote_vault.to_account_info(),
+        &admin,
+        quote_amount,
+        &[],
+    )?;
 
     let market_key = ctx.accounts.market.key();
     let grx_vault = ctx.accounts.grx_vault.key();

@@ -2,9 +2,7 @@ use anchor_lang::prelude::*;
 use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
-    engine::{
-        emit_price_update, evict_best_ask_if_unbacked, fill, require_certificate_passed, settle_best, FillTally,
-    },
+    engine::{emit_price_update, evict_best_ask_if_unbacked, fill, require_certificate_passed, settle_best, FillTally},
     error::TradingError,
     instructions::with_book,
     state::{MarketMode, MarketState, OrderBook, OrderSide},

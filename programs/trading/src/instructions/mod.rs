@@ -42,9 +42,7 @@ use governance::state::{ErcCertificate, ErcStatus};
 
 use crate::{
     book::{crosses, Book},
-    engine::{
-        cancel, emit_price_update, lock, locked_for, match_taker, plan_taker, require_no_self_cross, FillTally,
-    },
+    engine::{cancel, emit_price_update, lock, locked_for, match_taker, plan_taker, require_no_self_cross, FillTally},
     error::TradingError,
     events::OrderPlaced,
     state::{CancelReason, MarketMode, MarketState, OrderBook, OrderSide, OrderType, RestingOrder, PRICE_TICK},
@@ -129,7 +127,8 @@ pub fn place(
         // Everything that can refuse the order is checked before the first fill, so a refused order logs
         // no fill: the certificates of the asks it will reach, and room for what will rest.
         let matches = !auction && order_type != OrderType::PostOnly;
-        let unfilled = if matches { plan_taker(book, side, price, amount_wh, match_limit, certs, now)? } else { amount_wh };
+        let unfilled =
+            if matches { plan_taker(book, side, price, amount_wh, match_limit, certs, now)? } else { amount_wh };
         let full = book.len(side) >= book.header.order_capacity as usize;
         require!(!(unfilled > 0 && order_type != OrderType::ImmediateOrCancel && full), TradingError::BookFull);
         lock(book, slot, side, locked_for(side, price, amount_wh)?)?;

@@ -76,6 +76,7 @@ pub fn handler<'info>(
     let outcome = place(&owner, &mut ctx.accounts.market, &ctx.accounts.book, args, ctx.remaining_accounts)?;
     // An immediate-or-cancel remainder never rested: its energy is free to back another ask.
     let usage = &mut ctx.accounts.erc_usage;
-    usage.committed_wh = usage.committed_wh.checked_sub(outcome.cancelled_wh).ok_or(TradingError::ArithmeticOverflow)?;
+    usage.committed_wh =
+        usage.committed_wh.checked_sub(outcome.cancelled_wh).ok_or(TradingError::ArithmeticOverflow)?;
     Ok(())
 }

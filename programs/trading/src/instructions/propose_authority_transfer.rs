@@ -26,4 +26,3 @@ pub fn handler(ctx: Context<AuthorityTransfer>, new_authority: Pubkey) -> Result
     });
     Ok(())
 }
-

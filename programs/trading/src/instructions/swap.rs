@@ -10,7 +10,7 @@ use crate::{
     events::Swapped,
     instructions::transfer,
     math::swap_out,
-    state::{MarketState, AmmPool, SwapDirection},
+    state::{AmmPool, MarketState, SwapDirection},
 };
 
 #[derive(Accounts)]
@@ -78,16 +78,44 @@ pub fn handler(ctx: Context<Swap>, direction: SwapDirection, amount_in: u64, min
     let quote_program = a.quote_token_program.to_account_info();
     match direction {
         SwapDirection::BuyGrx => {
-            transfer(&quote_program, &a.user_quote_account.to_account_info(), &a.quote_mint,
-                     &a.quote_vault.to_account_info(), &user, amount_in, &[])?;
-            transfer(&grx_program, &a.grx_vault.to_account_info(), &a.grx_mint,
-                     &a.user_grx_account.to_account_info(), &pool_info, out, &[signer])?;
+            transfer(
+                &quote_program,
+                &a.user_quote_account.to_account_info(),
+                &a.quote_mint,
+                &a.quote_vault.to_account_info(),
+                &user,
+                amount_in,
+                &[],
+            )?;
+            transfer(
+                &grx_program,
+                &a.grx_vault.to_account_info(),
+                &a.grx_mint,
+                &a.user_grx_account.to_account_info(),
+                &pool_info,
+                out,
+                &[signer],
+            )?;
         }
         SwapDirection::SellGrx => {
-            transfer(&grx_program, &a.user_grx_account.to_account_info(), &a.grx_mint,
-                     &a.grx_vault.to_account_info(), &user, amount_in, &[])?;
-            transfer(&quote_program, &a.quote_vault.to_account_info(), &a.quote_mint,
-                     &a.user_quote_account.to_account_info(), &pool_info, out, &[signer])?;
+            transfer(
+                &grx_program,
+                &a.user_grx_account.to_account_info(),
+                &a.grx_mint,
+                &a.grx_vault.to_account_info(),
+                &user,
+                amount_in,
+                &[],
+            )?;
+            transfer(
+                &quote_program,
+                &a.quote_vault.to_account_info(),
+                &a.quote_mint,
+                &a.user_quote_account.to_account_info(),
+                &pool_info,
+                out,
+                &[signer],
+            )?;
         }
     }
 

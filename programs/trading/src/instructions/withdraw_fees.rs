@@ -37,8 +37,15 @@ pub fn handler(ctx: Context<WithdrawFees>, amount: u64) -> Result<()> {
     let bump = [ctx.accounts.market.escrow_authority_bump];
     let signer: &[&[u8]] = &[seeds::ESCROW_AUTHORITY, market_key.as_ref(), &bump];
     let a = &ctx.accounts;
-    transfer(&a.quote_token_program.to_account_info(), &a.quote_escrow.to_account_info(), &a.quote_mint,
-             &a.destination.to_account_info(), &a.escrow_authority.to_account_info(), amount, &[signer])?;
+    transfer(
+        &a.quote_token_program.to_account_info(),
+        &a.quote_escrow.to_account_info(),
+        &a.quote_mint,
+        &a.destination.to_account_info(),
+        &a.escrow_authority.to_account_info(),
+        amount,
+        &[signer],
+    )?;
     emit!(FeesWithdrawn { admin: a.admin.key(), destination: a.destination.key(), amount });
     Ok(())
 }
