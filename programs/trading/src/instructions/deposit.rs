@@ -44,23 +44,38 @@ impl MoveBalance<'_> {
         require!(self.vault.key() == vault && self.mint.key() == mint, TradingError::InvalidTokenAccount);
         Ok(())
     }
+
+    /// The checks both directions share (pause, amount, asset accounts), then `change` applied to the signer's
+    /// free balance of `asset` in seat `slot`; returns the new free balance.
+    fn update_free(
+        &self,
+        slot: u32,
+        asset: Asset,
+        amount: u64,
+        change: impl FnOnce(u64) -> Result<u64>,
+    ) -> Result<u64> {
+        require_not_paused(&self.governance_config)?;
+        require!(amount > 0, TradingError::ZeroAmount);
+        self.check_asset(asset)?;
+        let owner = self.owner.key();
+        with_book(&self.book, |book| {
+            let seat = book.seat_of(slot, &owner)?;
+            let free = match asset {
+                Asset::Grx => &mut seat.grx_free,
+                Asset::Quote => &mut seat.quote_free,
+            };
+            *free = change(*free)?;
+            Ok(*free)
+        })
+    }
 }
 
 /// Moves `amount` of `asset` from the owner's token account into the market's vault and credits the
 /// seat's free balance (which then backs orders, or is withdrawn).
 pub fn deposit(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) -> Result<()> {
-    require_not_paused(&ctx.accounts.governance_config)?;
-    require!(amount > 0, TradingError::ZeroAmount);
-    ctx.accounts.check_asset(asset)?;
     let owner = ctx.accounts.owner.key();
-    let free_after = with_book(&ctx.accounts.book, |book| {
-        let seat = book.seat_of(slot, &owner)?;
-        let free = match asset {
-            Asset::Grx => &mut seat.grx_free,
-            Asset::Quote => &mut seat.quote_free,
-        };
-        *free = free.checked_add(amount).ok_or(TradingError::ArithmeticOverflow)?;
-        Ok(*free)
+    let free_after = ctx.accounts.update_free(slot, asset, amount, |free| {
+        Ok(free.checked_add(amount).ok_or(TradingError::ArithmeticOverflow)?)
     })?;
     let a = &ctx.accounts;
     transfer(
@@ -79,18 +94,9 @@ pub fn deposit(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) 
 /// Pays `amount` of the seat's free `asset` balance out of the vault to the owner's token account
 /// (`InsufficientBalance` beyond the free part: locked tokens back resting orders).
 pub fn withdraw(ctx: Context<MoveBalance>, slot: u32, asset: Asset, amount: u64) -> Result<()> {
-    require_not_paused(&ctx.accounts.governance_config)?;
-    require!(amount > 0, TradingError::ZeroAmount);
-    ctx.accounts.check_asset(asset)?;
     let owner = ctx.accounts.owner.key();
-    let free_after = with_book(&ctx.accounts.book, |book| {
-        let seat = book.seat_of(slot, &owner)?;
-        let free = match asset {
-            Asset::Grx => &mut seat.grx_free,
-            Asset::Quote => &mut seat.quote_free,
-        };
-        *free = free.checked_sub(amount).ok_or(TradingError::InsufficientBalance)?;
-        Ok(*free)
+    let free_after = ctx.accounts.update_free(slot, asset, amount, |free| {
+        Ok(free.checked_sub(amount).ok_or(TradingError::InsufficientBalance)?)
     })?;
     let market_key = ctx.accounts.market.key();
     let bump = [ctx.accounts.market.escrow_authority_bump];
