@@ -112,6 +112,13 @@ impl<'a> Book<'a> {
         }
     }
 
+    /// How many of `side`'s best orders cross the opposite side's best order (0 when either side is empty):
+    /// the part of the book an auction clears.
+    pub fn crossing_count(&self, side: OrderSide) -> usize {
+        let Some(opposite) = self.best(side.opposite()) else { return 0 };
+        self.side(side).iter().rev().take_while(|o| crosses(side, o.price, opposite.price)).count()
+    }
+
     /// Rests `order` behind every order of the same price (it is the newest). `BookFull` when the side
     /// holds `order_capacity` orders.
     pub fn insert(&mut self, side: OrderSide, order: RestingOrder) -> Result<()> {

@@ -15,7 +15,7 @@ use crate::{
     error::TradingError,
     events::{OrderCancelled, OrderMatched, PriceUpdated},
     math::{compute_fill, grx_for, quote_for, Fill},
-    state::{CancelReason, MarketState, OrderSide, PricePoint, RestingOrder, PRICE_HISTORY_LEN},
+    state::{CancelReason, MarketState, OrderSide, PricePoint, RestingOrder, Seat, PRICE_HISTORY_LEN},
 };
 
 /// What one instruction's fills add up to (one price-history point per fill, one `PriceUpdated` event at
@@ -34,13 +34,17 @@ pub fn locked_for(side: OrderSide, price: u64, remaining_wh: u64) -> Result<u64>
     })
 }
 
-/// Moves `amount` from the seat's free to its locked balance of the side's asset (`InsufficientBalance`).
-pub fn lock(book: &mut Book, slot: u32, side: OrderSide, amount: u64) -> Result<()> {
-    let seat = book.seat(slot)?;
-    let (free, locked) = match side {
+/// The seat's (free, locked) balances of the asset orders of `side` lock: quote for bids, GRX for asks.
+fn free_and_locked(seat: &mut Seat, side: OrderSide) -> (&mut u64, &mut u64) {
+    match side {
         OrderSide::Buy => (&mut seat.quote_free, &mut seat.quote_locked),
         OrderSide::Sell => (&mut seat.grx_free, &mut seat.grx_locked),
-    };
+    }
+}
+
+/// Moves `amount` from the seat's free to its locked balance of the side's asset (`InsufficientBalance`).
+pub fn lock(book: &mut Book, slot: u32, side: OrderSide, amount: u64) -> Result<()> {
+    let (free, locked) = free_and_locked(book.seat(slot)?, side);
     *free = free.checked_sub(amount).ok_or(TradingError::InsufficientBalance)?;
     *locked = locked.checked_add(amount).ok_or(TradingError::ArithmeticOverflow)?;
     Ok(())
@@ -48,11 +52,7 @@ pub fn lock(book: &mut Book, slot: u32, side: OrderSide, amount: u64) -> Result<
 
 /// The reverse of `lock`.
 pub fn unlock(book: &mut Book, slot: u32, side: OrderSide, amount: u64) -> Result<()> {
-    let seat = book.seat(slot)?;
-    let (free, locked) = match side {
-        OrderSide::Buy => (&mut seat.quote_free, &mut seat.quote_locked),
-        OrderSide::Sell => (&mut seat.grx_free, &mut seat.grx_locked),
-    };
+    let (free, locked) = free_and_locked(book.seat(slot)?, side);
     *locked = locked.checked_sub(amount).ok_or(TradingError::ArithmeticOverflow)?;
     *free = free.checked_add(amount).ok_or(TradingError::ArithmeticOverflow)?;
     Ok(())
@@ -152,18 +152,26 @@ pub fn plan_taker(
     Ok(remaining)
 }
 
-/// Checks the best ask before it is filled; removes it (`OrderCancelled` with the reason) when its
+/// Checks the ask at `index` before it is filled; removes it (`OrderCancelled` with the reason) when its
 /// certificate no longer backs it. Returns `true` if it was removed.
-pub fn evict_best_ask_if_unbacked(book: &mut Book, certs: &[AccountInfo], now: i64) -> Result<bool> {
-    let Some(ask) = book.best(OrderSide::Sell) else { return Ok(false) };
+pub fn evict_ask_if_unbacked(book: &mut Book, index: usize, certs: &[AccountInfo], now: i64) -> Result<bool> {
+    let ask = book.side(OrderSide::Sell)[index];
     let seller = book.seat(ask.trader_slot)?.owner;
     match ask_blocker(&ask, &seller, certs, now)? {
         None => Ok(false),
         Some(reason) => {
-            book.pop_best(OrderSide::Sell);
+            book.remove(OrderSide::Sell, index);
             cancel(book, OrderSide::Sell, &ask, reason, true)?;
             Ok(true)
         }
+    }
+}
+
+/// `evict_ask_if_unbacked` for the best ask (false on an empty side).
+pub fn evict_best_ask_if_unbacked(book: &mut Book, certs: &[AccountInfo], now: i64) -> Result<bool> {
+    match book.len(OrderSide::Sell) {
+        0 => Ok(false),
+        len => evict_ask_if_unbacked(book, len - 1, certs, now),
     }
 }
 

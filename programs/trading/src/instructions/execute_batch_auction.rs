@@ -3,7 +3,7 @@ use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     book::Book,
-    engine::{ask_blocker, cancel, emit_price_update, fill, require_certificate_passed, settle_best, FillTally},
+    engine::{emit_price_update, evict_ask_if_unbacked, fill, require_certificate_passed, settle_best, FillTally},
     error::TradingError,
     events::{AuctionFill, BatchAuctionExecuted},
     instructions::with_book,
@@ -24,27 +24,16 @@ pub struct ExecuteBatchAuction<'info> {
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 
-/// The asks at or below the best bid, best first (indices into the side, from the end).
-fn crossing_asks(book: &Book) -> usize {
-    let Some(best_bid) = book.best(OrderSide::Buy) else { return 0 };
-    book.side(OrderSide::Sell).iter().rev().take_while(|a| a.price <= best_bid.price).count()
-}
-
 /// Removes the asks at or below the best bid whose certificate no longer backs them. Every certificate
 /// they need is checked to be present first, so a missing one fails before anything changes.
 fn evict_unbacked_crossing_asks(book: &mut Book, certs: &[AccountInfo], now: i64) -> Result<()> {
-    let n = crossing_asks(book);
+    let n = book.crossing_count(OrderSide::Sell);
     let len = book.len(OrderSide::Sell);
     for ask in &book.side(OrderSide::Sell)[len - n..] {
         require_certificate_passed(ask, certs, now)?;
     }
     for i in (len - n..len).rev() {
-        let ask = book.side(OrderSide::Sell)[i];
-        let seller = book.seat(ask.trader_slot)?.owner;
-        if let Some(reason) = ask_blocker(&ask, &seller, certs, now)? {
-            book.remove(OrderSide::Sell, i);
-            cancel(book, OrderSide::Sell, &ask, reason, true)?;
-        }
+        evict_ask_if_unbacked(book, i, certs, now)?;
     }
     Ok(())
 }
@@ -66,12 +55,8 @@ pub fn handler<'info>(ctx: Context<'info, ExecuteBatchAuction<'info>>) -> Result
     let mut tally = FillTally::default();
     let (price, fills, orders) = with_book(&ctx.accounts.book, |book| {
         evict_unbacked_crossing_asks(book, certs, now)?;
-        let (Some(best_bid), Some(best_ask)) = (book.best(OrderSide::Buy), book.best(OrderSide::Sell)) else {
-            return err!(TradingError::NoCrossingOrders);
-        };
         let (bid_len, ask_len) = (book.len(OrderSide::Buy), book.len(OrderSide::Sell));
-        let nb = book.side(OrderSide::Buy).iter().rev().take_while(|o| o.price >= best_ask.price).count();
-        let na = book.side(OrderSide::Sell).iter().rev().take_while(|o| o.price <= best_bid.price).count();
+        let (nb, na) = (book.crossing_count(OrderSide::Buy), book.crossing_count(OrderSide::Sell));
         let bids = book.side(OrderSide::Buy)[bid_len - nb..].iter().rev().map(|o| (o.price, o.remaining_wh));
         let asks = book.side(OrderSide::Sell)[ask_len - na..].iter().rev().map(|o| (o.price, o.remaining_wh));
         let orders = u32::try_from(bid_len + ask_len).unwrap_or(u32::MAX);
