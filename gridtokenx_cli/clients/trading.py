@@ -374,8 +374,10 @@ def market_depth(book: Book, levels: int = DEPTH_LEVELS) -> tuple[list[DepthLeve
     return out[0], out[1]
 
 
-def _crosses(taker_side: int, price: int, resting: int) -> bool:
-    return price >= resting if taker_side == SIDE_BUY else price <= resting
+def _ask_certificates(book: Book, max_price: int, limit: int | None = None) -> list[Pubkey]:
+    """The certificates of the best asks priced at most ``max_price`` (the first ``limit`` of them), once each."""
+    asks = book.asks if limit is None else book.asks[:limit]
+    return list(dict.fromkeys(a.erc_certificate for a in asks if a.price <= max_price))
 
 
 def certs_for_taker(book: Book, side: int, price: int, amount_wh: int,
@@ -383,33 +385,18 @@ def certs_for_taker(book: Book, side: int, price: int, amount_wh: int,
     """The ERC certificates a bid may reach: every crossing ask within ``match_limit`` steps (an ask whose
     certificate turns out revoked or transferred is removed and the walk goes on, so stopping at the asks
     expected to fill ``amount_wh`` could miss one). None for an ask."""
-    if side == SIDE_SELL:
-        return []
-    reach = [a for a in book.asks[:match_limit] if _crosses(side, price, a.price)]
-    return list(dict.fromkeys(a.erc_certificate for a in reach))
+    return [] if side == SIDE_SELL else _ask_certificates(book, price, match_limit)
 
 
 def certs_for_crank(book: Book, max_pairs: int) -> list[Pubkey]:
     """The certificates ``match_orders(max_pairs)`` may reach: each step takes at least one ask or bid off
     the book, so the first ``max_pairs`` asks at or below the best bid cover it."""
-    if not book.bids:
-        return []
-    best_bid = book.bids[0].price
-    return list(dict.fromkeys(a.erc_certificate for a in book.asks[:max_pairs] if a.price <= best_bid))
+    return _ask_certificates(book, book.bids[0].price, max_pairs) if book.bids else []
 
 
 def certs_for_auction(book: Book) -> list[Pubkey]:
     """The certificates ``execute_batch_auction`` needs: every ask at or below the best bid."""
-    if not book.bids:
-        return []
-    best_bid = book.bids[0].price
-    certs: list[Pubkey] = []
-    for ask in book.asks:
-        if ask.price > best_bid:
-            break
-        if ask.erc_certificate not in certs:
-            certs.append(ask.erc_certificate)
-    return certs
+    return _ask_certificates(book, book.bids[0].price) if book.bids else []
 
 
 def cert_metas(certs: Iterable[Pubkey]) -> list[AccountMeta]:
