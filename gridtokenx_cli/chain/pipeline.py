@@ -1,0 +1,497 @@
+"""Many transactions in flight: the submission path for benchmarks, the gateway and bulk operator commands.
+
+`RpcChain.send` sends one transaction and polls for that one signature (~450 ms each); concurrency came from
+threads. A `Pipeline` instead keeps hundreds of transactions in flight from one event loop (a background thread):
+
+- sends go out as JSON-RPC batches (`sendTransaction` × up to `send_batch`, the request body kept under the RPC
+  server's 50 KiB limit), `send_concurrency` requests at once;
+- one poller asks `getBlockHeight`, then `getSignatureStatuses` for every in-flight signature (256 per call, all
+  calls in one batch request), and fetches the confirmed ones' `getTransaction` (logs, CU) in batches, so each
+  outcome is decoded exactly like `Chain.send`'s (Anchor error name, events);
+- the blockhash is refreshed in the background (`blockhash()` never waits on the network after the first call);
+- a transaction with no status is resent (same bytes: idempotent) every `resend_interval`, and re-signed with a
+  fresh blockhash only once the confirmed block height has passed its blockhash's last valid height — read
+  *before* the statuses, so a transaction that landed in time is always seen and never executed twice.
+
+`run(jobs)` adds the window and the ordering: at most `window` jobs in flight; jobs that share a `key` (one meter,
+one signer whose transactions must land in order) are chained — the next is built and sent only after the
+previous one's outcome — everything else is concurrent. Results come back in submission order (and are streamed to
+`on_result` as they complete).
+
+`SequentialPipeline` is the same interface on a backend that executes at once (the embedded LiteSVM).
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import collections
+import concurrent.futures
+import json
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Iterable, Sequence
+
+import httpx
+from solders.hash import Hash
+from solders.rpc.responses import GetSignatureStatusesResp, GetTransactionResp
+from solders.signature import Signature
+from solders.transaction import Transaction
+from solders.transaction_status import TransactionConfirmationStatus
+
+from .base import Chain, ChainError, TxOutcome
+
+#: agave's JSON-RPC server refuses request bodies above 50 KiB (rpc_service MAX_REQUEST_BODY_SIZE)
+MAX_REQUEST_BODY = 50 * 1024 - 2048
+#: the blocks a fresh blockhash stays valid for (MAX_PROCESSING_AGE): a transaction under a blockhash we did not
+#: fetch cannot be valid past the height we first see it at plus this, so that bound is safe for expiry decisions
+BLOCKHASH_VALIDITY = 150
+STATUS_CHUNK = 256  # getSignatureStatuses accepts up to 256 signatures per call
+TRANSACTION_BATCH = 64  # getTransaction calls per batch request
+
+Builder = Callable[[Hash], Transaction]
+
+
+@dataclass
+class Job:
+    """One transaction to land: `build(blockhash)` signs it (called again with a fresh blockhash if it expires);
+    jobs with the same `key` land in submission order, one at a time."""
+
+    build: Builder
+    key: Hashable | None = None
+    label: Any = None
+
+
+@dataclass
+class _Entry:
+    tx: Transaction
+    build: Builder | None
+    future: concurrent.futures.Future
+    last_valid: int  # -1: not known yet (bounded at the next height read)
+    submitted: float
+    last_sent: float = 0.0
+    resigns: int = 0
+    sends: int = 0
+
+
+@dataclass
+class PipelineStats:
+    sent: int = 0            # sendTransaction calls (resends included)
+    resent: int = 0          # same bytes sent again (no status yet)
+    resigned: int = 0        # re-signed after the blockhash expired
+    confirmed: int = 0
+    send_errors: int = 0     # sendTransaction refused by the node (not sent)
+    batches: int = 0         # HTTP requests carrying JSON-RPC batches
+    polls: int = 0
+    max_in_flight: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class PipelineBase:
+    """What both pipelines offer: `submit` one signed transaction (a future of its outcome), `blockhash()`,
+    and `run` many jobs with a window and per-key ordering."""
+
+    window: int = 256
+    stats: PipelineStats
+
+    def blockhash(self) -> Hash:
+        raise NotImplementedError
+
+    def submit(self, tx: Transaction, build: Builder | None = None) -> concurrent.futures.Future:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def run(self, jobs: Iterable[Job], *, window: int | None = None,
+            on_result: Callable[[int, Job, TxOutcome | ChainError], None] | None = None
+            ) -> list[TxOutcome | ChainError]:
+        """Land every job; returns each one's outcome (or the ChainError that stopped it) in submission order.
+        `jobs` is consumed lazily, so a generator of millions of rows never sits in memory."""
+        limit = max(1, window or self.window)
+        results: dict[int, TxOutcome | ChainError] = {}
+        done: queue.Queue = queue.Queue()
+        waiting: dict[Hashable, collections.deque] = {}  # key -> jobs queued behind the key's in-flight one
+        busy_keys: set = set()
+        in_flight = 0
+        source = enumerate(jobs)
+        exhausted = False
+        job_of: dict[int, Job] = {}
+
+        def launch(index: int, job: Job) -> None:
+            nonlocal in_flight
+            in_flight += 1
+            job_of[index] = job
+            if job.key is not None:
+                busy_keys.add(job.key)
+            try:
+                future = self.submit(job.build(self.blockhash()), job.build)
+            except ChainError as e:
+                future = concurrent.futures.Future()
+                future.set_exception(e)
+            future.add_done_callback(lambda f, i=index: done.put((i, f)))
+
+        while True:
+            while not exhausted and in_flight < limit:
+                try:
+                    index, job = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                if job.key is not None and job.key in busy_keys:
+                    waiting.setdefault(job.key, collections.deque()).append((index, job))
+                    continue
+                launch(index, job)
+            if in_flight == 0:
+                if exhausted and not any(waiting.values()):
+                    break
+                # everything left waits behind a key: cannot happen (a waiting key is busy), but never spin
+                raise RuntimeError("pipeline jobs are waiting on keys with nothing in flight")
+            index, future = done.get()
+            in_flight -= 1
+            job = job_of.pop(index)
+            try:
+                result: TxOutcome | ChainError = future.result()
+            except ChainError as e:
+                result = e
+            results[index] = result
+            if on_result is not None:
+                on_result(index, job, result)
+            if job.key is not None:
+                queued = waiting.get(job.key)
+                if queued:
+                    launch(*queued.popleft())
+                else:
+                    busy_keys.discard(job.key)
+                    waiting.pop(job.key, None)
+        return [results[i] for i in range(len(results))]
+
+
+class SequentialPipeline(PipelineBase):
+    """The pipeline interface on a backend that executes each transaction when it is sent (LiteSVM): one at a
+    time, in submission order, through `Chain.submit`."""
+
+    def __init__(self, chain: Chain, window: int = 1):
+        self.chain = chain
+        self.window = 1
+        self.stats = PipelineStats()
+
+    def blockhash(self) -> Hash:
+        return self.chain.latest_blockhash()
+
+    def submit(self, tx: Transaction, build: Builder | None = None) -> concurrent.futures.Future:
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def no_rebuild(_blockhash: Hash) -> Transaction:
+            raise ChainError("this transaction cannot be re-signed (no builder given)")
+
+        try:
+            future.set_result(self.chain.submit(tx, build or no_rebuild))
+            self.stats.sent += 1
+            self.stats.confirmed += 1
+        except ChainError as e:
+            future.set_exception(e)
+        return future
+
+
+class RpcPipeline(PipelineBase):
+    """Pipelined submission to one JSON-RPC endpoint (see the module docstring)."""
+
+    def __init__(self, url: str, *, window: int = 256, send_batch: int = 100, send_concurrency: int = 4,
+                 poll_interval: float = 0.05, resend_interval: float = 2.0, blockhash_refresh: float = 1.0,
+                 max_resigns: int = 5, fetch_details: bool = True, request_timeout: float = 30.0,
+                 known_last_valid: dict[Hash, int] | None = None):
+        from .rpc import resolve_url
+
+        self.url = resolve_url(url)
+        self.window = window
+        self.send_batch = send_batch
+        self.poll_interval = poll_interval
+        self.resend_interval = resend_interval
+        self.blockhash_refresh = blockhash_refresh
+        self.max_resigns = max_resigns
+        self.fetch_details = fetch_details
+        self.request_timeout = request_timeout
+        #: blockhash -> last valid block height, for transactions signed under blockhashes fetched elsewhere
+        self.known_last_valid = known_last_valid if known_last_valid is not None else {}
+        #: how many blocks a transaction under a blockhash we did not fetch is trusted to stay valid (from the
+        #: height it is first polled at): the protocol's maximum, so an expiry decision is never premature
+        self.unknown_blockhash_validity = BLOCKHASH_VALIDITY
+        self.stats = PipelineStats()
+        self._entries: dict[Signature, _Entry] = {}
+        self._blockhash: tuple[Hash, int] | None = None
+        self._blockhash_error: Exception | None = None
+        self._blockhash_ready = threading.Event()
+        self._closed = False
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="gtx-pipeline")
+        self._thread.start()
+        self._send_queue: asyncio.Queue
+        self._send_slots: asyncio.Semaphore
+        self._call(self._start(send_concurrency))
+
+    # ------------------------------------------------------------------ caller side (any thread)
+    def _call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def blockhash(self) -> Hash:
+        """The newest blockhash the background refresh has seen (waits only for the very first one)."""
+        if not self._blockhash_ready.wait(self.request_timeout):
+            raise ChainError(f"RPC {self.url}: no blockhash after {self.request_timeout:.0f} s "
+                             f"({self._blockhash_error})")
+        if self._blockhash is None:
+            raise ChainError(f"RPC {self.url}: getLatestBlockhash failed: {self._blockhash_error}")
+        return self._blockhash[0]
+
+    def submit(self, tx: Transaction, build: Builder | None = None) -> concurrent.futures.Future:
+        """Send `tx` and return a future of its outcome (TxOutcome, or ChainError once it cannot land)."""
+        if self._closed:
+            raise ChainError("the pipeline is closed")
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._loop.call_soon_threadsafe(self._admit, tx, build, future)
+        return future
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._call(self._stop())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            self._loop.close()
+
+    # ------------------------------------------------------------------ event loop side
+    async def _start(self, send_concurrency: int) -> None:
+        self._http = httpx.AsyncClient(timeout=self.request_timeout,
+                                       limits=httpx.Limits(max_connections=send_concurrency + 4))
+        self._send_queue = asyncio.Queue()
+        self._send_slots = asyncio.Semaphore(send_concurrency)
+        self._tasks = [asyncio.ensure_future(self._refresh_blockhash()), asyncio.ensure_future(self._sender()),
+                       asyncio.ensure_future(self._poller())]
+
+    async def _stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for entry in self._entries.values():
+            if not entry.future.done():
+                entry.future.set_exception(ChainError("the pipeline was closed before the transaction confirmed"))
+        self._entries.clear()
+        await self._http.aclose()
+
+    async def _rpc(self, calls: Sequence[tuple[str, list]]) -> list[dict]:
+        """One HTTP request carrying `calls` as a JSON-RPC batch; the responses in call order."""
+        body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
+        self.stats.batches += 1
+        resp = await self._http.post(self.url, content=json.dumps(body),
+                                     headers={"content-type": "application/json"})
+        resp.raise_for_status()
+        answers = resp.json()
+        if isinstance(answers, dict):  # a batch-level error (e.g. body too large) comes back as one object
+            raise ChainError(f"RPC {self.url}: {answers.get('error', answers)}")
+        by_id = {a.get("id"): a for a in answers}
+        return [by_id.get(i, {"error": {"message": "no answer in the batch"}}) for i in range(len(calls))]
+
+    async def _refresh_blockhash(self) -> None:
+        while True:
+            try:
+                (answer,) = await self._rpc([("getLatestBlockhash", [{"commitment": "confirmed"}])])
+                value = answer["result"]["value"]
+                blockhash = Hash.from_string(value["blockhash"])
+                self._blockhash = (blockhash, int(value["lastValidBlockHeight"]))
+                self.known_last_valid[blockhash] = int(value["lastValidBlockHeight"])
+                self._blockhash_error = None
+            except (httpx.HTTPError, OSError, KeyError, ValueError, ChainError) as e:
+                self._blockhash_error = e
+            self._blockhash_ready.set()
+            await asyncio.sleep(self.blockhash_refresh)
+
+    def _admit(self, tx: Transaction, build: Builder | None, future: concurrent.futures.Future) -> None:
+        signature = tx.signatures[0]
+        known = self._entries.get(signature)
+        if known is not None:  # the same signed bytes again: one transaction, both callers get its outcome
+            known.future.add_done_callback(lambda f: _copy_result(f, future))
+            return
+        # a blockhash we did not fetch gets its life bounded at the poller's next height read (marker -1)
+        last_valid = self.known_last_valid.get(tx.message.recent_blockhash, -1)
+        entry = _Entry(tx, build, future, last_valid, time.monotonic())
+        self._entries[signature] = entry
+        self.stats.max_in_flight = max(self.stats.max_in_flight, len(self._entries))
+        self._send_queue.put_nowait(entry)
+
+    async def _sender(self) -> None:
+        while True:
+            batch = [await self._send_queue.get()]
+            size = _encoded_size(batch[0].tx)
+            while len(batch) < self.send_batch and not self._send_queue.empty():
+                nxt = self._send_queue._queue[0]  # type: ignore[attr-defined]  # peek: keep the body under the cap
+                nxt_size = _encoded_size(nxt.tx)
+                if size + nxt_size > MAX_REQUEST_BODY:
+                    break
+                batch.append(self._send_queue.get_nowait())
+                size += nxt_size
+            await self._send_slots.acquire()
+            asyncio.ensure_future(self._send(batch))
+
+    async def _send(self, batch: list[_Entry]) -> None:
+        try:
+            live = [e for e in batch if not e.future.done()]
+            if not live:
+                return
+            calls = [("sendTransaction", [base64.b64encode(bytes(e.tx)).decode(),
+                                          {"encoding": "base64", "skipPreflight": True,
+                                           "preflightCommitment": "confirmed", "maxRetries": 0}]) for e in live]
+            now = time.monotonic()
+            try:
+                answers = await self._rpc(calls)
+            except (httpx.HTTPError, OSError, ValueError, ChainError) as e:
+                # the node is away: nothing was (reliably) sent; the poller resends after resend_interval
+                self.stats.send_errors += len(live)
+                self.stats.extra["last_send_error"] = f"{type(e).__name__}: {e}"
+                for entry in live:
+                    entry.last_sent = now
+                return
+            for entry, answer in zip(live, answers):
+                entry.last_sent = now
+                entry.sends += 1
+                self.stats.sent += 1
+                if "error" in answer:
+                    # refused before execution (e.g. the node is behind, or the blockhash is unknown to it):
+                    # the poller's resend/re-sign rules decide what happens next
+                    self.stats.send_errors += 1
+                    self.stats.extra["last_send_error"] = str(answer["error"].get("message", answer["error"]))
+        finally:
+            self._send_slots.release()
+
+    async def _poller(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_interval)
+            if not self._entries:
+                continue
+            try:
+                await self._poll_once()
+            except (httpx.HTTPError, OSError, KeyError, ValueError, ChainError) as e:
+                self.stats.extra["last_poll_error"] = f"{type(e).__name__}: {e}"
+                await asyncio.sleep(min(1.0, self.poll_interval * 10))
+
+    async def _poll_once(self) -> None:
+        self.stats.polls += 1
+        # the height first: a transaction that lands at or before its last valid height is then always visible
+        # in the statuses read after it
+        (height_answer,) = await self._rpc([("getBlockHeight", [{"commitment": "confirmed"}])])
+        height = int(height_answer["result"])
+        signatures = list(self._entries)
+        calls = [("getSignatureStatuses", [[str(s) for s in signatures[i:i + STATUS_CHUNK]],
+                                           {"searchTransactionHistory": False}])
+                 for i in range(0, len(signatures), STATUS_CHUNK)]
+        answers = await self._rpc(calls)
+        confirmed: list[tuple[Signature, Any]] = []
+        now = time.monotonic()
+        for chunk_start, answer in zip(range(0, len(signatures), STATUS_CHUNK), answers):
+            if "error" in answer:
+                continue
+            statuses = GetSignatureStatusesResp.from_json(json.dumps(answer)).value
+            for signature, status in zip(signatures[chunk_start:chunk_start + STATUS_CHUNK], statuses):
+                entry = self._entries.get(signature)
+                if entry is None:
+                    continue
+                if status is not None and status.confirmation_status in (TransactionConfirmationStatus.Confirmed,
+                                                                         TransactionConfirmationStatus.Finalized):
+                    confirmed.append((signature, status))
+                    continue
+                if status is not None:
+                    continue  # processed: give it the slot it needs
+                if entry.last_valid < 0:
+                    entry.last_valid = height + self.unknown_blockhash_validity
+                if height > entry.last_valid:
+                    self._resign(signature, entry)
+                elif entry.sends == 0 and entry.last_sent == 0.0:
+                    continue  # not sent yet
+                elif now - entry.last_sent >= self.resend_interval:
+                    self.stats.resent += 1
+                    entry.last_sent = now
+                    self._send_queue.put_nowait(entry)
+        if confirmed:
+            await self._resolve(confirmed)
+
+    def _resign(self, signature: Signature, entry: _Entry) -> None:
+        """The blockhash expired with no status: the old transaction can never land; sign it again."""
+        del self._entries[signature]
+        if entry.build is None or entry.resigns >= self.max_resigns:
+            why = "no builder to re-sign it" if entry.build is None else f"{entry.resigns} re-signs"
+            entry.future.set_exception(ChainError(
+                f"transaction {signature} expired unconfirmed ({why}; last error: "
+                f"{self.stats.extra.get('last_send_error', 'none')})"))
+            return
+        if self._blockhash is None:
+            entry.future.set_exception(ChainError(f"transaction {signature} expired and no fresh blockhash"))
+            return
+        try:
+            tx = entry.build(self._blockhash[0])
+        except Exception as e:  # noqa: BLE001 - the caller's builder failed: its error is the outcome
+            entry.future.set_exception(ChainError(f"re-signing {signature} failed: {e}"))
+            return
+        self.stats.resigned += 1
+        fresh = _Entry(tx, entry.build, entry.future, self._blockhash[1], entry.submitted, resigns=entry.resigns + 1)
+        self._entries[tx.signatures[0]] = fresh
+        self._send_queue.put_nowait(fresh)
+
+    async def _resolve(self, confirmed: list[tuple[Signature, Any]]) -> None:
+        if not self.fetch_details:
+            for signature, status in confirmed:
+                entry = self._entries.pop(signature)
+                self.stats.confirmed += 1
+                _settle(entry.future, Chain.outcome(signature, status.err is None, [], 0, status.err))
+            return
+        for i in range(0, len(confirmed), TRANSACTION_BATCH):
+            chunk = confirmed[i:i + TRANSACTION_BATCH]
+            answers = await self._rpc([("getTransaction", [str(s), {"encoding": "base64", "commitment": "confirmed",
+                                                                  "maxSupportedTransactionVersion": 0}])
+                                       for s, _ in chunk])
+            for (signature, _status), answer in zip(chunk, answers):
+                if "error" in answer or answer.get("result") is None:
+                    continue  # not served yet: the next poll sees it confirmed again and retries
+                meta = GetTransactionResp.from_json(json.dumps(answer)).value.transaction.meta
+                entry = self._entries.pop(signature, None)
+                if entry is None:
+                    continue
+                self.stats.confirmed += 1
+                _settle(entry.future, Chain.outcome(signature, meta.err is None, list(meta.log_messages or []),
+                                                    meta.compute_units_consumed or 0, meta.err))
+
+
+def _encoded_size(tx: Transaction) -> int:
+    """Bytes a sendTransaction call adds to a batch body (base64 of the transaction plus the JSON around it)."""
+    return (len(bytes(tx)) + 2) // 3 * 4 + 160
+
+
+def _settle(future: concurrent.futures.Future, outcome: TxOutcome) -> None:
+    if not future.done():
+        future.set_result(outcome)
+
+
+def _copy_result(source: concurrent.futures.Future, target: concurrent.futures.Future) -> None:
+    if target.done():
+        return
+    if source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())
+
+
+def pipeline_for(chain: Chain, **kwargs) -> PipelineBase:
+    """The pipeline of a chain: pipelined RPC for the rpc backend (same URL), sequential otherwise."""
+    url = getattr(chain, "url", None)
+    if chain.name == "rpc" and url:
+        return RpcPipeline(url, known_last_valid=getattr(chain, "last_valid_heights", None), **kwargs)
+    return SequentialPipeline(chain)
