@@ -18,14 +18,15 @@ from solana.rpc.async_api import AsyncClient
 from solana.rpc.commitment import Confirmed
 from solana.rpc.types import TxOpts
 from solders.account import Account
-from solders.compute_budget import set_compute_unit_price
+from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
 from solders.hash import Hash
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import Transaction
 from solders.transaction_status import TransactionConfirmationStatus
 
-from .base import Chain, ChainError, ClockView, TxOutcome
+from .base import Chain, ChainError, ClockView, TransactionRejected, TxOutcome
 
 MONIKERS = {
     "localnet": "http://127.0.0.1:8899",
@@ -40,16 +41,75 @@ def resolve_url(url: str) -> str:
     return MONIKERS.get(url, url)
 
 
+COMPUTE_BUDGET = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
+CU_LIMIT_TAG, CU_PRICE_TAG = 2, 3  # ComputeBudgetInstruction variants (u8 tag)
+MAX_COMPUTE_UNITS = 1_400_000
+#: a simulated transaction's limit is units × 1.1 + this: state can move between simulation and execution
+CU_MARGIN = 1_000
+PRIORITY_FEE_PERCENTILE = 75
+PRIORITY_FEE_CACHE_SECONDS = 10.0
+
+
+def check_priority_fee(value: int | str) -> int | str:
+    """A priority fee setting: micro-lamports per CU (an int >= 0) or "auto"; ValueError otherwise."""
+    if value == "auto":
+        return value
+    try:
+        fee = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"priority fee {value!r} is neither a number of micro-lamports nor 'auto'") from None
+    if fee < 0 or fee >= 1 << 64:
+        raise ValueError(f"priority fee {fee} is outside 0..2^64-1 micro-lamports per compute unit")
+    return fee
+
+
+def check_compute_unit_limit(value: int | str | None) -> int | str | None:
+    """A compute-unit limit setting: None, "simulate" or an int in 1..1,400,000; ValueError otherwise."""
+    if value is None or value == "simulate":
+        return value
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"compute-unit limit {value!r} is neither a number nor 'simulate'") from None
+    if not 1 <= limit <= MAX_COMPUTE_UNITS:
+        raise ValueError(f"compute-unit limit {limit} is outside 1..{MAX_COMPUTE_UNITS:,}")
+    return limit
+
+
+def units_with_margin(units: int) -> int:
+    return min(MAX_COMPUTE_UNITS, units * 11 // 10 + CU_MARGIN)
+
+
+def writable_accounts(instructions: Sequence[Instruction], payer: Pubkey) -> list[Pubkey]:
+    """The accounts a transaction of `instructions` paid by `payer` write (the payer included)."""
+    keys = {payer: None}
+    for ix in instructions:
+        for meta in ix.accounts:
+            if meta.is_writable:
+                keys[meta.pubkey] = None
+    return list(keys)
+
+
+def _has_budget_ix(instructions: Sequence[Instruction], tag: int) -> bool:
+    return any(ix.program_id == COMPUTE_BUDGET and bytes(ix.data)[:1] == bytes([tag]) for ix in instructions)
+
+
 class RpcChain(Chain):
     name = "rpc"
 
     def __init__(self, url: str = "localnet", *, max_attempts: int = 5, priority_fee_micro_lamports: int = 0,
+                 priority_fee: int | str | None = None, compute_unit_limit: int | str | None = None,
                  poll_interval: float = 0.4, reconnect_timeout: float = 30.0):
         self.url = resolve_url(url)
         self.max_attempts = max_attempts
         self.reconnect_timeout = reconnect_timeout
-        self.stats = {"resigned": 0, "reconnect_retries": 0}
-        self.priority_fee = priority_fee_micro_lamports
+        self.stats = {"resigned": 0, "reconnect_retries": 0, "simulated": 0}
+        #: micro-lamports per compute unit on every transaction, or "auto" (recent fees of its writable accounts)
+        self.priority_fee: int | str = check_priority_fee(
+            priority_fee if priority_fee is not None else priority_fee_micro_lamports)
+        #: None: no SetComputeUnitLimit (the runtime's default); an int: that limit; "simulate": measured per send
+        self.compute_unit_limit = check_compute_unit_limit(compute_unit_limit)
+        self._fee_cache: dict[frozenset[Pubkey], tuple[float, int]] = {}
         self.poll_interval = poll_interval
         self._loop = asyncio.new_event_loop()
         self.client = AsyncClient(self.url, commitment=Confirmed)
@@ -107,10 +167,78 @@ class RpcChain(Chain):
         return resp.value.blockhash
 
     def send(self, instructions, payer, signers=(), *, check=False):
-        if self.priority_fee:
-            ixs = [instructions] if not isinstance(instructions, (list, tuple)) else list(instructions)
-            instructions = [set_compute_unit_price(self.priority_fee), *ixs]
-        return super().send(instructions, payer, signers, check=check)
+        """Like Chain.send, with the compute-budget instructions this chain was configured for prepended (those the
+        caller already put in are kept). With compute_unit_limit="simulate" the transaction is simulated first:
+        a failing one is not sent, and its outcome (decoded like a sent one's) is returned or raised the same way."""
+        ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
+        signers = list(signers)
+        fee = self.priority_fee_for(writable_accounts(ixs, payer.pubkey()))
+        budget = [] if _has_budget_ix(ixs, CU_PRICE_TAG) or not fee else [set_compute_unit_price(fee)]
+        if _has_budget_ix(ixs, CU_LIMIT_TAG) or self.compute_unit_limit is None:
+            return super().send([*budget, *ixs], payer, signers, check=check)
+        if self.compute_unit_limit == "simulate":
+            simulated = self.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *budget, *ixs], payer, signers)
+            if not simulated.ok:
+                if check:
+                    raise TransactionRejected(simulated)
+                return simulated
+            limit = units_with_margin(simulated.compute_units)
+        else:
+            limit = int(self.compute_unit_limit)
+        return super().send([set_compute_unit_limit(limit), *budget, *ixs], payer, signers, check=check)
+
+    def simulate(self, instructions, payer, signers=()) -> TxOutcome:
+        """simulateTransaction (signatures not verified) as a TxOutcome: ok, logs, units consumed, the decoded
+        error. The signature is that of the transaction that was simulated, which was not sent."""
+        ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
+        for attempt in range(2):
+            tx = self.sign(ixs, payer, list(signers), self.latest_blockhash())
+            value = self.call("simulate_transaction", tx, sig_verify=False, commitment=Confirmed).value
+            # the node behind the one that gave the blockhash: once more with a fresh one
+            if attempt == 0 and value.err is not None and "BlockhashNotFound" in str(value.err):
+                continue
+            break
+        self.stats["simulated"] += 1
+        return self.outcome(tx.signatures[0], value.err is None, list(value.logs or []), value.units_consumed or 0,
+                            value.err)
+
+    def priority_fee_for(self, writable: Sequence[Pubkey]) -> int:
+        """The fee in micro-lamports per CU for a transaction writing `writable`: the configured number, or with
+        "auto" the PRIORITY_FEE_PERCENTILE-th percentile of getRecentPrioritizationFees over those accounts (the
+        last 150 slots), floor 0, cached PRIORITY_FEE_CACHE_SECONDS per account set."""
+        if self.priority_fee != "auto":
+            return int(self.priority_fee)
+        key = frozenset(writable)
+        cached = self._fee_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < PRIORITY_FEE_CACHE_SECONDS:
+            return cached[1]
+        fees = sorted(int(r["prioritizationFee"]) for r in self.json_rpc("getRecentPrioritizationFees",
+                                                                          [[str(k) for k in list(key)[:128]]]))
+        fee = max(0, fees[min(len(fees) - 1, len(fees) * PRIORITY_FEE_PERCENTILE // 100)]) if fees else 0
+        self._fee_cache[key] = (time.monotonic(), fee)
+        return fee
+
+    def json_rpc(self, method: str, params: list):
+        """A JSON-RPC method solana-py has no wrapper for; its `result`. Transport failures are retried like `call`."""
+        import httpx
+
+        async def post():
+            async with httpx.AsyncClient(timeout=30.0) as http:
+                reply = (await http.post(self.url, json={"jsonrpc": "2.0", "id": 1, "method": method,
+                                                         "params": params})).json()
+            if "error" in reply:
+                raise ChainError(f"RPC {self.url} {method}: {reply['error'].get('message', reply['error'])}")
+            return reply["result"]
+
+        deadline = time.monotonic() + self.reconnect_timeout
+        while True:
+            try:
+                return self._run(post())
+            except ChainError as e:
+                if e.__cause__ is None or time.monotonic() > deadline:  # an RPC error answer is not retried
+                    raise
+                self.stats["reconnect_retries"] += 1
+                time.sleep(0.5)
 
     def submit(self, tx: Transaction, message_builder) -> TxOutcome:
         for attempt in range(1, self.max_attempts + 1):

@@ -55,10 +55,34 @@ def main_options(
                                                                  "$GTX_PROGRAM_IDS)"),
     version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                  help="print the version and exit"),
+    priority_fee: str = typer.Option("0", "--priority-fee", help="rpc: micro-lamports per compute unit on every "
+                                     "transaction, or 'auto' (75th percentile of the recent fees of its writable "
+                                     "accounts); the embedded backend ignores it"),
+    cu_limit: str = typer.Option("simulate", "--cu-limit", help="rpc: compute-unit limit of every transaction: "
+                                 "'simulate' (units of a simulation x 1.1 + 1,000; a failing one is not sent), a "
+                                 "number, or 'none' (the runtime default); the embedded backend ignores it"),
 ) -> None:
     if program_ids is not None:
         _use_program_ids(program_ids)
     ctx.obj = settings_from(url, keypair, backend, as_json)
+    if (priority_fee, cu_limit) != ("0", "simulate"):  # the defaults are Settings'; checking imports solana-py
+        ctx.obj.priority_fee, ctx.obj.compute_unit_limit = _send_options(priority_fee, cu_limit)
+
+
+def _send_options(priority_fee: str, cu_limit: str) -> tuple[int | str, int | str | None]:
+    from gridtokenx_cli.chain.rpc import check_compute_unit_limit, check_priority_fee
+
+    from .common import usage_error
+
+    try:
+        fee = check_priority_fee(priority_fee)
+    except ValueError as e:
+        usage_error("--priority-fee", str(e), "give micro-lamports per compute unit (e.g. 1000) or auto")
+    try:
+        limit = None if cu_limit == "none" else check_compute_unit_limit(cu_limit)
+    except ValueError as e:
+        usage_error("--cu-limit", str(e), "give simulate, none or a number of compute units up to 1400000")
+    return fee, limit
 
 
 app.command("build")(build.build)
@@ -72,6 +96,10 @@ app.command("deploy")(deploy.deploy)
 app.command("upgrade")(deploy.upgrade)
 app.command("upgrade-authority")(deploy.set_authority)
 app.add_typer(deploy.buffers_app, name="buffers")
+from . import program as program_cli  # noqa: E402
+
+app.add_typer(program_cli.app, name="program")
+app.command("verify")(program_cli.verify)
 from . import idl as idl_cli  # noqa: E402
 
 app.add_typer(idl_cli.app, name="idl")

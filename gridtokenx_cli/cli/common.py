@@ -30,6 +30,12 @@ class Settings:
     backend: str = "embedded"
     json: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: --priority-fee and --cu-limit: how the rpc backend prices and bounds every transaction it sends
+    priority_fee: int | str = 0
+    compute_unit_limit: int | str | None = "simulate"
+
+    def rpc_send_options(self) -> dict[str, Any]:
+        return {"priority_fee": self.priority_fee, "compute_unit_limit": self.compute_unit_limit}
 
 
 def read_solana_config(path: Path = SOLANA_CONFIG) -> dict[str, str]:
@@ -118,7 +124,7 @@ def kv_table(title: str, rows: dict[str, Any]) -> Table:
     return table
 
 
-GLOBAL_FLAGS_WITH_VALUE = {"--url", "-u", "--keypair", "-k", "--backend", "--program-ids"}
+GLOBAL_FLAGS_WITH_VALUE = {"--url", "-u", "--keypair", "-k", "--backend", "--program-ids", "--priority-fee", "--cu-limit"}
 GLOBAL_FLAGS = {"--json", "--version"}
 
 

@@ -1,5 +1,8 @@
-"""`gtx deploy [PROGRAM…]`, `gtx upgrade PROGRAM`, `gtx upgrade-authority PROGRAM …`, `gtx buffers list|close`:
-the BPF Upgradeable Loader over RPC, resumable (buffer keypairs of unfinished deploys are kept in --buffers-dir)."""
+"""`gtx deploy [PROGRAM…]`, `gtx upgrade PROGRAM`, `gtx upgrade-authority PROGRAM …`,
+`gtx buffers list|close|write|set-authority`: the BPF Upgradeable Loader over RPC, resumable (buffer keypairs of
+unfinished deploys are kept in --buffers-dir). The upgrade authority may be another key than the fee payer
+(--upgrade-authority), or a multisig that applies a buffer written here (`buffers write` + `buffers set-authority`).
+The global --priority-fee and --cu-limit apply to every transaction (chunk writes use one limit measured once)."""
 from __future__ import annotations
 
 import time
@@ -11,21 +14,46 @@ from rich.table import Table
 
 from gridtokenx_cli.chain.workspace import REPO_ROOT
 
-from .common import Settings, emit, fail, kv_table, load_keypair, parse_pubkey, usage_error
+from .common import Settings, emit, err_console, fail, kv_table, load_keypair, parse_pubkey, usage_error
 
 DEFAULT_BUFFERS = REPO_ROOT / ".gtx" / "buffers"
 
 BuffersDir = typer.Option(None, "--buffers-dir", envvar="GTX_BUFFERS_DIR",
                           help="where buffer keypairs of unfinished deploys are kept (default .gtx/buffers)")
-PriorityFee = typer.Option(0, "--priority-fee", min=0, help="micro-lamports per compute unit, on every transaction")
 
 
-def _deployer(settings: Settings, priority_fee: int = 0, buffers_dir: Path | None = None):
+def _deployer(settings: Settings, buffers_dir: Path | None = None):
     from gridtokenx_cli.chain.rpc import RpcChain
     from gridtokenx_cli.deploy import Deployer
 
-    chain = RpcChain(settings.url, priority_fee_micro_lamports=priority_fee)
-    return chain, Deployer(chain, load_keypair(settings.keypair_path), state_dir=buffers_dir or DEFAULT_BUFFERS)
+    payer = load_keypair(settings.keypair_path)
+    chain = RpcChain(settings.url, **settings.rpc_send_options())
+    return chain, Deployer(chain, payer, state_dir=buffers_dir or DEFAULT_BUFFERS)
+
+
+def signer_or_pubkey(value: str, field_name: str):
+    """A keypair (file, `stdin`, `prompt://`) or, when `value` is no such thing, a base58 public key."""
+    from solders.pubkey import Pubkey
+
+    from gridtokenx_cli.keypairs import is_file_source
+
+    if not is_file_source(value) or Path(value).expanduser().is_file():
+        return load_keypair(value, field_name)
+    try:
+        return Pubkey.from_string(value)
+    except ValueError:
+        usage_error(field_name, f"{value!r} is neither a keypair file nor a public key",
+                    "give a keypair file (JSON list of 64 bytes), stdin, prompt:// or a base58 address")
+
+
+def show_extend_cost(settings: Settings):
+    """The `on_extend` callback: the rent of the extension, shown before the transaction that pays it."""
+    def show(plan) -> None:
+        if not settings.json:
+            err_console.print(f"extending the program data account by {plan.additional_bytes:,} bytes "
+                              f"({plan.capacity:,} -> {plan.new_len:,}): {plan.lamports:,} lamports "
+                              f"({plan.lamports / 1e9:.9f} SOL) of rent, paid by {settings.keypair_path}")
+    return show
 
 
 def _refuse_committed_keys(settings: Settings, programs: list[str], so: Path | None) -> None:
@@ -42,15 +70,7 @@ def _refuse_committed_keys(settings: Settings, programs: list[str], so: Path | N
         fail(str(e))
 
 
-def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_only: bool,
-         buffers_dir: Path | None, close_buffers: bool, so: Path | None = None) -> None:
-    from gridtokenx_cli.chain import ChainError, TransactionRejected
-    from gridtokenx_cli.deploy import DeployError
-
-    settings: Settings = ctx.obj
-    _refuse_committed_keys(settings, programs, so)
-    chain, deployer = _deployer(settings, priority_fee, buffers_dir)
-    names = programs or deployer.ws.deployable()
+def _check_names(chain, deployer, names: list[str], so: Path | None) -> None:
     unknown = [n for n in names if n not in deployer.ws.program_ids]
     if unknown:
         chain.close()
@@ -60,26 +80,46 @@ def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_onl
     if unbuilt:
         chain.close()
         usage_error("PROGRAM", f"{', '.join(unbuilt)} not built", f"run `gtx build {' '.join(unbuilt)}` first")
+
+
+def _progress_bar(settings: Settings) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    disable=settings.json)
+
+
+def _run(ctx: typer.Context, programs: list[str], upgrade_only: bool, buffers_dir: Path | None,
+         close_buffers: bool, so: Path | None = None, **options) -> None:
+    from gridtokenx_cli.chain import ChainError, TransactionRejected
+    from gridtokenx_cli.deploy import DeployError
+
+    settings: Settings = ctx.obj
+    if options.get("buffer") is None:  # a buffer someone else wrote publishes nothing built or keyed here
+        _refuse_committed_keys(settings, programs, so)
+    chain, deployer = _deployer(settings, buffers_dir)
+    names = programs or deployer.ws.deployable()
+    _check_names(chain, deployer, names, so)
     rows = []
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      disable=settings.json) as bar:
+        with _progress_bar(settings) as bar:
             for name in names:
                 task = bar.add_task(f"{name} chunks", total=None)
 
                 def progress(done: int, total: int, task=task):
                     bar.update(task, completed=done, total=total)
 
-                op = deployer.upgrade if upgrade_only else deployer.deploy
                 t0 = time.monotonic()
-                result = op(name, so, progress=progress)
+                if upgrade_only:
+                    result = deployer.upgrade(name, so, progress, **options)
+                else:
+                    result = deployer.deploy(name, so, progress=progress, **options)
                 rows.append(result.__dict__ | {"seconds": round(time.monotonic() - t0, 2)})
         closed = deployer.close_buffers() if close_buffers else []
     except (DeployError, ChainError, TransactionRejected) as e:
         fail(f"{e} (interrupted deploys resume from their buffer: run the same command again)")
     finally:
         chain.close()
-    columns = ("program", "program_id", "upgraded", "chunks_total", "chunks_written", "seconds", "signature")
+    columns = ("program", "program_id", "upgraded", "upgrade_authority", "chunks_total", "chunks_written",
+               "extended_bytes", "seconds", "signature")
     table = Table(title="gtx deploy" + (f" (closed {len(closed)} leftover buffer(s))" if closed else ""))
     for col in columns:
         table.add_column(col)
@@ -90,29 +130,48 @@ def _run(ctx: typer.Context, programs: list[str], priority_fee: int, upgrade_onl
 
 def deploy(ctx: typer.Context,
            programs: list[str] = typer.Argument(None, help="programs from Anchor.toml (default: all built)"),
-           priority_fee: int = PriorityFee,
            buffers_dir: Path = BuffersDir,
            close_buffers: bool = typer.Option(False, "--close-buffers",
-                                              help="afterwards, close buffers left by interrupted deploys")) -> None:
+                                              help="afterwards, close buffers left by interrupted deploys"),
+           upgrade_authority: str = typer.Option(None, "--upgrade-authority", help="KEYPAIR (signs the deploy) or "
+                                                 "PUBKEY (receives the authority in the deploy transaction); "
+                                                 "default --keypair"),
+           max_len: int = typer.Option(None, "--max-len", min=1, help="bytes allocated for the program (one "
+                                       "program only; default its size: `gtx upgrade` extends when it grows)")) -> None:
     """Deploy (or upgrade, when already deployed) through the BPF Upgradeable Loader; resumable."""
-    _run(ctx, programs or [], priority_fee, False, buffers_dir, close_buffers)
+    if max_len is not None and len(programs or []) != 1:
+        usage_error("--max-len", "applies to one program", "name exactly one PROGRAM with --max-len")
+    authority = signer_or_pubkey(upgrade_authority, "--upgrade-authority") if upgrade_authority else None
+    _run(ctx, programs or [], False, buffers_dir, close_buffers, max_len=max_len, upgrade_authority=authority,
+         on_extend=show_extend_cost(ctx.obj))
 
 
 def upgrade(ctx: typer.Context, program: str = typer.Argument(..., help="program from Anchor.toml"),
             so: Path = typer.Option(None, "--so", help="the new binary (default target/deploy/<program>.so)"),
-            priority_fee: int = PriorityFee, buffers_dir: Path = BuffersDir) -> None:
-    """Upgrade a deployed program from target/deploy/<program>.so, keeping its data accounts."""
+            buffers_dir: Path = BuffersDir,
+            upgrade_authority: Path = typer.Option(None, "--upgrade-authority", help="KEYPAIR of the upgrade "
+                                                   "authority (file, stdin, prompt://); default --keypair"),
+            buffer: str = typer.Option(None, "--buffer", help="apply this buffer (written by `gtx buffers write`, "
+                                       "its authority handed to the upgrade authority) instead of writing one")) -> None:
+    """Upgrade a deployed program from target/deploy/<program>.so (or --buffer), keeping its data accounts; the
+    program data account is extended first when the new program is larger (its rent is shown before it is paid)."""
     if so is not None and not so.is_file():
         usage_error("--so", f"{so} does not exist", "give the path of a built .so")
-    _run(ctx, [program], priority_fee, True, buffers_dir, False, so)
+    if so is not None and buffer is not None:
+        usage_error("--buffer", "--so and --buffer both name the new program", "give one of them")
+    authority = load_keypair(upgrade_authority, "--upgrade-authority") if upgrade_authority else None
+    options = {"upgrade_authority": authority, "on_extend": show_extend_cost(ctx.obj)}
+    if buffer is not None:
+        options["buffer"] = parse_pubkey(buffer, "--buffer")
+        so = Path("/dev/null")  # nothing to build or check: the buffer holds the program
+    _run(ctx, [program], True, buffers_dir, False, so, **options)
 
 
 def set_authority(ctx: typer.Context,
                   program: str = typer.Argument(..., help="program from Anchor.toml"),
                   new_authority: str = typer.Argument(None, help="the new upgrade authority (base58)"),
                   final: bool = typer.Option(False, "--final", help="remove the upgrade authority: the program "
-                                                                      "becomes immutable (irreversible)"),
-                  priority_fee: int = PriorityFee) -> None:
+                                                                      "becomes immutable (irreversible)")) -> None:
     """Transfer a program's upgrade authority (signed by --keypair, the current one), or make it immutable."""
     from gridtokenx_cli.chain import ChainError, TransactionRejected
     from gridtokenx_cli.deploy import DeployError
@@ -122,8 +181,8 @@ def set_authority(ctx: typer.Context,
         usage_error("NEW_AUTHORITY", "give either a new authority or --final",
                     "e.g. `gtx upgrade-authority trading <PUBKEY>` or `gtx upgrade-authority trading --final`")
     new = parse_pubkey(new_authority, "NEW_AUTHORITY") if new_authority else None
-    current = load_keypair(settings.keypair_path)
-    chain, deployer = _deployer(settings, priority_fee)
+    chain, deployer = _deployer(settings)
+    current = deployer.payer
     try:
         if program not in deployer.ws.program_ids:
             usage_error("PROGRAM", f"unknown program {program!r}",
@@ -140,14 +199,15 @@ def set_authority(ctx: typer.Context,
     emit(settings, data, kv_table("gtx upgrade-authority", data))
 
 
-buffers_app = typer.Typer(help="Buffers kept by interrupted deploys", no_args_is_help=True)
+buffers_app = typer.Typer(help="Buffers: those kept by interrupted deploys, and those written for an upgrade "
+                               "signed elsewhere", no_args_is_help=True)
 
 
 @buffers_app.command("list")
 def buffers_list(ctx: typer.Context, buffers_dir: Path = BuffersDir) -> None:
     """Buffers of unfinished deploys and the lamports they hold."""
     settings: Settings = ctx.obj
-    chain, deployer = _deployer(settings, 0, buffers_dir)
+    chain, deployer = _deployer(settings, buffers_dir)
     try:
         rows = deployer.pending_buffers()
     finally:
@@ -166,7 +226,7 @@ def buffers_close(ctx: typer.Context, buffers_dir: Path = BuffersDir) -> None:
     from gridtokenx_cli.chain import ChainError, TransactionRejected
 
     settings: Settings = ctx.obj
-    chain, deployer = _deployer(settings, 0, buffers_dir)
+    chain, deployer = _deployer(settings, buffers_dir)
     try:
         closed = deployer.close_buffers()
     except (ChainError, TransactionRejected) as e:
@@ -175,3 +235,61 @@ def buffers_close(ctx: typer.Context, buffers_dir: Path = BuffersDir) -> None:
         chain.close()
     emit(settings, {"closed": closed}, kv_table("buffers closed", {"count": len(closed), **{
         f"buffer {i}": b for i, b in enumerate(closed)}}))
+
+
+@buffers_app.command("write")
+def buffers_write(ctx: typer.Context, program: str = typer.Argument(..., help="program from Anchor.toml"),
+                  so: Path = typer.Option(None, "--so", help="the binary (default target/deploy/<program>.so)"),
+                  buffers_dir: Path = BuffersDir) -> None:
+    """Write PROGRAM's .so into a buffer for an upgrade signed elsewhere (a multisig): hand the buffer to the
+    upgrade authority with `gtx buffers set-authority BUFFER NEW`, then it applies it (`gtx upgrade PROGRAM
+    --buffer BUFFER`, or its multisig's upgrade). Resumable; --keypair pays and holds the buffer until then."""
+    from gridtokenx_cli.chain import ChainError, TransactionRejected
+    from gridtokenx_cli.deploy import DeployError, trimmed_sha256
+
+    settings: Settings = ctx.obj
+    if so is not None and not so.is_file():
+        usage_error("--so", f"{so} does not exist", "give the path of a built .so")
+    _refuse_committed_keys(settings, [program], so)
+    chain, deployer = _deployer(settings, buffers_dir)
+    _check_names(chain, deployer, [program], so)
+    so_path = so or deployer.ws.so_path(program)
+    try:
+        with _progress_bar(settings) as bar:
+            task = bar.add_task(f"{program} chunks", total=None)
+            buffer, total, written = deployer.write_upgrade_buffer(
+                program, so_path, lambda done, n: bar.update(task, completed=done, total=n))
+    except (DeployError, ChainError, TransactionRejected) as e:
+        fail(f"{e} (an interrupted write resumes: run the same command again)")
+    finally:
+        chain.close()
+    data = {"program": program, "buffer": str(buffer), "authority": str(deployer.payer.pubkey()),
+            "chunks_total": total, "chunks_written": written, "sha256": trimmed_sha256(so_path.read_bytes()),
+            "next": f"gtx buffers set-authority {buffer} <UPGRADE AUTHORITY>"}
+    emit(settings, data, kv_table("gtx buffers write", data))
+
+
+@buffers_app.command("set-authority")
+def buffers_set_authority(ctx: typer.Context, buffer: str = typer.Argument(..., help="buffer address"),
+                          new_authority: str = typer.Argument(..., help="PUBKEY, or a KEYPAIR that co-signs "
+                                                              "(SetAuthorityChecked: a mistyped key cannot "
+                                                              "receive it)")) -> None:
+    """Hand a buffer to another authority (signed by --keypair, its current one): the upgrade authority must hold
+    a buffer to upgrade from it."""
+    from gridtokenx_cli.chain import ChainError, TransactionRejected
+    from gridtokenx_cli.deploy import DeployError
+
+    settings: Settings = ctx.obj
+    address = parse_pubkey(buffer, "BUFFER")
+    new = signer_or_pubkey(new_authority, "NEW_AUTHORITY")
+    chain, deployer = _deployer(settings)
+    try:
+        sig = deployer.set_buffer_authority(address, new, deployer.payer)
+    except (DeployError, ChainError, TransactionRejected) as e:
+        fail(str(e))
+    finally:
+        chain.close()
+    new_key = new if not hasattr(new, "pubkey") else new.pubkey()
+    data = {"buffer": buffer, "previous_authority": str(deployer.payer.pubkey()), "authority": str(new_key),
+            "signature": sig}
+    emit(settings, data, kv_table("gtx buffers set-authority", data))

@@ -51,7 +51,7 @@ def open_backend_chain(settings: Settings, programs: Sequence[str] | None = None
             return PersistentEmbeddedChain(state_path(), programs=list(programs) if programs is not None else None)
         except (FileNotFoundError, StateFileError) as e:
             fail(f"{e}")
-    return open_chain("rpc", settings.url)
+    return open_chain("rpc", settings.url, **settings.rpc_send_options())
 
 
 # ----------------------------------------------------------------------------- argument parsing
