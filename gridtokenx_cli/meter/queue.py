@@ -3,7 +3,12 @@
 A reading's life: ``queued`` (cut from two samples and signed by the meter key) → ``sending`` (the exact signed
 transaction, its signature and the last block height its blockhash is valid for are committed *before* it is
 broadcast) → ``delivered`` or ``rejected`` (final; a rejection keeps the on-chain name). The submitter only ever
-works on each meter's oldest unresolved reading (its *head*), so per-meter order is preserved.
+works on each meter's oldest unresolved readings (its *head* and up to a few consecutive ones after it, sent in
+one transaction), so per-meter order is preserved.
+
+One transaction may carry several consecutive readings of one meter: each of its rows holds the same
+``tx_signature`` and ``tx_bytes`` and ``attempt_size`` = how many readings that transaction carries. The readings
+of an attempt are always a prefix of the meter's unresolved readings (recorded together, requeued together).
 
 The reading and the meter's new baseline (the cumulative sample it was cut at) are written in one transaction,
 so after a crash the next interval starts exactly where the last queued one ended: no energy is counted twice or
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +44,7 @@ CREATE TABLE IF NOT EXISTS readings (
     tx_bytes          BLOB,
     last_valid_height INTEGER,
     attempts          INTEGER NOT NULL DEFAULT 0,
+    attempt_size      INTEGER,
     outcome           TEXT,
     created_at        REAL    NOT NULL,
     resolved_at       REAL,
@@ -63,6 +69,9 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+#: ``PRAGMA user_version`` of the schema above. 1: one reading per transaction (no ``attempt_size``);
+#: 2: ``attempt_size`` and the lookup of an attempt's readings by signature.
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,8 @@ class Reading:
     outcome: str | None
     created_at: float
     resolved_at: float | None
+    #: readings carried by the recorded transaction (None while none is recorded)
+    attempt_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,18 @@ class ReadingQueue:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     self.db.execute(stmt)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a queue written by an older gateway to ``SCHEMA_VERSION`` (inside the opening transaction)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(readings)")}
+        if "attempt_size" not in columns:
+            self.db.execute("ALTER TABLE readings ADD COLUMN attempt_size INTEGER")
+            # an older gateway sent one reading per transaction: its in-flight attempts carry one reading each
+            self.db.execute("UPDATE readings SET attempt_size = 1 WHERE state = 'sending'")
+        self.db.execute("CREATE INDEX IF NOT EXISTS readings_by_attempt ON readings (tx_signature) "
+                        "WHERE state IN ('queued', 'sending')")
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
@@ -194,25 +217,57 @@ class ReadingQueue:
             "ORDER BY r.meter").fetchall()
         return [Reading(**dict(r)) for r in rows]
 
-    def begin_attempts(self, attempts: list[tuple[int, str, bytes, int | None]]) -> None:
-        """``(reading id, tx signature, signed tx bytes, last valid block height)`` for each transaction about to
-        be broadcast, committed before the first byte leaves: a crash after the broadcast finds the signature."""
+    def runs(self, limit: int) -> dict[str, list[Reading]]:
+        """Each meter's ``limit`` oldest unresolved readings in order (the head first)."""
+        rows = self.db.execute(
+            "SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY meter ORDER BY seq) AS rank "
+            "FROM readings r WHERE state IN ('queued', 'sending')) WHERE rank <= ? ORDER BY meter, seq",
+            (limit,)).fetchall()
+        out: dict[str, list[Reading]] = {}
+        for row in rows:
+            fields = dict(row)
+            del fields["rank"]
+            out.setdefault(fields["meter"], []).append(Reading(**fields))
+        return out
+
+    def attempt_readings(self, tx_signature: str) -> list[Reading]:
+        """The unresolved readings recorded under one transaction signature, in order."""
+        rows = self.db.execute("SELECT * FROM readings WHERE tx_signature = ? AND state IN ('queued', 'sending') "
+                               "ORDER BY seq", (tx_signature,)).fetchall()
+        return [Reading(**dict(r)) for r in rows]
+
+    def begin_attempts(self, attempts: list[tuple[int | Sequence[int], str, bytes, int | None]]) -> None:
+        """``(reading id or ids, tx signature, signed tx bytes, last valid block height)`` for each transaction
+        about to be broadcast, committed before the first byte leaves: a crash after the broadcast finds the
+        signature. Every reading a transaction carries is linked to its signature."""
         with self.transaction() as db:
-            for reading_id, sig, raw, last_valid in attempts:
-                n = db.execute("UPDATE readings SET state = 'sending', tx_signature = ?, tx_bytes = ?, "
-                               "last_valid_height = ?, attempts = attempts + 1 "
-                               "WHERE id = ? AND state IN ('queued', 'sending')",
-                               (sig, raw, last_valid, reading_id)).rowcount
-                if n != 1:
-                    raise RuntimeError(f"reading {reading_id} is not unresolved")
+            for ids, sig, raw, last_valid in attempts:
+                reading_ids = [ids] if isinstance(ids, int) else list(ids)
+                for reading_id in reading_ids:
+                    n = db.execute("UPDATE readings SET state = 'sending', tx_signature = ?, tx_bytes = ?, "
+                                   "last_valid_height = ?, attempt_size = ?, attempts = attempts + 1 "
+                                   "WHERE id = ? AND state IN ('queued', 'sending')",
+                                   (sig, raw, last_valid, len(reading_ids), reading_id)).rowcount
+                    if n != 1:
+                        raise RuntimeError(f"reading {reading_id} is not unresolved")
 
     def _resolve(self, reading_id: int, state: str, outcome: str, tx_signature: str | None) -> bool:
+        return self.resolve_many([(reading_id, state, outcome, tx_signature)])[0]
+
+    def resolve_many(self, resolutions: Sequence[tuple[int, str, str, str | None]]) -> list[bool]:
+        """``(reading id, DELIVERED or REJECTED, outcome, tx signature)`` in one SQLite transaction (the outcome
+        of one multi-reading transaction is applied at once). False for a reading that was already final."""
+        done = []
         with self.transaction() as db:
-            n = db.execute("UPDATE readings SET state = ?, outcome = ?, resolved_at = ?, "
-                           "tx_signature = COALESCE(?, tx_signature), tx_bytes = NULL "
-                           "WHERE id = ? AND state IN ('queued', 'sending')",
-                           (state, outcome, time.time(), tx_signature, reading_id)).rowcount
-        return n == 1
+            for reading_id, state, outcome, tx_signature in resolutions:
+                if state not in (DELIVERED, REJECTED):
+                    raise ValueError(f"{state!r} is not a final state")
+                n = db.execute("UPDATE readings SET state = ?, outcome = ?, resolved_at = ?, "
+                               "tx_signature = COALESCE(?, tx_signature), tx_bytes = NULL "
+                               "WHERE id = ? AND state IN ('queued', 'sending')",
+                               (state, outcome, time.time(), tx_signature, reading_id)).rowcount
+                done.append(n == 1)
+        return done
 
     def mark_delivered(self, reading_id: int, how: str, tx_signature: str | None = None) -> bool:
         """``how``: ``confirmed`` (our transaction's outcome) or ``on-chain`` (the meter's last reading time on
@@ -223,12 +278,16 @@ class ReadingQueue:
         """Final: the chain's name for the rejection (``ReadingRejected:OutOfRange``, ``MeterInactive``…)."""
         return self._resolve(reading_id, REJECTED, reason, tx_signature)
 
-    def requeue(self, reading_id: int) -> None:
+    def requeue(self, reading_id: int | Sequence[int]) -> None:
         """Back to ``queued`` after an attempt that provably did not land (expired blockhash, or a failure that
-        changed nothing, e.g. SystemPaused): the next attempt is a new transaction."""
+        changed nothing, e.g. SystemPaused): the next attempt is a new transaction. All the readings of one
+        attempt are requeued together (one SQLite transaction)."""
+        ids = [reading_id] if isinstance(reading_id, int) else list(reading_id)
         with self.transaction() as db:
-            db.execute("UPDATE readings SET state = 'queued', tx_signature = NULL, tx_bytes = NULL, "
-                       "last_valid_height = NULL WHERE id = ? AND state IN ('queued', 'sending')", (reading_id,))
+            for one in ids:
+                db.execute("UPDATE readings SET state = 'queued', tx_signature = NULL, tx_bytes = NULL, "
+                           "last_valid_height = NULL, attempt_size = NULL "
+                           "WHERE id = ? AND state IN ('queued', 'sending')", (one,))
 
     # ------------------------------------------------------------------ meta, events, stats
     def _event(self, meter: str, kind: str, detail: str) -> None:

@@ -1,21 +1,32 @@
 """Delivers queued readings to the oracle exactly once, in order per meter.
 
-One *round* works on every meter's head reading (its oldest unresolved one):
+One *round* works on every meter's head reading (its oldest unresolved one) and the readings right behind it: a
+transaction carries up to ``readings_per_tx`` consecutive readings of one meter as ``[Ed25519, submit_meter_reading]``
+pairs (each ``submit_meter_reading`` checks the instruction right before it, so pairs need nothing new on chain;
+three pairs are 1,205 of the 1,232 bytes a transaction may have, docs/meter-gateway.md "Backlog drain"). The
+instructions run in order and the transaction is atomic, so per-meter order holds and an attempt lands whole or
+not at all.
 
 1. Read the registry ``MeterAccount`` (and that the oracle ``MeterState`` exists). Unregistered, not approved by
    the registry admin, or retired → hold, send nothing (the reading stays queued).
    ``last_reading_at ≥ head.reading_ts`` → the head is already on chain (an earlier attempt landed but its
    confirmation was lost, e.g. a crash between broadcast and mark): mark it delivered, never resend. Because a
    meter's readings are only ever sent in order and the chain requires increasing timestamps, nothing else can
-   have moved ``last_reading_at`` past the head.
-2. A head in ``sending`` has a recorded transaction: if its signature has a confirmed status, apply that outcome;
-   else if the chain's block height is past the transaction's ``last_valid_block_height`` it can never land, so it
-   is rebuilt with a fresh blockhash; else the *same signed bytes* are broadcast again (idempotent: same signature).
-3. A ``queued`` head gets a new transaction; its signature, bytes and validity height are committed to SQLite
-   before it is broadcast.
-4. Outcomes: Ok + ``MeterReadingAccepted`` → delivered; Ok + ``ReadingRejected`` → rejected with the reason;
-   failed with a named error → rejected with the name, never retried — except ``SystemPaused``, a failure that
-   changed nothing and will pass later, which holds the meter (backoff) and re-queues the reading.
+   have moved ``last_reading_at`` past the head. For a head recorded in a multi-reading attempt the recorded
+   signature's outcome is looked up first (it names each reading's fate; ``last_reading_at`` only tells that the
+   transaction landed), and ``last_reading_at`` decides only when no outcome is found.
+2. A head in ``sending`` has a recorded transaction (shared by every reading of its attempt): if its signature has
+   a confirmed status, apply that outcome; else if the chain's block height is past the transaction's
+   ``last_valid_block_height`` it can never land, so its readings are requeued and rebuilt with a fresh blockhash;
+   else the *same signed bytes* are broadcast again (idempotent: same signature).
+3. A ``queued`` head gets a new transaction with the queued readings behind it; its signature, bytes and validity
+   height are committed to SQLite on every reading it carries before it is broadcast.
+4. Outcomes: Ok → each reading by its own event: ``ReadingRejected`` with its timestamp → rejected with the reason,
+   else delivered; failed with a named error → rejected with the name, never retried — except ``SystemPaused``, a
+   failure that changed nothing and will pass later, which holds the meter (backoff) and re-queues the reading.
+   A failed *multi-reading* transaction rejects none of its readings: they are requeued and the meter falls back to
+   one reading per transaction until the last of them is resolved, so the error is applied to the reading that
+   causes it and the good readings land.
 
 Transport errors (RPC down) abort the round; the daemon backs off exponentially and the next round starts at 1.
 """
@@ -36,7 +47,7 @@ from solders.transaction import Transaction
 from gridtokenx_cli.chain.base import Chain, TxOutcome
 
 from . import onchain
-from .queue import SENDING, Reading, ReadingQueue
+from .queue import DELIVERED, QUEUED, REJECTED, SENDING, Reading, ReadingQueue
 
 #: the oracle accepts readings up to MAX_FUTURE_SKEW_SECONDS (60) past its clock; keep a margin for the slots
 #: between our clock read and execution
@@ -45,6 +56,9 @@ FUTURE_MARGIN = 50
 #: key, the registry admin approves the meter); the failed transaction changed nothing, so holding and resending
 #: is safe.
 TRANSIENT_ERRORS = frozenset({"SystemPaused", "UnauthorizedGateway", "MeterNotApproved"})
+#: [Ed25519, submit_meter_reading] pairs per transaction: 3 pairs = 1,205 bytes, 4 = 1,466 (the limit is 1,232);
+#: each submit has its own default 200,000 CU, far above what one reading uses (docs/meter-gateway.md)
+MAX_READINGS_PER_TX = 3
 
 
 def reason_name(value: object) -> str:
@@ -144,12 +158,21 @@ class RoundReport:
     rejected: list[tuple[Reading, str]] = field(default_factory=list)
     sent: int = 0
     held: dict[str, str] = field(default_factory=dict)
+    #: meters whose multi-reading transaction failed this round (they retry one reading per transaction)
+    split: dict[str, str] = field(default_factory=dict)
 
 
 class Submitter:
     def __init__(self, queue: ReadingQueue, transport: Transport, gateway: Keypair,
                  meters: Sequence[MeterIdentity], *, confirm_timeout: float = 20.0, poll_interval: float = 0.25,
-                 on_event: Callable[..., None] | None = None, hold_backoff: Backoff | None = None):
+                 on_event: Callable[..., None] | None = None, hold_backoff: Backoff | None = None,
+                 readings_per_tx: int = MAX_READINGS_PER_TX):
+        if not 1 <= readings_per_tx <= MAX_READINGS_PER_TX:
+            raise ValueError(f"readings_per_tx must be 1 to {MAX_READINGS_PER_TX} (transaction size), "
+                             f"not {readings_per_tx}")
+        self.readings_per_tx = readings_per_tx
+        #: meter -> seq up to which it sends one reading per transaction (after a failed multi-reading one)
+        self.single_until: dict[str, int] = {}
         self.queue = queue
         self.transport = transport
         self.gateway = gateway
@@ -173,73 +196,112 @@ class Submitter:
         self.holds.pop(meter, None)
         self.meter_status[meter] = "ok"
 
-    def _build(self, r: Reading, blockhash: Hash) -> Transaction:
-        ident = self.meters[r.meter]
-        ixs = onchain.submit_instructions(self.gateway.pubkey(), ident.key.pubkey(), ident.meter_id, r.produced,
-                                          r.consumed, r.reading_ts, r.meter_signature)
+    def _build(self, readings: Sequence[Reading], blockhash: Hash) -> Transaction:
+        """One transaction with an ``[Ed25519, submit_meter_reading]`` pair per reading, in queue order."""
+        ixs = []
+        for r in readings:
+            ident = self.meters[r.meter]
+            ixs += onchain.submit_instructions(self.gateway.pubkey(), ident.key.pubkey(), ident.meter_id, r.produced,
+                                               r.consumed, r.reading_ts, r.meter_signature)
         msg = Message.new_with_blockhash(ixs, self.gateway.pubkey(), blockhash)
         return Transaction([self.gateway], msg, blockhash)
 
-    def _apply(self, r: Reading, outcome: TxOutcome, report: RoundReport) -> None:
-        sig = str(outcome.signature)
-        if outcome.ok:
-            rejected = [e for e in outcome.events if e.name == "ReadingRejected"]
-            if rejected:
-                reason = "ReadingRejected:" + reason_name(rejected[-1].data.get("reason"))
-                if self.queue.mark_rejected(r.id, reason, sig):
-                    report.rejected.append((r, reason))
-                    self.on_event("reading_rejected", meter=r.meter, seq=r.seq, reason=reason, tx=sig)
-            elif self.queue.mark_delivered(r.id, "confirmed", sig):
+    def _batch_limit(self, head: Reading) -> int:
+        return 1 if head.seq <= self.single_until.get(head.meter, 0) else self.readings_per_tx
+
+    def _mark_on_chain(self, readings: Sequence[Reading], report: RoundReport) -> None:
+        done = self.queue.resolve_many([(r.id, DELIVERED, "on-chain", None) for r in readings])
+        for r, ok in zip(readings, done):
+            if ok:
                 report.delivered.append(r)
                 self.on_event("reading_delivered", meter=r.meter, seq=r.seq, reading_ts=r.reading_ts,
-                              produced=r.produced, consumed=r.consumed, tx=sig)
-            self._release(r.meter)
+                              produced=r.produced, consumed=r.consumed, tx=r.tx_signature, how="on-chain")
+
+    def _apply(self, group: Sequence[Reading], outcome: TxOutcome, report: RoundReport) -> None:
+        """Apply a confirmed outcome to the readings its transaction carried (one meter, in order)."""
+        sig = str(outcome.signature)
+        meter = group[0].meter
+        if outcome.ok:
+            rejected = [e for e in outcome.events if e.name == "ReadingRejected"]
+            resolutions: list[tuple[int, str, str, str | None]] = []
+            for r in group:
+                # several readings per transaction: each ReadingRejected names its reading by timestamp
+                mine = [e for e in rejected
+                        if len(group) == 1 or e.data.get("reading_timestamp") == r.reading_ts]
+                if mine:
+                    resolutions.append((r.id, REJECTED, "ReadingRejected:" + reason_name(mine[-1].data.get("reason")),
+                                        sig))
+                else:
+                    resolutions.append((r.id, DELIVERED, "confirmed", sig))
+            for r, (_, state, why, _), ok in zip(group, resolutions, self.queue.resolve_many(resolutions)):
+                if not ok:
+                    continue  # already final
+                if state == REJECTED:
+                    report.rejected.append((r, why))
+                    self.on_event("reading_rejected", meter=r.meter, seq=r.seq, reason=why, tx=sig)
+                else:
+                    report.delivered.append(r)
+                    self.on_event("reading_delivered", meter=r.meter, seq=r.seq, reading_ts=r.reading_ts,
+                                  produced=r.produced, consumed=r.consumed, tx=sig)
+            self._release(meter)
             return
+        ids = [r.id for r in group]
         name = outcome.error.name if outcome.error else None
         if name in TRANSIENT_ERRORS:
-            self.queue.requeue(r.id)
-            self._hold(r.meter, name, report)
-            self.on_event("reading_held", meter=r.meter, seq=r.seq, reason=name, tx=sig)
+            self.queue.requeue(ids)
+            self._hold(meter, name, report)
+            self.on_event("reading_held", meter=meter, seq=group[0].seq, reason=name, tx=sig)
             return
         if name is None and "InstructionError" not in type(outcome.raw_error).__name__:
             # a transaction-level refusal (BlockhashNotFound, InsufficientFundsForFee…): nothing executed
-            self.queue.requeue(r.id)
-            self._hold(r.meter, str(outcome.raw_error), report)
-            self.on_event("reading_held", meter=r.meter, seq=r.seq, reason=str(outcome.raw_error), tx=sig)
+            self.queue.requeue(ids)
+            self._hold(meter, str(outcome.raw_error), report)
+            self.on_event("reading_held", meter=meter, seq=group[0].seq, reason=str(outcome.raw_error), tx=sig)
             return
         reason = name or f"InstructionError:{outcome.raw_error}"
-        if self.queue.mark_rejected(r.id, reason, sig):
-            report.rejected.append((r, reason))
-            self.on_event("reading_rejected", meter=r.meter, seq=r.seq, reason=reason, tx=sig)
-        self._release(r.meter)
+        if len(group) > 1:
+            # the transaction is atomic: nothing landed. Which reading caused it is decided reading by reading, so
+            # the good ones are not rejected with it
+            self.queue.requeue(ids)
+            self.single_until[meter] = max(self.single_until.get(meter, 0), group[-1].seq)
+            report.split[meter] = reason
+            self.on_event("batch_failed", meter=meter, seqs=[r.seq for r in group], reason=reason, tx=sig,
+                          effect="retried one reading per transaction")
+            return
+        if self.queue.mark_rejected(group[0].id, reason, sig):
+            report.rejected.append((group[0], reason))
+            self.on_event("reading_rejected", meter=meter, seq=group[0].seq, reason=reason, tx=sig)
+        self._release(meter)
 
     # ---------------------------------------------------------------- one round
     def run_round(self) -> RoundReport:
         report = RoundReport()
         now = time.monotonic()
-        heads = [h for h in self.queue.heads()
-                 if h.meter in self.meters and self.holds.get(h.meter, (0.0,))[0] <= now]
-        if not heads:
+        runs = [run for meter, run in self.queue.runs(self.readings_per_tx).items()
+                if meter in self.meters and self.holds.get(meter, (0.0,))[0] <= now]
+        if not runs:
             return report
         addresses = [onchain.CLOCK_SYSVAR_ID]
-        for h in heads:
-            mid = self.meters[h.meter].meter_id
+        for run in runs:
+            mid = self.meters[run[0].meter].meter_id
             addresses += [onchain.meter_account(mid), onchain.meter_state(mid)]
         clock, *data = self.transport.accounts(addresses)
         chain_now = onchain.decode_clock_timestamp(clock)
-        pending: list[Reading] = []
-        fresh: list[Reading] = []
-        for i, h in enumerate(heads):
+        #: (the readings of one recorded attempt, what the chain says of their meter)
+        pending: list[tuple[list[Reading], onchain.MeterOnChain]] = []
+        fresh: list[list[Reading]] = []
+        for i, run in enumerate(runs):
+            h = run[0]
             info = onchain.decode_meter(data[2 * i], data[2 * i + 1])
             if not info.registered or not info.state_initialised:
                 self._hold(h.meter, "meter not registered" if not info.registered else "oracle meter state missing",
                            report)
                 continue
-            if info.last_reading_at >= h.reading_ts:
-                if self.queue.mark_delivered(h.id, "on-chain"):
-                    report.delivered.append(h)
-                    self.on_event("reading_delivered", meter=h.meter, seq=h.seq, reading_ts=h.reading_ts,
-                                  produced=h.produced, consumed=h.consumed, tx=h.tx_signature, how="on-chain")
+            multi_attempt = h.state == SENDING and (h.attempt_size or 1) > 1
+            if not multi_attempt and info.last_reading_at >= h.reading_ts:
+                # landed earlier (its mark was lost); readings requeued from an attempt that landed are covered too
+                self._mark_on_chain([r for r in run if r.reading_ts <= info.last_reading_at
+                                     and r.state == h.state and r.tx_signature == h.tx_signature], report)
                 self._release(h.meter)
                 continue
             if info.retired or not info.approved:
@@ -253,50 +315,68 @@ class Submitter:
                 self._hold(h.meter, f"meter key {self.meters[h.meter].key.pubkey()} is not the registered "
                                     f"{info.meter_pubkey}", report)
                 continue
-            if h.state != SENDING and chain_now is not None and h.reading_ts > chain_now + FUTURE_MARGIN:
+            if h.state == SENDING:
+                pending.append(([r for r in run if r.state == SENDING and r.tx_signature == h.tx_signature], info))
+                continue
+            if chain_now is not None and h.reading_ts > chain_now + FUTURE_MARGIN:
                 # the oracle would reject it as FutureTimestamp and its energy would be lost: wait for the
                 # chain's clock (it lags the wall clock after a validator restart, or the gateway's clock is fast)
                 self._hold(h.meter, f"chain clock {h.reading_ts - chain_now} s behind the reading", report)
                 continue
-            (pending if h.state == SENDING else fresh).append(h)
+            fresh.append(self._fresh_group(run, chain_now))
 
-        inflight: dict[Signature, Reading] = {}
+        inflight: dict[Signature, list[Reading]] = {}
         if pending:
-            # a SENDING reading has its signed transaction and signature stored (both written before sending)
-            signed = [(h, Signature.from_string(h.tx_signature or ""), h.tx_bytes or b"") for h in pending]
-            outcomes = self.transport.outcomes([sig for _, sig, _ in signed])
+            # a SENDING attempt has its signed transaction and signature stored on each of its readings
+            signed = [(group, info, Signature.from_string(group[0].tx_signature or ""), group[0].tx_bytes or b"")
+                      for group, info in pending]
+            outcomes = self.transport.outcomes([sig for _, _, sig, _ in signed])
             height = None
-            for h, sig, tx_bytes in signed:
+            for group, info, sig, tx_bytes in signed:
                 if sig in outcomes:
-                    self._apply(h, outcomes[sig], report)
+                    self._apply(group, outcomes[sig], report)
                     continue
-                if h.last_valid_height is None:
+                landed = [r for r in group if r.reading_ts <= info.last_reading_at]
+                if landed:
+                    # it landed but its outcome is not found (ledger history gone): the chain's last reading time
+                    # covers these; the ones after it were refused in that transaction and are tried again
+                    self._mark_on_chain(landed, report)
+                    group = group[len(landed):]
+                    if not group:
+                        self._release(landed[0].meter)
+                        continue
+                    self.queue.requeue([r.id for r in group])
+                    fresh.append([self.queue.get(r.id) for r in group])
+                    continue
+                if group[0].last_valid_height is None:
                     # no expiry tracking (embedded): an attempt without an outcome never executed
-                    self.queue.requeue(h.id)
-                    fresh.append(self.queue.get(h.id))
+                    self.queue.requeue([r.id for r in group])
+                    fresh.append([self.queue.get(r.id) for r in group])
                     continue
                 if height is None:
                     height = self.transport.block_height()
                     assert height is not None  # a backend that tracks expiry has a block height
-                if height > h.last_valid_height:
-                    self.queue.requeue(h.id)  # that blockhash is dead: the old transaction can never land
-                    fresh.append(self.queue.get(h.id))
+                if height > group[0].last_valid_height:
+                    # that blockhash is dead: the old transaction can never land
+                    self.queue.requeue([r.id for r in group])
+                    fresh.append([self.queue.get(r.id) for r in group])
                 else:
                     self.transport.broadcast(Transaction.from_bytes(tx_bytes))
-                    inflight[sig] = h
+                    inflight[sig] = group
                     report.sent += 1
 
         if fresh:
             # rpc: one blockhash for the round, all attempts committed in one SQLite transaction, then broadcast;
             # embedded: LiteSVM expires the blockhash at every transaction, so build, commit and send one by one
-            groups = [fresh] if self.transport.shared_blockhash else [[h] for h in fresh]
-            for group in groups:
+            batches = [fresh] if self.transport.shared_blockhash else [[g] for g in fresh]
+            for batch in batches:
                 blockhash, last_valid = self.transport.blockhash()
-                txs = [(h, self._build(h, blockhash)) for h in group]
-                self.queue.begin_attempts([(h.id, str(tx.signatures[0]), bytes(tx), last_valid) for h, tx in txs])
-                for h, tx in txs:
+                txs = [(group, self._build(group, blockhash)) for group in batch]
+                self.queue.begin_attempts([([r.id for r in group], str(tx.signatures[0]), bytes(tx), last_valid)
+                                           for group, tx in txs])
+                for group, tx in txs:
                     self.transport.broadcast(tx)
-                    inflight[tx.signatures[0]] = h
+                    inflight[tx.signatures[0]] = group
                     report.sent += 1
 
         deadline = time.monotonic() + self.confirm_timeout
@@ -308,6 +388,16 @@ class Submitter:
                 break  # the rest stay `sending`; the next round resolves them
             time.sleep(self.poll_interval)
         return report
+
+    def _fresh_group(self, run: Sequence[Reading], chain_now: int | None) -> list[Reading]:
+        """The queued head and the queued readings right behind it, as many as one transaction carries; a
+        reading from the chain's future ends the group (it waits, see the head's check)."""
+        group = [run[0]]
+        for r in run[1:self._batch_limit(run[0])]:
+            if r.state != QUEUED or (chain_now is not None and r.reading_ts > chain_now + FUTURE_MARGIN):
+                break
+            group.append(r)
+        return group
 
     def drain(self, *, timeout: float = 120.0) -> None:
         """Rounds until the queue is empty (tests, benchmarks); raises TimeoutError."""

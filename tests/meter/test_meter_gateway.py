@@ -236,7 +236,7 @@ def test_a_landed_attempt_whose_mark_was_lost_is_recognised_not_resent(env):
     queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (15, 45)], int(time.time()) - 50)
     head = q.heads()[0]
     blockhash, last_valid = sub.transport.blockhash()
-    tx = sub._build(head, blockhash)
+    tx = sub._build([head], blockhash)
     q.begin_attempts([(head.id, str(tx.signatures[0]), bytes(tx), last_valid)])
     Transport(chain).broadcast(tx)  # lands through another transport: this submitter never saw it
     before = oracle_totals(platform)
@@ -254,7 +254,7 @@ def test_an_attempt_recorded_but_never_broadcast_is_sent_once(env):
     queue_samples(q, "m-b", keys["m-b"], [(0, 0), (10, 20)], int(time.time()) - 50)
     head = q.heads()[0]
     blockhash, last_valid = sub.transport.blockhash()
-    tx = sub._build(head, blockhash)
+    tx = sub._build([head], blockhash)
     q.begin_attempts([(head.id, str(tx.signatures[0]), bytes(tx), last_valid)])
     sub.drain(timeout=30)
     r = q.get(head.id)
@@ -400,3 +400,180 @@ def test_a_reading_from_the_chains_future_waits_instead_of_being_rejected(env):
     sub.holds.clear()
     sub.drain(timeout=30)
     assert q.readings("m-b")[0].state == DELIVERED and oracle_totals(platform) == (1, 1, 0)
+
+
+# ----------------------------------------------------------------------------- several readings per transaction
+
+OLD_READINGS_TABLE = """CREATE TABLE readings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, meter TEXT NOT NULL, seq INTEGER NOT NULL, reading_ts INTEGER NOT NULL,
+    produced INTEGER NOT NULL CHECK (produced >= 0), consumed INTEGER NOT NULL CHECK (consumed >= 0),
+    import_wh INTEGER NOT NULL, export_wh INTEGER NOT NULL, meter_signature BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'rejected')), tx_signature TEXT,
+    tx_bytes BLOB, last_valid_height INTEGER, attempts INTEGER NOT NULL DEFAULT 0, outcome TEXT,
+    created_at REAL NOT NULL, resolved_at REAL, UNIQUE (meter, seq), UNIQUE (meter, reading_ts))"""
+
+
+def test_a_queue_from_a_one_reading_per_transaction_gateway_is_migrated(tmp_path):
+    """A database written before multi-reading attempts: its in-flight attempt carried one reading."""
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(OLD_READINGS_TABLE)
+    row = ("INSERT INTO readings (meter, seq, reading_ts, produced, consumed, import_wh, export_wh, meter_signature, "
+           "state, tx_signature, tx_bytes, last_valid_height, created_at) "
+           "VALUES ('m', ?, ?, 1, 1, 0, 0, x'00', ?, ?, ?, ?, 0)")
+    db.execute(row, (1, 101, "sending", "sigA", b"raw", 77))
+    db.execute(row, (2, 102, "queued", None, None, None))
+    db.commit()
+    db.close()
+    q = ReadingQueue(path)
+    assert q.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    sending, queued = q.readings("m")
+    assert (sending.state, sending.attempt_size, sending.tx_signature) == (SENDING, 1, "sigA")
+    assert (queued.state, queued.attempt_size) == (QUEUED, None)
+    assert [r.seq for r in q.attempt_readings("sigA")] == [1]
+    q.close()
+    again = ReadingQueue(path)  # opening a migrated queue changes nothing
+    assert [(r.seq, r.state, r.attempt_size) for r in again.readings("m")] == [(1, SENDING, 1), (2, QUEUED, None)]
+
+
+def test_every_reading_of_a_multi_reading_attempt_is_linked_to_its_signature(tmp_path):
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    sign = signer(Keypair(), "a")
+    for i in range(5):
+        q.record_sample("a", MeterSample(i * 10, i * 5, 100 + i), sign)
+    run = q.runs(3)["a"]
+    assert [r.seq for r in run] == [1, 2, 3]
+    q.begin_attempts([([r.id for r in run], "sigX", b"raw", 50)])
+    linked = q.attempt_readings("sigX")
+    assert [(r.seq, r.state, r.attempt_size, r.tx_bytes) for r in linked] == [(s, SENDING, 3, b"raw") for s in (1, 2, 3)]
+    assert [r.state for r in q.runs(5)["a"]] == [SENDING] * 3 + [QUEUED]
+    q.requeue([r.id for r in run])  # an attempt that did not land is requeued whole
+    assert [(r.state, r.tx_signature, r.attempt_size) for r in q.readings("a")[:3]] == [(QUEUED, None, None)] * 3
+    q.begin_attempts([([r.id for r in run], "sigY", b"raw", 60)])
+    assert q.resolve_many([(run[0].id, DELIVERED, "confirmed", "sigY"), (run[1].id, REJECTED, "ReadingRejected:X",
+                                                                          "sigY")]) == [True, True]
+    assert q.attempt_readings("sigY") == [q.get(run[2].id)]
+    with pytest.raises(ValueError):
+        q.resolve_many([(run[2].id, QUEUED, "x", None)])
+    assert q.get(run[2].id).state == SENDING
+    with pytest.raises(RuntimeError):
+        q.begin_attempts([([run[2].id, run[0].id], "sigZ", b"raw", 1)])  # one resolved reading: nothing recorded
+    assert q.get(run[2].id).tx_signature == "sigY"
+
+
+def test_a_backlog_goes_three_readings_per_transaction_in_order(env):
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-a", keys["m-a"], [(10 * i, 20 * i) for i in range(8)], int(time.time()) - 100)
+    report = sub.run_round()
+    assert report.sent == 1 and [r.seq for r in report.delivered] == [1, 2, 3]
+    sub.drain(timeout=30)
+    readings = q.readings("m-a")
+    assert all(r.state == DELIVERED and r.outcome == "confirmed" for r in readings)
+    groups = [[r.seq for r in readings if r.tx_signature == sig]
+              for sig in dict.fromkeys(r.tx_signature for r in readings)]
+    assert groups == [[1, 2, 3], [4, 5, 6], [7]]
+    m = fetch_meter(chain, "m-a")
+    assert (m.reading_count, m.total_consumption, m.total_generation) == (7, 70, 140)
+    assert oracle_totals(platform) == (7, 7, 0)
+
+
+def test_a_rejection_inside_a_multi_reading_transaction_is_applied_to_its_own_reading(env):
+    chain, platform, q, sub, keys = env
+    set_oracle_limits(platform, max_energy_value=100)
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (10, 520), (15, 530)], int(time.time()) - 50)
+    report = sub.run_round()
+    assert report.sent == 1
+    r1, r2, r3 = q.readings("m-a")
+    assert r1.tx_signature == r2.tx_signature == r3.tx_signature
+    assert [(r.state, r.outcome) for r in (r1, r2, r3)] == [
+        (DELIVERED, "confirmed"), (REJECTED, "ReadingRejected:OutOfRange"), (DELIVERED, "confirmed")]
+    assert oracle_totals(platform) == (3, 2, 1)
+
+
+def test_a_failed_multi_reading_transaction_falls_back_to_one_reading_each(env):
+    """One reading of three carries a signature that does not verify (e.g. made with an old key): the whole
+    transaction fails, nothing is rejected for it; sent one by one, only that reading is rejected."""
+    chain, platform, q, sub, keys = env
+    events = []
+    sub.on_event = lambda kind, **kw: events.append((kind, kw))
+    queue_samples(q, "m-a", keys["m-a"], [(0, 0), (10, 20), (15, 45), (20, 60)], int(time.time()) - 50)
+    bad = q.readings("m-a")[1]
+    with q.transaction() as db:
+        db.execute("UPDATE readings SET meter_signature = ? WHERE id = ?", (bytes(64), bad.id))
+    report = sub.run_round()
+    # the Ed25519 precompile's own error (InvalidSignature, custom code 2), named by the chain's decoder
+    assert report.split == {"m-a": "Custom2"}
+    assert not report.rejected and not report.delivered
+    assert [(r.state, r.attempt_size) for r in q.readings("m-a")] == [(QUEUED, None)] * 3
+    assert oracle_totals(platform) == (0, 0, 0) and fetch_meter(chain, "m-a").reading_count == 0
+    assert [k for k, _ in events] == ["batch_failed"] and events[0][1]["seqs"] == [1, 2, 3]
+    sub.drain(timeout=30)
+    r1, r2, r3 = q.readings("m-a")
+    assert (r1.state, r3.state) == (DELIVERED, DELIVERED)
+    assert (r2.state, r2.outcome) == (REJECTED, "Custom2")
+    assert len({r1.tx_signature, r2.tx_signature, r3.tx_signature}) == 3  # one reading per transaction
+    m = fetch_meter(chain, "m-a")
+    assert (m.reading_count, m.total_consumption, m.total_generation) == (2, 15, 35)  # r1 + r3
+    assert oracle_totals(platform) == (2, 2, 0)
+
+
+def test_a_failed_multi_reading_transaction_with_a_named_error_splits_and_keeps_the_good_reading(env):
+    """The registry refuses a reading more than 24 h after the last one (StaleReading): in a batch behind a good
+    reading it fails the batch; one by one, the good reading lands and each stale one is rejected by name."""
+    chain, platform, q, sub, keys = env
+    now = int(time.time())
+    sign = signer(keys["m-a"], "m-a")
+    q.record_sample("m-a", MeterSample(0, 0, now - 100), sign)
+    q.record_sample("m-a", MeterSample(10, 20, now - 50), sign)
+    later = now + 25 * 3600
+    q.record_sample("m-a", MeterSample(20, 40, later), sign)
+    q.record_sample("m-a", MeterSample(30, 60, later + 10), sign)
+    chain.set_unix_timestamp(later + 20)
+    report = sub.run_round()
+    assert report.split == {"m-a": "StaleReading"} and oracle_totals(platform) == (0, 0, 0)
+    sub.drain(timeout=30)
+    assert [(r.state, r.outcome) for r in q.readings("m-a")] == [
+        (DELIVERED, "confirmed"), (REJECTED, "StaleReading"), (REJECTED, "StaleReading")]
+    assert fetch_meter(chain, "m-a").reading_count == 1
+
+
+def test_a_landed_multi_reading_attempt_whose_outcome_is_lost_is_recognised_by_last_reading_at(env):
+    """A crash between broadcast and mark, and the outcome is gone too: the chain's last reading time covers the
+    attempt's readings; the readings behind it are sent once."""
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-b", keys["m-b"], [(10 * i, 20 * i) for i in range(6)], int(time.time()) - 100)
+    run = q.runs(3)["m-b"]
+    blockhash, last_valid = sub.transport.blockhash()
+    tx = sub._build(run, blockhash)
+    q.begin_attempts([([r.id for r in run], str(tx.signatures[0]), bytes(tx), last_valid)])
+    assert chain.submit(tx, None).ok  # lands without the submitter's transport ever seeing an outcome
+    assert oracle_totals(platform) == (3, 3, 0)
+    sub.drain(timeout=30)
+    readings = q.readings("m-b")
+    assert [(r.seq, r.state, r.outcome) for r in readings] == [
+        (1, DELIVERED, "on-chain"), (2, DELIVERED, "on-chain"), (3, DELIVERED, "on-chain"),
+        (4, DELIVERED, "confirmed"), (5, DELIVERED, "confirmed")]
+    assert oracle_totals(platform) == (5, 5, 0)  # nothing twice: a replay would be counted as Backdated
+    assert fetch_meter(chain, "m-b").total_generation == 100
+
+
+def test_a_recorded_multi_reading_attempt_that_never_went_out_is_sent_once(env):
+    """A crash between commit and broadcast with three readings in the attempt."""
+    chain, platform, q, sub, keys = env
+    queue_samples(q, "m-b", keys["m-b"], [(10 * i, 20 * i) for i in range(4)], int(time.time()) - 100)
+    run = q.runs(3)["m-b"]
+    blockhash, last_valid = sub.transport.blockhash()
+    tx = sub._build(run, blockhash)
+    q.begin_attempts([([r.id for r in run], str(tx.signatures[0]), bytes(tx), last_valid)])
+    sub.drain(timeout=30)
+    assert [(r.state, r.attempts) for r in q.readings("m-b")] == [(DELIVERED, 2)] * 3
+    assert oracle_totals(platform) == (3, 3, 0)
+
+
+def test_readings_per_transaction_is_bounded_by_the_transaction_size(env):
+    chain, platform, q, sub, keys = env
+    with pytest.raises(ValueError, match="readings_per_tx must be 1 to 3"):
+        Submitter(q, Transport(chain), platform.api_gateway, [], readings_per_tx=4)
+    queue_samples(q, "m-a", keys["m-a"], [(10 * i, 20 * i) for i in range(4)], int(time.time()) - 100)
+    blockhash, _ = sub.transport.blockhash()
+    assert len(bytes(sub._build(q.runs(3)["m-a"], blockhash))) <= 1232
