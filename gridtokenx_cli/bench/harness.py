@@ -411,6 +411,35 @@ def figures(samples: list[Sample], wall: float) -> dict:
     }
 
 
+def transfer_limit(chain, n: int, *, window: int) -> dict:
+    """The validator's own limit in this run: `n` pre-signed system transfers (one per new address, payers
+    round-robin) through the same pipeline with the same number in flight as the measured run; figures as for a
+    measurement (latency from hand-over to confirmed outcome)."""
+    from .onchain import PayerPool, presigned_transfers
+
+    payers = getattr(chain, "_limit_payers", None)
+    if payers is None:
+        payers = PayerPool(chain, size=32, seed=b"gtx-bench-limit-payer").payers
+        chain._limit_payers = payers
+    t0 = time.perf_counter()
+    jobs = presigned_transfers(payers, n, chain.latest_blockhash())
+    prepare_s = time.perf_counter() - t0
+    samples: list[Sample] = []
+
+    def record(_index, job, outcome) -> None:
+        seconds = time.monotonic() - job.launched
+        ok = getattr(outcome, "ok", False)
+        error = None if ok else (type(outcome).__name__ if not hasattr(outcome, "ok") else str(outcome.raw_error))
+        samples.append(Sample("transfer", seconds, OpResult(ok, error=error, compute_units=getattr(
+            outcome, "compute_units", None))))
+
+    t0 = time.perf_counter()
+    chain.pipeline.run(jobs, window=window, on_result=record)
+    out = figures(samples, time.perf_counter() - t0)
+    out["prepare_s"] = prepare_s
+    return out
+
+
 def fraction_of_limit(measured: dict, limit: dict) -> dict:
     """Throughput as a fraction of the limit's; latency as limit latency / measured latency (1.0 = the client
     adds nothing; 0.25 = three quarters of each request's time is client work or queueing)."""
@@ -563,6 +592,10 @@ def _run_phases(slot: _ExecutorSlot, spec: WorkloadSpec, backend: str, scale: di
         limit["prepare_s"] = prepare_s
         run["limit"] = limit
         run["of_limit"] = fraction_of_limit(run, limit)
+        if backend == "rpc":
+            transfers = transfer_limit(slot.chain, n, window=threads)
+            run["limit_transfers"] = transfers
+            run["of_limit_transfers"] = fraction_of_limit(run, transfers)
     if config.consistency:
         try:
             run["consistency"] = executor.check_consistency()

@@ -197,12 +197,16 @@ class PayerPool:
 
 
 class ThreadSafeRpcChain(Chain):
-    """The rpc backend for many client threads: `RpcChain` runs calls on a private event loop, which one thread
-    at a time can drive, so each thread gets its own `RpcChain` (and HTTP connection) to the same URL."""
+    """The rpc backend for many client threads. Every transaction goes through one shared `RpcPipeline` (one event
+    loop: batched sends and status polls, background blockhash), so N threads waiting on outcomes cost the node one
+    poll, not N; reads go through a per-thread `RpcChain` (its event loop one thread at a time can drive)."""
 
     name = "rpc"
+    #: how long a client thread waits for one outcome before calling it a transport failure
+    OUTCOME_TIMEOUT = 300.0
 
     def __init__(self, url: str, **kwargs):
+        from gridtokenx_cli.chain.pipeline import RpcPipeline
         from gridtokenx_cli.chain.rpc import RpcChain, resolve_url
 
         self.url = resolve_url(url)
@@ -218,19 +222,23 @@ class ThreadSafeRpcChain(Chain):
             return chain
 
         self._chains = PerThread(open_chain)
+        self.pipeline = RpcPipeline(self.url, poll_interval=min(self.poll_interval, 0.05),
+                                    max_resigns=self.max_attempts, known_last_valid=self.last_valid_heights)
         self.workspace = self._mine().workspace
 
     def _mine(self):
         return self._chains.get()
 
     def latest_blockhash(self) -> Hash:
-        return self._mine().latest_blockhash()
+        return self.pipeline.blockhash()  # refreshed in the background: no round trip per transaction
 
     def submit(self, tx, message_builder) -> TxOutcome:
-        return self._mine().submit(tx, message_builder)
+        import concurrent.futures
 
-    def send(self, instructions, payer, signers=(), *, check=False) -> TxOutcome:
-        return self._mine().send(instructions, payer, signers, check=check)
+        try:
+            return self.pipeline.submit(tx, message_builder).result(timeout=self.OUTCOME_TIMEOUT)
+        except concurrent.futures.TimeoutError:
+            raise ChainError(f"no outcome for {tx.signatures[0]} after {self.OUTCOME_TIMEOUT:.0f} s") from None
 
     def get_account(self, address: Pubkey):
         return self._mine().get_account(address)
@@ -245,10 +253,32 @@ class ThreadSafeRpcChain(Chain):
         self._mine().airdrop(address, lamports)
 
     def close(self) -> None:
+        self.pipeline.close()
         # each RpcChain's event loop belongs to the thread that made it; closing from here is best effort
-        chains = self._chains.take_all()
-        for chain in chains:
+        for chain in self._chains.take_all():
             try:
                 chain.close()
             except Exception:
                 pass
+
+
+def presigned_transfers(payers: Sequence[Keypair], n: int, blockhash: Hash) -> list:
+    """`n` pre-signed system transfers, payer i mod len(payers) to a new address each (no two share a written
+    account other than the payer), for the validator's own limit."""
+    from solders.system_program import TransferParams, transfer
+
+    rent_exempt_min = 890_880  # a new system account of 0 bytes
+
+    def job(i: int):
+        from gridtokenx_cli.chain.pipeline import Job
+
+        payer = payers[i % len(payers)]
+        to = Keypair().pubkey()
+
+        def build(bh: Hash) -> Transaction:
+            return Chain.sign([transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=to,
+                                                       lamports=rent_exempt_min + i))], payer, [], bh)
+
+        return Job(build, label="transfer", tx=build(blockhash))
+
+    return [job(i) for i in range(n)]

@@ -168,10 +168,12 @@ def markdown(results: dict) -> str:
         "", "## Results", "",
         "Latency is measured per request around `execute` (client work + submission + outcome). "
         "The limit submits pre-built, pre-signed requests of the same stream back to back with the same "
-        "concurrency; 'of limit' is throughput ÷ limit throughput and limit latency ÷ measured latency.", "",
+        "concurrency; 'of limit' is throughput ÷ limit throughput and limit latency ÷ measured latency. On rpc the "
+        "validator's own limit is measured too: as many pre-signed system transfers, sent through the same "
+        "pipeline with the same number in flight ('transfers/s', 'of transfers').", "",
         "| workload | backend | clients | accounts | req/s | p50 ms | p95 ms | p99 ms | ok | failed | limit req/s "
-        "| of limit (tps) | of limit (p50) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| of limit (tps) | of limit (p50) | transfers/s | of transfers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["runs"]:
         lat, lim = r["latency_ms"], r.get("limit")
@@ -179,7 +181,9 @@ def markdown(results: dict) -> str:
             f"| {r['workload']} | {r['backend']} | {r['clients']} | {_fmt(r['accounts'] or r['scale'])} | "
             f"{_fmt(r['throughput_tps'], 1)} | {_fmt(lat['p50'], 3)} | {_fmt(lat['p95'], 3)} | {_fmt(lat['p99'], 3)} | "
             f"{r['ok']} | {r['failed']} | {_fmt(lim['throughput_tps'], 1) if lim else '–'} | "
-            f"{_pct(r.get('of_limit', {}).get('throughput'))} | {_pct(r.get('of_limit', {}).get('p50'))} |")
+            f"{_pct(r.get('of_limit', {}).get('throughput'))} | {_pct(r.get('of_limit', {}).get('p50'))} | "
+            f"{_fmt(r['limit_transfers']['throughput_tps'], 1) if 'limit_transfers' in r else '–'} | "
+            f"{_pct(r.get('of_limit_transfers', {}).get('throughput'))} |")
     failures = [(r, name, n) for r in results["runs"] for name, n in r["errors"].items()]
     if failures:
         lines += ["", "### Failures by error", "", "| workload | backend | clients | error | count |",

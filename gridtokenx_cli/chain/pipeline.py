@@ -61,6 +61,10 @@ class Job:
     build: Builder
     key: Hashable | None = None
     label: Any = None
+    #: a transaction already signed (pre-signed batches): sent as is, `build` only re-signs it after expiry
+    tx: Transaction | None = None
+    #: monotonic time the job was handed to the pipeline (set by `run`; latency = outcome time − this)
+    launched: float = 0.0
 
 
 @dataclass
@@ -130,10 +134,11 @@ class PipelineBase:
             nonlocal in_flight
             in_flight += 1
             job_of[index] = job
+            job.launched = time.monotonic()
             if job.key is not None:
                 busy_keys.add(job.key)
             try:
-                future = self.submit(job.build(self.blockhash()), job.build)
+                future = self.submit(job.tx or job.build(self.blockhash()), job.build)
             except ChainError as e:
                 future = concurrent.futures.Future()
                 future.set_exception(e)

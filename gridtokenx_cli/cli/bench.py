@@ -206,15 +206,20 @@ def _runs_table(results: dict, title: str) -> Table:
     table = Table(title=title)
     for col, right in (("workload", False), ("backend", False), ("clients", True), ("accounts", True),
                        ("req/s", True), ("p50 ms", True), ("p95 ms", True), ("p99 ms", True), ("ok", True),
-                       ("failed", True), ("limit req/s", True), ("of limit", True), ("errors", False)):
+                       ("failed", True), ("limit req/s", True), ("of limit", True), ("transfers/s", True),
+                       ("of transfers", True), ("errors", False)):
         table.add_column(col, justify="right" if right else "left", no_wrap=col != "errors")
     for r in results["runs"]:
         lat, lim = r["latency_ms"], r.get("limit")
         frac = r.get("of_limit", {}).get("throughput")
+        transfers = r.get("limit_transfers")
+        of_transfers = r.get("of_limit_transfers", {}).get("throughput")
         table.add_row(r["workload"], r["backend"], str(r["clients"]), str(r["accounts"] or "default"),
                       f"{r['throughput_tps']:,.1f}", f"{lat['p50']:.3f}", f"{lat['p95']:.3f}", f"{lat['p99']:.3f}",
                       f"{r['ok']:,}", f"{r['failed']:,}", f"{lim['throughput_tps']:,.1f}" if lim else "–",
                       f"{frac:.0%}" if frac is not None else "–",
+                      f"{transfers['throughput_tps']:,.1f}" if transfers else "–",
+                      f"{of_transfers:.0%}" if of_transfers is not None else "–",
                       ", ".join(f"{k}×{v}" for k, v in r["errors"].items()))
     return table
 
