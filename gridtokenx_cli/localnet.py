@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .chain.workspace import REPO_ROOT, Workspace
+from .toolchain.native_programs import NATIVE_PROGRAMS
 
 DEFAULT_RPC_PORT = 8899
 # agave 4.2 activates `disable_sbpf_v0_v1_v2_deployment` at genesis; our relinker emits SBPF v0, so the local
 # validator starts with that feature deactivated (it only affects deployment; v0 execution stays enabled).
 DEACTIVATED_FEATURES = ["B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"]
 VALIDATOR_VERSION = "4.2.2"
+PROGRAM_METADATA_NAME = "program_metadata"
+PROGRAM_METADATA_ID = NATIVE_PROGRAMS[PROGRAM_METADATA_NAME]
 
 
 class LocalnetError(Exception):
@@ -138,6 +141,7 @@ class Localnet:
         ws = Workspace.load()
         for name, (so, authority) in (genesis_programs or {}).items():
             args += ["--upgradeable-program", str(ws.program_id(name)), str(so), authority]
+        args += self.program_metadata_args(ws, new_genesis=reset or not self.ledger.exists())
         log = open(self.log_file, "ab")
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 cwd=self.root, start_new_session=True)
@@ -152,6 +156,15 @@ class Localnet:
             time.sleep(0.5)
         self.down()
         raise LocalnetError(f"validator not healthy after {timeout:.0f} s; see {self.log_file}")
+
+    @staticmethod
+    def program_metadata_args(ws: Workspace, *, new_genesis: bool) -> list[str]:
+        """Our Program Metadata program (where Anchor 1.x keeps IDLs; the validator does not bundle one) at its
+        canonical address, when it is built: no keypair exists for that address, so it only enters at genesis."""
+        so = ws.so_path(PROGRAM_METADATA_NAME)
+        if not new_genesis or not so.exists():
+            return []
+        return ["--bpf-program", PROGRAM_METADATA_ID, str(so)]
 
     def down(self, timeout: float = 30.0) -> bool:
         pid = self.pid()

@@ -12,6 +12,7 @@ from rich.table import Table
 from gridtokenx_cli.chain.workspace import REPO_ROOT
 
 from gridtokenx_cli.keypairs import keypair_pubkey, write_keypair
+from gridtokenx_cli.toolchain.native_programs import NATIVE_PROGRAMS
 
 from .common import Settings, emit, err_console, kv_table, load_keypair, usage_error
 
@@ -110,7 +111,7 @@ def _programs(root: Path) -> list[str]:
 
     listed = tomllib.loads((root / "Anchor.toml").read_text()).get("programs", {}).get("localnet", {})
     crates = {p.parent.parent.name for p in (root / "programs").glob("*/src/lib.rs")}
-    return sorted(set(listed) | crates)
+    return sorted((set(listed) | crates) - set(NATIVE_PROGRAMS))  # their ids come from an interface, not a keypair
 
 
 def _replace_declare_id(text: str, expected: str) -> tuple[str | None, str]:

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import relink as relinker
+from .native_programs import NATIVE_PROGRAMS
 
 from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
 TOOLCHAIN_DIR = REPO_ROOT / "toolchain"
@@ -429,7 +430,7 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
         keypair = root / "keys" / "programs" / f"{name}-keypair.json"
         if keypair.exists():  # where Anchor users look for it
             shutil.copyfile(keypair, deploy / keypair.name)
-        if idl:
+        if idl and name not in NATIVE_PROGRAMS:  # a native program has no Anchor IDL to extract
             from . import clientgen, idl as idl_mod
             with tc.timed("idl"):
                 new_path, _legacy = idl_mod.write_idls(root, name)
