@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from solana.rpc.commitment import Confirmed
 from solana.rpc.types import MemcmpOpts, TxOpts
 from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
 from solders.instruction import AccountMeta, Instruction
@@ -407,6 +408,17 @@ class Deployer:
         lamports = max(0, self._rent(PROGRAMDATA_HEADER + new_len) - pd.lamports) if additional else 0
         return ExtendPlan(capacity, new_len, additional, lamports)
 
+    def wait_past_deploy_slot(self, program_id: Pubkey, timeout: float = 30.0) -> None:
+        """The loader refuses to upgrade, extend or close a program in the slot it was deployed, upgraded or
+        extended in ("Program was deployed in this block already"): wait until the confirmed slot is past it."""
+        pd = self.chain.get_account(programdata_address(program_id))
+        if pd is None:
+            return
+        slot = struct.unpack_from("<Q", bytes(pd.data), 4)[0]
+        deadline = time.monotonic() + timeout
+        while self.chain.call("get_slot", Confirmed).value <= slot and time.monotonic() < deadline:
+            time.sleep(0.2)
+
     def extend(self, program_id: Pubkey, additional_bytes: int, authority: Keypair) -> str:
         """ExtendProgram (ExtendProgramChecked where the cluster requires the authority to sign): the payer pays
         the rent of `additional_bytes` more program data."""
@@ -427,6 +439,7 @@ class Deployer:
         authority = upgrade_authority or self.payer
         program_id = program_id or self.ws.program_id(name)
         self.check_upgrade_authority(program_id, authority.pubkey())
+        self.wait_past_deploy_slot(program_id)  # deployed moments ago (a test, a script): not in the same slot
         if buffer is not None:
             info = read_program(self.chain, buffer)
             if info is None or info.kind != "buffer":
@@ -446,6 +459,7 @@ class Deployer:
             if on_extend:
                 on_extend(plan)
             self.extend(program_id, plan.additional_bytes, authority)
+            self.wait_past_deploy_slot(program_id)
         ixs = []
         if buffer is None and authority.pubkey() != self.payer.pubkey():  # our buffer: hand it to the authority
             ixs.append(ix_set_authority(buffer_key, self.payer.pubkey(), authority.pubkey()))
@@ -509,6 +523,7 @@ class Deployer:
         """Close a program's data account (irreversible: the program stops, its id can never be deployed again);
         its lamports go to `recipient` (default the payer). Returns the lamports reclaimed."""
         info = self.check_upgrade_authority(program_id, authority.pubkey())
+        self.wait_past_deploy_slot(program_id)
         pd = self.chain.get_account(programdata_address(program_id))
         reclaimed = pd.lamports if pd else 0
         self.chain.send(ix_close(programdata_address(program_id), recipient or self.payer.pubkey(),

@@ -82,6 +82,17 @@ def _check_names(chain, deployer, names: list[str], so: Path | None) -> None:
         usage_error("PROGRAM", f"{', '.join(unbuilt)} not built", f"run `gtx build {' '.join(unbuilt)}` first")
 
 
+def rejection_text(e: Exception) -> str:
+    """The error, and for an on-chain rejection the loader's or program's last log line (the reason in words)."""
+    from gridtokenx_cli.chain import TransactionRejected
+
+    if isinstance(e, TransactionRejected):
+        reasons = [line for line in e.outcome.logs if not line.startswith("Program ") or "log:" in line]
+        if reasons:
+            return f"{e} ({reasons[-1]})"
+    return str(e)
+
+
 def _progress_bar(settings: Settings) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     disable=settings.json)
@@ -115,7 +126,7 @@ def _run(ctx: typer.Context, programs: list[str], upgrade_only: bool, buffers_di
                 rows.append(result.__dict__ | {"seconds": round(time.monotonic() - t0, 2)})
         closed = deployer.close_buffers() if close_buffers else []
     except (DeployError, ChainError, TransactionRejected) as e:
-        fail(f"{e} (interrupted deploys resume from their buffer: run the same command again)")
+        fail(f"{rejection_text(e)} (interrupted deploys resume from their buffer: run the same command again)")
     finally:
         chain.close()
     columns = ("program", "program_id", "upgraded", "upgrade_authority", "chunks_total", "chunks_written",
@@ -190,7 +201,7 @@ def set_authority(ctx: typer.Context,
         sig = deployer.set_upgrade_authority(program, new, current)
         _, now = deployer.upgrade_authority(program)
     except (DeployError, ChainError, TransactionRejected) as e:
-        fail(str(e))
+        fail(rejection_text(e))
     finally:
         chain.close()
     data = {"program": program, "program_id": str(deployer.ws.program_id(program)),
@@ -260,7 +271,7 @@ def buffers_write(ctx: typer.Context, program: str = typer.Argument(..., help="p
             buffer, total, written = deployer.write_upgrade_buffer(
                 program, so_path, lambda done, n: bar.update(task, completed=done, total=n))
     except (DeployError, ChainError, TransactionRejected) as e:
-        fail(f"{e} (an interrupted write resumes: run the same command again)")
+        fail(f"{rejection_text(e)} (an interrupted write resumes: run the same command again)")
     finally:
         chain.close()
     data = {"program": program, "buffer": str(buffer), "authority": str(deployer.payer.pubkey()),
@@ -286,7 +297,7 @@ def buffers_set_authority(ctx: typer.Context, buffer: str = typer.Argument(..., 
     try:
         sig = deployer.set_buffer_authority(address, new, deployer.payer)
     except (DeployError, ChainError, TransactionRejected) as e:
-        fail(str(e))
+        fail(rejection_text(e))
     finally:
         chain.close()
     new_key = new if not hasattr(new, "pubkey") else new.pubkey()

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .common import Settings, emit, fail, kv_table, parse_pubkey, usage_error
-from .deploy import _deployer
+from .deploy import _deployer, rejection_text
 
 app = typer.Typer(help="Programs on the cluster: show, dump, close, list (the upgradeable loader's view)",
                   no_args_is_help=True)
@@ -115,7 +115,7 @@ def close(ctx: typer.Context, program: str = typer.Argument(..., help="program n
         else:
             fail(f"{address} is not a program or buffer that can be closed (it is {info.kind.replace('-', ' ')})")
     except (DeployError, ChainError, TransactionRejected) as e:
-        fail(str(e))
+        fail(rejection_text(e))
     finally:
         chain.close()
     data = {"closed": str(address), "kind": info.kind, "lamports": lamports,
