@@ -10,6 +10,7 @@ from typing import List
 
 import typer
 
+from . import bulk
 from .common import err_console, load_keypair, parse_amount, parse_pubkey, usage_error
 from .session import add_authority_commands, session
 
@@ -88,6 +89,27 @@ def submit_reading(ctx: typer.Context,
         ixs = orc.signed_reading_instructions(meter_key, s.signer.pubkey(), mid, wh_produced, wh_consumed, ts)
         out = s.send("oracle submit-reading", ixs)
         s.report("oracle submit-reading", out, {"reading_timestamp": ts, **_reading_result(s, mid, meter_id, out)})
+
+
+@app.command("submit-readings")
+def submit_readings(ctx: typer.Context,
+                    file: Path = typer.Argument(..., help="CSV with a header: meter_id,produced_wh,consumed_wh,"
+                                                "timestamp,meter_keypair (each meter's rows in time order)"),
+                    results: Path = bulk.ResultsOption, window: int = bulk.WindowOption) -> None:
+    """Relay many meter-signed readings as the API gateway (-k): meters in parallel, each meter's readings in
+    file order. Results per row (accepted, rejected:<reason>, failed:<error>) go to the result file as they
+    land; a rerun skips rows done before and readings already on chain."""
+    from gridtokenx_cli import bulk as sdk
+
+    with session(ctx) as s:
+        rows = bulk.read_rows(lambda: sdk.reading_rows(file, s.signer.pubkey()))
+        problems = sdk.check_reading_meters(s.chain, rows)
+        if problems:
+            from .common import fail
+
+            fail("FILE: " + "; ".join(problems))
+        bulk.land(s, "oracle submit-readings", rows, results or sdk.results_path_for(file),
+                  sdk.classify_reading, window)
 
 
 def _parse_oracle_reading(value: str) -> tuple:

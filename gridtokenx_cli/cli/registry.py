@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from . import bulk
 from .common import load_keypair, parse_amount, parse_pubkey, usage_error
 from .session import add_authority_commands, parse_choice, session
 
@@ -130,6 +131,27 @@ def register_meter(ctx: typer.Context,
         out = s.send("registry register-meter",
                      reg.register_meter_ixs(owner, mid, kind, kp or key, capacity, signature=sig))
         s.report("registry register-meter", out, {"meter": meter_view(s, meter_id)})
+
+
+@app.command("register-meters")
+def register_meters(ctx: typer.Context,
+                    file: Path = typer.Argument(..., help="CSV with a header: meter_id,capacity_w and meter_keypair (or "
+                                                "meter_pubkey + signature); optional type (default solar)"),
+                    results: Path = bulk.ResultsOption, window: int = bulk.WindowOption) -> None:
+    """Register many meters owned by the -k keypair, many transactions in flight; each row's result goes to the
+    result file as it lands, so a rerun skips what is done (also meters found already registered to you)."""
+    from gridtokenx_cli import bulk as sdk
+
+    with session(ctx) as s:
+        owner = s.signer.pubkey()
+        rows = bulk.read_rows(lambda: sdk.meter_registration_rows(file, owner))
+        if user_view(s, owner) is None:
+            from .common import fail
+
+            fail(f"--keypair: {owner} is not a registered user: run `gtx registry register-user` first")
+        sdk.mark_registered(s.chain, rows, owner)
+        bulk.land(s, "registry register-meters", rows, results or sdk.results_path_for(file),
+                  sdk.classify_registration, window)
 
 
 @app.command("rekey-meter")

@@ -99,7 +99,8 @@ class OnChainExecutor(Executor):
                 min_reading_interval=0, type_ceiling_w=list(cfg.type_ceiling_w),
                 capacity_margin_percent=cfg.capacity_margin_percent,
                 first_reading_max_interval=cfg.first_reading_max_interval,
-                deviation_floor_percent=cfg.deviation_floor_percent, backup_oracles=list(cfg.backup_oracles)[:cfg.backup_oracle_count],
+                deviation_floor_percent=cfg.deviation_floor_percent,
+                backup_oracles=list(cfg.backup_oracles)[:cfg.backup_oracle_count],
                 consensus_threshold=cfg.consensus_threshold)))
             cfg = p.fetch_oracle_config()
         owner = p.register_participant("Prosumer", Keypair.from_seed(hashlib.sha256(b"gtx-bench-ingest-owner").digest()))
