@@ -431,3 +431,20 @@ def test_upload_idl_sizes_updates_and_wrong_authority(env):
     assert_unchanged(env.svm, before)
     with pytest.raises(IdlUploadError, match="the IDL is not JSON"):
         upload_idl(chain, env.payer, env.upgrader, env.program, b"{not json")
+
+
+def test_upload_without_the_program_metadata_program_says_so():
+    from solders.litesvm import LiteSVM
+
+    from gridtokenx_cli.chain.embedded import EmbeddedChain
+    from gridtokenx_cli.onchain_idl import IdlUploadError, upload_idl
+
+    svm = LiteSVM()
+    payer = funded_keypair(svm)
+    program = Pubkey.new_unique()
+    add_upgradeable_program(svm, program, payer.pubkey())
+    with pytest.raises(IdlUploadError) as e:
+        upload_idl(EmbeddedChain(programs=[], svm=svm), payer, payer, program, b"{}")
+    assert str(e.value).startswith(f"the Program Metadata program {PMP} is not deployed on this cluster; on a local "
+                                   f"validator, start it from a new genesis (`gtx localnet up --reset`)")
+    assert svm.get_account(pm.canonical_address(program)) is None
