@@ -148,13 +148,20 @@ def deploy(ctx: typer.Context,
                                                  "PUBKEY (receives the authority in the deploy transaction); "
                                                  "default --keypair"),
            max_len: int = typer.Option(None, "--max-len", min=1, help="bytes allocated for the program (one "
-                                       "program only; default its size: `gtx upgrade` extends when it grows)")) -> None:
-    """Deploy (or upgrade, when already deployed) through the BPF Upgradeable Loader; resumable."""
+                                       "program only; default its size: `gtx upgrade` extends when it grows)"),
+           no_idl: bool = typer.Option(False, "--no-idl", help="skip writing each program's IDL on-chain (Program "
+                                       "Metadata account; `gtx idl upload PROGRAM` does it later)")) -> None:
+    """Deploy (or upgrade, when already deployed) through the BPF Upgradeable Loader; resumable. Then each
+    program's IDL goes on-chain where Anchor 1.x looks for it (unless --no-idl)."""
     if max_len is not None and len(programs or []) != 1:
         usage_error("--max-len", "applies to one program", "name exactly one PROGRAM with --max-len")
     authority = signer_or_pubkey(upgrade_authority, "--upgrade-authority") if upgrade_authority else None
     _run(ctx, programs or [], False, buffers_dir, close_buffers, max_len=max_len, upgrade_authority=authority,
          on_extend=show_extend_cost(ctx.obj))
+    if not no_idl:
+        from .idl import upload_after_deploy
+
+        upload_after_deploy(ctx.obj, programs or [], authority)
 
 
 def upgrade(ctx: typer.Context, program: str = typer.Argument(..., help="program from Anchor.toml"),

@@ -128,3 +128,47 @@ def upload(ctx: typer.Context, program: str = typer.Argument(..., help="program 
         chain.close()
     data = {"program": program} | {k: v for k, v in result.__dict__.items() if k != "signatures"}
     emit(settings, data | {"signatures": result.signatures}, kv_table("gtx idl upload", data))
+
+
+def upload_after_deploy(settings: Settings, programs: list[str], authority) -> None:
+    """`gtx deploy`'s last step: each deployed program's IDL into its Program Metadata account, signed by the
+    upgrade authority (`authority`: a Keypair, a Pubkey that cannot sign here, or None = the payer). One line per
+    program on stderr, so `--json` stdout stays the deploy's rows."""
+    from solders.keypair import Keypair
+
+    from gridtokenx_cli.chain import ChainError
+    from gridtokenx_cli.chain.rpc import RpcChain
+    from gridtokenx_cli.chain.workspace import Workspace
+    from gridtokenx_cli.clients import program_metadata as pm
+    from gridtokenx_cli.onchain_idl import IdlUploadError, upload_idl
+
+    from .common import err_console
+
+    ws = Workspace.load()
+    names = programs or ws.deployable()
+    payer = load_keypair(settings.keypair_path)
+    signer = payer if authority is None else authority
+    if not isinstance(signer, Keypair):
+        err_console.print(f"IDL not written: the upgrade authority {signer} does not sign here; run `gtx idl upload "
+                          f"PROGRAM --authority KEYPAIR` with its keypair (or deploy with --no-idl)", soft_wrap=True)
+        return
+    chain = RpcChain(settings.url, **settings.rpc_send_options())
+    try:
+        present = chain.get_account(pm.PROGRAM_METADATA_ID)
+        if present is None or not present.executable:
+            err_console.print(f"IDL not written: the Program Metadata program {pm.PROGRAM_METADATA_ID} is not "
+                              f"deployed on {settings.url} (deploy with --no-idl to skip this step)", soft_wrap=True)
+            return
+        for name in names:
+            path = ws.idl_path(name)
+            if not path.exists():
+                err_console.print(f"IDL {name}: skipped, {path} does not exist (`gtx build {name}` writes it)")
+                continue
+            try:
+                r = upload_idl(chain, payer, signer, ws.program_id(name), path.read_bytes())
+            except (IdlUploadError, ChainError) as e:
+                fail(f"{name} is deployed, but its IDL was not written: {e}; retry with `gtx idl upload {name}`")
+            err_console.print(f"IDL {name}: {r.action} at {r.address} ({r.stored_bytes:,} bytes stored, "
+                              f"{r.transactions} transactions)", soft_wrap=True)
+    finally:
+        chain.close()

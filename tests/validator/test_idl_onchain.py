@@ -142,3 +142,20 @@ def test_a_changed_idl_replaces_the_stored_one(net, keys, chain, tmp_path):
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["action"] == "updated"
     assert fetch_idl(chain, trading_id()).content == idl_file.read_bytes()
+
+
+def test_deploy_writes_the_idl_unless_no_idl(net, keys, chain, tmp_path):
+    """`gtx deploy` ends with the IDL upload (a line per program on stderr; stdout stays the deploy's rows)."""
+    from gridtokenx_cli.onchain_idl import fetch_idl
+
+    ws = Workspace.load()
+    payer = ["--url", net.url, "--keypair", str(keys["payer"][1]), "--json"]
+    out = gtx(*payer, "deploy", "energy_token", "--no-idl", "--buffers-dir", str(tmp_path / "b1"))
+    assert out.exit_code == 0, out.output
+    assert [r["program"] for r in json.loads(out.stdout)] == ["energy_token"]
+    assert "IDL" not in out.stderr and chain.get_account(pm.canonical_address(ws.program_id("energy_token"))) is None
+    out = gtx(*payer, "deploy", "tpc", "--buffers-dir", str(tmp_path / "b2"))
+    assert out.exit_code == 0, out.output
+    assert [r["program"] for r in json.loads(out.stdout)] == ["tpc"]
+    assert f"IDL tpc: created at {pm.canonical_address(ws.program_id('tpc'))}" in " ".join(out.stderr.split())
+    assert fetch_idl(chain, ws.program_id("tpc")).content == ws.idl_path("tpc").read_bytes()
