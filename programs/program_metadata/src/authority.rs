@@ -10,8 +10,8 @@ use crate::state::{self, Kind};
 
 /// BPFLoaderUpgradeab1e11111111111111111111111
 pub const UPGRADEABLE_LOADER: Pubkey = Pubkey::new_from_array([
-    2, 168, 246, 145, 78, 136, 161, 176, 226, 16, 21, 62, 247, 99, 174, 43, 0, 194, 185, 61, 22, 193, 36, 210, 192,
-    83, 122, 16, 4, 128, 0, 0,
+    2, 168, 246, 145, 78, 136, 161, 176, 226, 16, 21, 62, 247, 99, 174, 43, 0, 194, 185, 61, 22, 193, 36, 210, 192, 83,
+    122, 16, 4, 128, 0, 0,
 ]);
 
 // Upgradeable loader states are a u32 LE enum tag followed by the variant's fields.
@@ -48,10 +48,14 @@ pub fn is_program_authority(
         return Err(MetadataError::InvalidProgramDataAccount.into());
     }
     let data = program_data.try_borrow_data()?;
-    if tag(&data) != Some(PROGRAM_DATA_TAG) || program_data.executable || data.len() < PROGRAM_DATA_AUTHORITY_OPTION + 33 {
+    if tag(&data) != Some(PROGRAM_DATA_TAG)
+        || program_data.executable
+        || data.len() < PROGRAM_DATA_AUTHORITY_OPTION + 33
+    {
         return Err(MetadataError::InvalidProgramState.into());
     }
-    Ok(data[PROGRAM_DATA_AUTHORITY_OPTION] == 1 && state::pubkey_at(&data, PROGRAM_DATA_AUTHORITY_OPTION + 1) == *authority)
+    Ok(data[PROGRAM_DATA_AUTHORITY_OPTION] == 1
+        && state::pubkey_at(&data, PROGRAM_DATA_AUTHORITY_OPTION + 1) == *authority)
 }
 
 /// `authority` signed and is either the authority stored in the account or, for a canonical account, the upgrade

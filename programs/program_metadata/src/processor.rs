@@ -344,7 +344,8 @@ impl<'a, 'info> Context<'a, 'info> {
             Kind::Buffer => account.data_len(),
             Kind::Metadata => {
                 let data = account.try_borrow_data()?;
-                HEADER_LEN + u32::from_le_bytes(data[state::DATA_LENGTH..state::DATA_LENGTH + 4].try_into().unwrap()) as usize
+                HEADER_LEN
+                    + u32::from_le_bytes(data[state::DATA_LENGTH..state::DATA_LENGTH + 4].try_into().unwrap()) as usize
             }
         };
         let minimum = minimum_balance(&rent.try_borrow_data()?, length)?;
@@ -366,7 +367,8 @@ impl<'a, 'info> Context<'a, 'info> {
         if destination.key == account.key {
             return Err(ProgramError::InvalidArgument);
         }
-        let credited = destination.lamports().checked_add(account.lamports()).ok_or(ProgramError::ArithmeticOverflow)?;
+        let credited =
+            destination.lamports().checked_add(account.lamports()).ok_or(ProgramError::ArithmeticOverflow)?;
         **destination.try_borrow_mut_lamports()? = credited;
         **account.try_borrow_mut_lamports()? = 0;
         account.resize(0)?;

@@ -448,3 +448,24 @@ def test_upload_without_the_program_metadata_program_says_so():
     assert str(e.value).startswith(f"the Program Metadata program {PMP} is not deployed on this cluster; on a local "
                                    f"validator, start it from a new genesis (`gtx localnet up --reset`)")
     assert svm.get_account(pm.canonical_address(program)) is None
+
+
+def test_the_pipeline_builds_it_without_an_anchor_idl(tmp_path):
+    """`gtx build program_metadata`: an SBF binary, no Anchor IDL or client (toolchain/native_programs.py); `gtx keys
+    sync` does not ask for a keypair (its id comes from the interface)."""
+    import subprocess
+    import sys
+
+    from gridtokenx_cli.chain.workspace import REPO_ROOT
+    from gridtokenx_cli.cli.keys import sync_program_ids
+
+    idl_files = sorted(p.name for p in (REPO_ROOT / "idl").glob("*.json"))
+    proc = subprocess.run([sys.executable, "-m", "gridtokenx_cli.toolchain.build", "program_metadata", "--json"],
+                          cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [row] = json.loads(proc.stdout)
+    assert row["name"] == "program_metadata" and row["idl_path"] is None and row["size"] > 0
+    assert sorted(p.name for p in (REPO_ROOT / "idl").glob("*.json")) == idl_files
+    assert not (REPO_ROOT / "gridtokenx_cli" / "generated" / "program_metadata").exists()
+    _, problems = sync_program_ids(REPO_ROOT, fix=False)
+    assert not [p for p in problems if p.startswith("program_metadata")]
