@@ -394,9 +394,25 @@ def test_run_on_a_validator():
     assert (run["backend"], run["threads"], run["window"]) == ("rpc", 4, 2)
     assert (run["requests"], run["ok"]) == (16, 16), run["errors"]
     assert run["limit"]["ok"] == 8
+    # the validator's own limit in the same run: as many pre-signed transfers, the same number in flight
+    assert (run["limit_transfers"]["requests"], run["limit_transfers"]["ok"]) == (8, 8)
+    assert run["of_limit_transfers"]["throughput"] > 0
     assert all(t["cu"]["min"] > 0 for t in run["by_type"].values())
     assert run["consistency"] == []
     assert res["versions"]["solana-test-validator"].startswith("4.2")
+
+
+@needs_validator
+def test_oracle_ingest_on_a_validator_books_every_accepted_reading_once():
+    """Meter-signed readings over the pipeline, several meters' readings in flight, each meter's in order: all
+    accepted (none Backdated: the per-meter turns hold), and the registry booked exactly those."""
+    res = harness.run_benchmark(_config(workloads=["oracle_ingest"], backends=["rpc"], clients=[1], ops=48, warmup=8,
+                                        window=8, rpc_port=19540, accounts=[6], limit_ops=24))
+    [run] = res["runs"]
+    assert (run["requests"], run["ok"]) == (48, 48), run["errors"]
+    assert run["limit"]["ok"] == 24 and run["limit_transfers"]["ok"] == 24
+    assert run["consistency"] == []
+    assert 15_000 < run["by_type"]["reading"]["cu"]["min"] < 60_000
 
 
 def test_a_failing_run_is_reported_as_skipped_and_the_rest_runs():
