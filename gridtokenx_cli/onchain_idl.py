@@ -141,8 +141,6 @@ def upload_idl(chain: Chain, payer: Keypair, authority: Keypair, program_id: Pub
         return result
 
     header = pm.decode_metadata_header(bytes(existing.data))
-    if not header.mutable:
-        raise IdlUploadError(f"the IDL account {address} was made immutable; it cannot be changed")
     try:
         current = pm.unpack_content(pm.metadata_data(bytes(existing.data)), header.encoding, header.compression)
     except ValueError:
@@ -150,6 +148,8 @@ def upload_idl(chain: Chain, payer: Keypair, authority: Keypair, program_id: Pub
     if (current == idl_json and header.format == pm.Format.JSON and header.data_source == pm.DataSource.DIRECT):
         result.action = "unchanged"
         return result
+    if not header.mutable:
+        raise IdlUploadError(f"the IDL account {address} was made immutable; it cannot be changed")
     result.action = "updated"
     _replace(chain, payer, authority, address, header, stored, managed, send, progress)
     return result
