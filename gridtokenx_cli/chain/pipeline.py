@@ -359,7 +359,7 @@ class RpcPipeline(PipelineBase):
             now = time.monotonic()
             try:
                 answers = await self._rpc(calls)
-            except (httpx.HTTPError, OSError, ValueError, ChainError) as e:
+            except Exception as e:  # noqa: BLE001 - any failure: unsent, resent by the poller (never lost)
                 # the node is away: nothing was (reliably) sent; the poller resends after resend_interval
                 self.stats.send_errors += len(live)
                 self.stats.extra["last_send_error"] = f"{type(e).__name__}: {e}"
@@ -385,7 +385,7 @@ class RpcPipeline(PipelineBase):
                 continue
             try:
                 await self._poll_once()
-            except (httpx.HTTPError, OSError, KeyError, ValueError, ChainError) as e:
+            except Exception as e:  # noqa: BLE001 - the poller must outlive a bad answer or an outage
                 self.stats.extra["last_poll_error"] = f"{type(e).__name__}: {e}"
                 await asyncio.sleep(min(1.0, self.poll_interval * 10))
 
