@@ -1,7 +1,9 @@
 """RPC backend: solana-py AsyncClient against solana-test-validator or any cluster URL.
 
 The calls are synchronous (the CLI is), run on a private event loop. Sending re-signs with a fresh blockhash and
-resends when the blockhash expires (up to `max_attempts`), can add a priority fee, and confirms by block height:
+resends when the blockhash expires (up to `max_attempts`), can add a priority fee (a number or "auto", from the
+recent fees of the transaction's writable accounts) and a compute-unit limit (fixed, or "simulate": measured by a
+simulation, and a transaction whose simulation fails is reported without being sent), and confirms by block height:
 a transaction whose blockhash's last valid block height has passed without a status is known to be dropped.
 Every RPC call survives a node that goes away for a while (a restarted validator, a dropped connection): it is
 retried with backoff for `reconnect_timeout` seconds, then fails with a ChainError naming the attempts.

@@ -128,7 +128,7 @@ def test_deploy_allocates_1x_and_takes_a_separate_upgrade_authority(deployed, ch
     assert verified.exit_code == 0 and json.loads(verified.stdout)["result"] == "match"
 
 
-def test_usage_errors_name_the_field(cli, tmp_path):
+def test_usage_errors_name_the_field(deployed, cli):
     out = cli("deploy", PROGRAM, "--upgrade-authority", "not-a-key")
     assert out.exit_code == 2 and "--upgrade-authority: 'not-a-key' is neither a keypair file nor a public key" \
         in out.output
@@ -141,6 +141,13 @@ def test_usage_errors_name_the_field(cli, tmp_path):
     assert out.exit_code == 2 and "--cu-limit: compute-unit limit 1400001 is outside 1..1,400,000" in out.output
     out = cli("upgrade", PROGRAM, "--buffer", "x", "--so", str(Workspace.load().so_path(PROGRAM)))
     assert out.exit_code == 2 and "--buffer: --so and --buffer both name the new program" in out.output
+    out = cli("deploy", PROGRAM, "--max-len", "100")
+    assert out.exit_code == 1 and "--max-len 100 is smaller than the program" in out.output
+    out = cli("program", "close", PROGRAM)
+    assert out.exit_code == 2 and "--yes: closing program" in out.output
+    out = cli("verify", "nonsense")
+    assert out.exit_code == 2 and "PROGRAM: 'nonsense' is neither a program of Anchor.toml nor an address" in \
+        " ".join(out.output.split())
 
 
 def test_an_upgrade_by_the_wrong_authority_is_refused_and_changes_nothing(deployed, net, cli, chain, keys, so):
@@ -189,6 +196,9 @@ def test_a_grown_program_is_extended_then_upgraded(deployed, net, cli, chain, ke
     data = programdata(chain, pid)
     assert len(data) == 45 + len(so) + 16384 and data[45:] == grown.read_bytes()
     assert chain.get_balance(keys["payer"][0].pubkey()) < payer_before - rent  # the payer paid rent and fees
+    from gridtokenx_cli.deploy import extend_program_checked_active
+
+    print(f"\nextend: ExtendProgram{'Checked' if extend_program_checked_active(chain) else ''}, {rent:,} lamports")
     ok = chain.send(bb.ix_cpu_heavy(keys["payer"][0].pubkey(), 8, 2), keys["payer"][0])
     assert ok.ok
     # verify trims trailing zeroes: the grown binary is the same program as the original build
@@ -280,14 +290,19 @@ def _answer_prompt(fd: int, marker: bytes, answer: bytes, timeout: float = 180.0
 def test_program_list_dump_and_close(deployed, cli, chain, keys, so, tmp_path):
     from gridtokenx_cli.deploy import Deployer
 
-    payer = keys["payer"][0]
+    payer, owner = keys["payer"][0], keys["stranger"][0]
     d = Deployer(chain, payer, state_dir=tmp_path / "buffers")
     disposable = Keypair()
-    d.deploy("disposable", Workspace.load().so_path(PROGRAM), program_keypair=disposable)
+    # deployed by the payer, the authority handed to a bare public key in the same transaction, 4 KiB of room
+    result = d.deploy("disposable", Workspace.load().so_path(PROGRAM), program_keypair=disposable,
+                      upgrade_authority=owner.pubkey(), max_len=len(so) + 4096)
     did = disposable.pubkey()
     bid = Workspace.load().program_id(PROGRAM)
+    assert result.upgrade_authority == authority_of(chain, did) == str(owner.pubkey())
+    assert len(programdata(chain, did)) == 45 + len(so) + 4096
 
-    mine = json.loads(cli("program", "list").stdout)  # default: the programs of --keypair
+    assert json.loads(cli("program", "list").stdout) == []  # default: the programs of --keypair (the payer)
+    mine = json.loads(cli("program", "list", keypair=keys["stranger"][1]).stdout)
     assert [r["program_id"] for r in mine] == [str(did)]
     theirs = json.loads(cli("program", "list", "--authority", str(keys["authority"][0].pubkey())).stdout)
     assert [r["program_id"] for r in theirs] == [str(bid)]
@@ -296,25 +311,26 @@ def test_program_list_dump_and_close(deployed, cli, chain, keys, so, tmp_path):
 
     dumped = cli("program", "dump", str(did), str(tmp_path / "dump.so"))
     assert dumped.exit_code == 0, dumped.output
-    assert (tmp_path / "dump.so").read_bytes() == so and json.loads(dumped.stdout)["bytes"] == len(so)
+    assert (tmp_path / "dump.so").read_bytes() == so + bytes(4096) and json.loads(dumped.stdout)["bytes_trimmed"] \
+        == len(so.rstrip(b"\0"))
 
     before = programdata(chain, did)
     out = cli("program", "close", str(did))  # no --yes
     assert out.exit_code == 2 and f"--yes: closing program {did} is irreversible: it stops, and its id can never " \
         f"be deployed again" in " ".join(out.output.split())
-    out = cli("program", "close", str(did), "--yes", keypair=keys["stranger"][1])
-    assert out.exit_code == 1 and f"the upgrade authority of {did} is {payer.pubkey()}, not " \
-        f"{keys['stranger'][0].pubkey()}" in " ".join(out.output.split())
+    out = cli("program", "close", str(did), "--yes")  # the payer deployed it but no longer holds the authority
+    assert out.exit_code == 1 and f"the upgrade authority of {did} is {owner.pubkey()}, not " \
+        f"{payer.pubkey()}" in " ".join(out.output.split())
     out = cli("program", "close", PROGRAM, "--yes", keypair=keys["authority"][1])  # one of the workspace's
     assert out.exit_code == 2 and f"--bypass-warning: {bid} is `{PROGRAM}` of this workspace's Anchor.toml" in \
         " ".join(out.output.split())
     assert programdata(chain, did) == before and programdata(chain, bid)
 
     balance = chain.get_balance(payer.pubkey())
-    closed = cli("program", "close", str(did), "--yes")
+    closed = cli("program", "close", str(did), "--yes", "--recipient", str(payer.pubkey()), keypair=keys["stranger"][1])
     assert closed.exit_code == 0, closed.output
     reclaimed = json.loads(closed.stdout)["lamports"]
-    assert reclaimed > 0 and chain.get_balance(payer.pubkey()) > balance
+    assert reclaimed > 0 and chain.get_balance(payer.pubkey()) == balance + reclaimed
     assert programdata(chain, did) == b""
     assert json.loads(cli("program", "show", str(did)).stdout)["kind"] == "closed-program"
     stopped = chain.send(_retarget(bb.ix_cpu_heavy(payer.pubkey(), 8, 1), did), payer)
