@@ -20,7 +20,7 @@ METERS = 8
 READINGS_PER_METER = 40
 QUEUE_WRITES = 2_000
 VALIDATOR_PORT = 19500
-BACKLOG_PORT = 19700
+BACKLOG_PORT = 21500
 #: a 30-minute outage at 60 s polling: 30 readings per meter, 60 s apart, for 100 meters
 BACKLOG_METERS = 100
 BACKLOG_PER_METER = 30
@@ -66,10 +66,14 @@ def _deliver(chain, label: str, meters: int, per_meter: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         q = ReadingQueue(Path(tmp) / "q.sqlite")
         n = _queue_readings(q, keys, per_meter)
-        sub = Submitter(q, transport_for(chain), platform.api_gateway,
+        transport = transport_for(chain)
+        sub = Submitter(q, transport, platform.api_gateway,
                         [MeterIdentity(t, meter_id_bytes(t), k) for t, k in keys.items()])
         t0 = time.perf_counter()
-        sub.drain(timeout=900)
+        try:
+            sub.drain(timeout=900)
+        finally:
+            transport.close()
         dt = time.perf_counter() - t0
         delivered = sum(1 for r in q.readings() if r.state == DELIVERED)
         q.close()
@@ -151,14 +155,18 @@ def drain_backlog(chain, label: str, meters: int = BACKLOG_METERS, per_meter: in
         q = ReadingQueue(Path(tmp) / "q.sqlite")
         chain_now = chain.get_clock().unix_timestamp
         n = queue_backlog(q, keys, per_meter, spacing, end=min(int(time.time()), chain_now) - 5)
-        sub = Submitter(q, transport_for(chain), platform.api_gateway,
+        transport = transport_for(chain)
+        sub = Submitter(q, transport, platform.api_gateway,
                         [MeterIdentity(t, meter_id_bytes(t), k) for t, k in keys.items()])
         rounds = 0
         t0 = time.perf_counter()
         deadline = t0 + 900
-        while q.depth() and time.perf_counter() < deadline:
-            sub.run_round()
-            rounds += 1
+        try:
+            while q.depth() and time.perf_counter() < deadline:
+                sub.run_round()
+                rounds += 1
+        finally:
+            transport.close()
         dt = time.perf_counter() - t0
         readings = q.readings()
         q.close()

@@ -255,6 +255,7 @@ class Gateway:
                     self.stop_event.wait(delay)
         finally:
             q.close()
+            transport.close()
             if self._chain is None:
                 chain.close()
 

@@ -17,7 +17,7 @@ from gridtokenx_cli.testing.validator import needs_validator
 
 pytestmark = needs_validator
 
-PORT = 19800
+PORT = 21700
 
 
 def test_a_backlog_drains_in_order_exactly_once_on_a_validator(tmp_path):
