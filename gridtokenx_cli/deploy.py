@@ -109,7 +109,8 @@ def ix_extend_program(program: Pubkey, payer: Pubkey, additional_bytes: int) -> 
 
 
 def ix_extend_program_checked(program: Pubkey, authority: Pubkey, payer: Pubkey, additional_bytes: int) -> Instruction:
-    return Instruction(LOADER, struct.pack("<II", 8, additional_bytes), [
+    # tag 9: Migrate (to loader v4) took 8 before ExtendProgramChecked was added
+    return Instruction(LOADER, struct.pack("<II", 9, additional_bytes), [
         AccountMeta(programdata_address(program), False, True), AccountMeta(program, False, True),
         AccountMeta(authority, True, False), AccountMeta(SYSTEM, False, False), AccountMeta(payer, True, True)])
 
