@@ -549,11 +549,10 @@ class Deployer:
         if authority is not None:  # ProgramData whose Option<Pubkey> authority at byte 12 is Some(authority)
             filters = [MemcmpOpts(0, _b58(struct.pack("<I", STATE_PROGRAMDATA))), MemcmpOpts(13, str(authority))]
             datas = self.chain.call("get_program_accounts", LOADER, encoding="base64", filters=filters).value
-            wanted = {d.pubkey for d in datas}
-            # the program accounts that point at them
-            programs = self.chain.call("get_program_accounts", LOADER, encoding="base64",
-                                       filters=[PROGRAM_ACCOUNT_SIZE]).value
-            ids = [p.pubkey for p in programs if Pubkey.from_bytes(bytes(p.account.data)[4:36]) in wanted]
+            # the program account pointing at each (one small query each, never the whole loader on a public RPC)
+            ids = [p.pubkey for d in datas for p in self.chain.call(
+                "get_program_accounts", LOADER, encoding="base64",
+                filters=[PROGRAM_ACCOUNT_SIZE, MemcmpOpts(4, str(d.pubkey))]).value]
         else:
             programs = self.chain.call("get_program_accounts", LOADER, encoding="base64",
                                        filters=[PROGRAM_ACCOUNT_SIZE]).value

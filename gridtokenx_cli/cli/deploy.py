@@ -167,8 +167,8 @@ def deploy(ctx: typer.Context,
 def upgrade(ctx: typer.Context, program: str = typer.Argument(..., help="program from Anchor.toml"),
             so: Path = typer.Option(None, "--so", help="the new binary (default target/deploy/<program>.so)"),
             buffers_dir: Path = BuffersDir,
-            upgrade_authority: Path = typer.Option(None, "--upgrade-authority", help="KEYPAIR of the upgrade "
-                                                   "authority (file, stdin, prompt://); default --keypair"),
+            upgrade_authority: str = typer.Option(None, "--upgrade-authority", help="KEYPAIR of the upgrade "
+                                                  "authority (file, stdin, prompt://); default --keypair"),
             buffer: str = typer.Option(None, "--buffer", help="apply this buffer (written by `gtx buffers write`, "
                                        "its authority handed to the upgrade authority) instead of writing one")) -> None:
     """Upgrade a deployed program from target/deploy/<program>.so (or --buffer), keeping its data accounts; the
@@ -177,7 +177,12 @@ def upgrade(ctx: typer.Context, program: str = typer.Argument(..., help="program
         usage_error("--so", f"{so} does not exist", "give the path of a built .so")
     if so is not None and buffer is not None:
         usage_error("--buffer", "--so and --buffer both name the new program", "give one of them")
-    authority = load_keypair(upgrade_authority, "--upgrade-authority") if upgrade_authority else None
+    authority = signer_or_pubkey(upgrade_authority, "--upgrade-authority") if upgrade_authority else None
+    if authority is not None and not hasattr(authority, "pubkey"):  # a bare public key cannot sign
+        usage_error("--upgrade-authority", f"{authority} is a public key, but an upgrade is signed by the upgrade "
+                                           f"authority", f"give its keypair, or for an authority that signs elsewhere "
+                                           f"(a multisig) run `gtx buffers write {program}` and `gtx buffers "
+                                           f"set-authority BUFFER {authority}`")
     options = {"upgrade_authority": authority, "on_extend": show_extend_cost(ctx.obj)}
     if buffer is not None:
         options["buffer"] = parse_pubkey(buffer, "--buffer")

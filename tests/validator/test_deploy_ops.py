@@ -132,6 +132,11 @@ def test_usage_errors_name_the_field(deployed, cli):
     out = cli("deploy", PROGRAM, "--upgrade-authority", "not-a-key")
     assert out.exit_code == 2 and "--upgrade-authority: 'not-a-key' is neither a keypair file nor a public key" \
         in out.output
+    vault = str(Keypair().pubkey())
+    out = cli("upgrade", PROGRAM, "--upgrade-authority", vault)
+    assert out.exit_code == 2 and f"--upgrade-authority: {vault} is a public key, but an upgrade is signed by the " \
+        f"upgrade authority; give its keypair, or for an authority that signs elsewhere (a multisig) run `gtx " \
+        f"buffers write {PROGRAM}` and `gtx buffers set-authority BUFFER {vault}`" in " ".join(out.output.split())
     out = cli("deploy", "--max-len", "100")
     assert out.exit_code == 2 and "--max-len: applies to one program" in out.output
     out = runner.invoke(app, ["--priority-fee", "cheap", "status"])
