@@ -13,8 +13,7 @@ from solders.system_program import TransferParams, transfer
 from gridtokenx_cli.chain import ChainError, TxOutcome
 from gridtokenx_cli.chain.base import Chain
 from gridtokenx_cli.chain.pipeline import Job, RpcPipeline, SequentialPipeline, pipeline_for
-from gridtokenx_cli.localnet import Localnet
-from gridtokenx_cli.testing.validator import needs_validator
+from gridtokenx_cli.testing.validator import needs_validator, rpc_chain_of, running_localnet
 
 SOL = 10**9
 RPC_PORT = 19620
@@ -22,20 +21,12 @@ RPC_PORT = 19620
 
 @pytest.fixture(scope="module")
 def localnet(tmp_path_factory):
-    net = Localnet(root=tmp_path_factory.mktemp("pipeline-localnet"), rpc_port=RPC_PORT)
-    net.up(reset=True)
-    yield net
-    net.down()
-    assert net.pid() is None
+    yield from running_localnet(tmp_path_factory, RPC_PORT, "pipeline-localnet")
 
 
 @pytest.fixture(scope="module")
 def rpc(localnet):
-    from gridtokenx_cli.chain.rpc import RpcChain
-
-    chain = RpcChain(localnet.url)
-    yield chain
-    chain.close()
+    yield from rpc_chain_of(localnet)
 
 
 def _funded(chain, lamports: int = 500 * SOL) -> Keypair:

@@ -7,29 +7,20 @@ import pytest
 from solders.keypair import Keypair
 
 from gridtokenx_cli.bench import blockbench_cu as bb
-from gridtokenx_cli.localnet import Localnet
 
-from gridtokenx_cli.testing.validator import needs_validator  # noqa: E402
+from gridtokenx_cli.testing.validator import needs_validator, rpc_chain_of, running_localnet  # noqa: E402
 
 pytestmark = needs_validator
 
 
 @pytest.fixture(scope="module")
 def localnet(tmp_path_factory):
-    net = Localnet(root=tmp_path_factory.mktemp("localnet"), rpc_port=18899)
-    net.up(reset=True)
-    yield net
-    net.down()
-    assert net.pid() is None
+    yield from running_localnet(tmp_path_factory, 18899)
 
 
 @pytest.fixture(scope="module")
 def chain(localnet):
-    from gridtokenx_cli.chain.rpc import RpcChain
-
-    c = RpcChain(localnet.url)
-    yield c
-    c.close()
+    yield from rpc_chain_of(localnet)
 
 
 @pytest.fixture(scope="module")

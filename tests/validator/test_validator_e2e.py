@@ -22,9 +22,8 @@ from gridtokenx_cli.chain.workspace import REPO_ROOT, Workspace
 from gridtokenx_cli.cli import app
 from gridtokenx_cli.cli.common import hoist_global_options
 from gridtokenx_cli.cli.keys import write_keypair
-from gridtokenx_cli.localnet import Localnet
 
-from gridtokenx_cli.testing.validator import needs_validator  # noqa: E402
+from gridtokenx_cli.testing.validator import needs_validator, running_localnet  # noqa: E402
 
 pytestmark = needs_validator
 
@@ -63,10 +62,7 @@ def gtx(*args: str):
 
 @pytest.fixture(scope="module")
 def net(tmp_path_factory):
-    n = Localnet(root=tmp_path_factory.mktemp("localnet-e2e"), rpc_port=PORT)
-    n.up(reset=True)
-    yield n
-    n.down()
+    yield from running_localnet(tmp_path_factory, PORT, "localnet-e2e")
 
 
 @pytest.fixture(scope="module")
