@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import struct
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
@@ -27,6 +28,8 @@ from gridtokenx_cli.clients import program_metadata as pm
 WRITE_CHUNK = 800
 #: up to this much compressed data goes inside the Initialize instruction itself (one transaction)
 INLINE_MAX = 800
+#: Write transactions sent before waiting for them
+IN_FLIGHT = 32
 LEGACY_IDL_SEED = "anchor:idl"
 LEGACY_HEADER = 8 + 32 + 4  # discriminator, authority, compressed length
 
@@ -137,7 +140,7 @@ def upload_idl(chain: Chain, payer: Keypair, authority: Keypair, program_id: Pub
 
     if existing is None:
         result.action = "created"
-        _create(chain, payer, authority, program_id, address, stored, managed, send, progress)
+        _create(chain, payer, authority, program_id, address, stored, managed, send, progress, result)
         return result
 
     header = pm.decode_metadata_header(bytes(existing.data))
@@ -151,20 +154,57 @@ def upload_idl(chain: Chain, payer: Keypair, authority: Keypair, program_id: Pub
     if not header.mutable:
         raise IdlUploadError(f"the IDL account {address} was made immutable; it cannot be changed")
     result.action = "updated"
-    _replace(chain, payer, authority, address, header, stored, managed, send, progress)
+    _replace(chain, payer, authority, address, header, stored, managed, send, progress, result)
     return result
 
 
-def _write_chunks(buffer: Pubkey, writer: Keypair, stored: bytes, send, progress, program: Pubkey) -> None:
-    offsets = range(0, len(stored), WRITE_CHUNK)
-    for done, offset in enumerate(offsets, 1):
-        send([pm.ix_write(buffer, writer.pubkey(), offset, stored[offset:offset + WRITE_CHUNK], program=program)],
-             [writer], f"Write at offset {offset}")
+def _write_chunks(chain: Chain, payer: Keypair, buffer: Pubkey, writer: Keypair, stored: bytes, send, progress,
+                  program: Pubkey, result: IdlUpload) -> None:
+    """Write `stored` into `buffer` in WRITE_CHUNK pieces: the first through `send` (a refusal surfaces with its
+    error before the rest goes out), the others IN_FLIGHT at a time without waiting for each; then the buffer is
+    read back and whatever did not land (dropped, expired) is written again one by one."""
+    offsets = list(range(0, len(stored), WRITE_CHUNK))
+
+    def write(offset: int):
+        return pm.ix_write(buffer, writer.pubkey(), offset, stored[offset:offset + WRITE_CHUNK], program=program)
+
+    send([write(0)], [writer], "Write at offset 0")
+    rest = offsets[1:]
+    for start in range(0, len(rest), IN_FLIGHT):
+        window = rest[start:start + IN_FLIGHT]
+        blockhash = chain.latest_blockhash()
+        signatures = []
+        for offset in window:
+            if not chain.shares_blockhash:
+                blockhash = chain.latest_blockhash()
+            signatures.append(chain.broadcast(Chain.sign([write(offset)], payer, [writer], blockhash)))
+        result.transactions += len(signatures)
+        result.signatures += [str(s) for s in signatures]
+        for outcome in _landed(chain, signatures).values():
+            if not outcome.ok:
+                raise IdlUploadError(f"a Write into {buffer} was rejected by the Program Metadata program: "
+                                     f"{describe_failure(outcome)}")
         if progress:
-            progress(done, len(offsets))
+            progress(1 + start + len(window), len(offsets))
+    data = chain.account_data(buffer) or b""
+    at = pm.HEADER_LEN
+    for offset in offsets:
+        if data[at + offset:at + offset + WRITE_CHUNK] != stored[offset:offset + WRITE_CHUNK]:
+            send([write(offset)], [writer], f"Write at offset {offset} (again)")
 
 
-def _create(chain, payer, authority, program_id, address, stored, managed, send, progress) -> None:
+def _landed(chain: Chain, signatures: list, timeout: float = 30.0) -> dict:
+    """The outcomes of those `signatures` that are confirmed within `timeout`."""
+    deadline = time.monotonic() + timeout
+    found: dict = {}
+    while True:
+        found.update(chain.confirmed_outcomes([s for s in signatures if s not in found]))
+        if len(found) == len(signatures) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.4)
+
+
+def _create(chain, payer, authority, program_id, address, stored, managed, send, progress, result) -> None:
     rent = _rent(chain, pm.HEADER_LEN + len(stored))
     fund = transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=address, lamports=rent))
     program = managed["program"]
@@ -175,12 +215,12 @@ def _create(chain, payer, authority, program_id, address, stored, managed, send,
     # the metadata PDA itself is the buffer: allocated, sized, written, then initialized in place
     send([fund, pm.ix_allocate(address, authority.pubkey(), seed=pm.IDL_SEED, **managed),
           *pm.extend_instructions(address, authority.pubkey(), len(stored), **managed)], [], "Allocate + Extend")
-    _write_chunks(address, authority, stored, send, progress, program)
+    _write_chunks(chain, payer, address, authority, stored, send, progress, program, result)
     send([pm.ix_initialize(address, authority.pubkey(), program_id, programdata=managed["programdata"],
                            program=program)], [], "Initialize from the written buffer")
 
 
-def _replace(chain, payer, authority, address, header, stored, managed, send, progress) -> None:
+def _replace(chain, payer, authority, address, header, stored, managed, send, progress, result) -> None:
     program = managed["program"]
     old_size = pm.HEADER_LEN + header.data_length
     new_size = pm.HEADER_LEN + len(stored)
@@ -195,7 +235,7 @@ def _replace(chain, payer, authority, address, header, stored, managed, send, pr
         send([create_account(CreateAccountParams(from_pubkey=payer.pubkey(), to_pubkey=buffer.pubkey(),
                                                  lamports=_rent(chain, new_size), space=new_size, owner=program)),
               pm.ix_allocate(buffer.pubkey(), buffer.pubkey(), program=program)], [buffer], "creating the buffer")
-        _write_chunks(buffer.pubkey(), buffer, stored, send, progress, program)
+        _write_chunks(chain, payer, buffer.pubkey(), buffer, stored, send, progress, program, result)
         source = {"buffer": buffer.pubkey()}
         setup = []
     if growth > 0:
