@@ -28,8 +28,9 @@ from gridtokenx_cli.clients import program_metadata as pm
 WRITE_CHUNK = 800
 #: up to this much compressed data goes inside the Initialize instruction itself (one transaction)
 INLINE_MAX = 800
-#: Write transactions sent before waiting for them
+#: Write transactions sent before waiting for them, and how long to wait for them to confirm
 IN_FLIGHT = 32
+CONFIRM_TIMEOUT = 30.0
 LEGACY_IDL_SEED = "anchor:idl"
 LEGACY_HEADER = 8 + 32 + 4  # discriminator, authority, compressed length
 
@@ -193,9 +194,9 @@ def _write_chunks(chain: Chain, payer: Keypair, buffer: Pubkey, writer: Keypair,
             send([write(offset)], [writer], f"Write at offset {offset} (again)")
 
 
-def _landed(chain: Chain, signatures: list, timeout: float = 30.0) -> dict:
-    """The outcomes of those `signatures` that are confirmed within `timeout`."""
-    deadline = time.monotonic() + timeout
+def _landed(chain: Chain, signatures: list) -> dict:
+    """The outcomes of those `signatures` that are confirmed within CONFIRM_TIMEOUT."""
+    deadline = time.monotonic() + CONFIRM_TIMEOUT
     found: dict = {}
     while True:
         found.update(chain.confirmed_outcomes([s for s in signatures if s not in found]))

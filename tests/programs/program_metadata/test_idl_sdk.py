@@ -152,3 +152,27 @@ def test_cli_usage_errors_name_the_field(tmp_path):
     assert out.exit_code == 2 and "--idl: no default IDL for the program id" in " ".join(out.output.split())
     out = gtx("-u", "http://127.0.0.1:9", "idl", "fetch", "nope")
     assert out.exit_code == 2 and "PROGRAM: unknown program 'nope'" in out.output
+
+
+def test_writes_that_never_land_are_written_again(env, monkeypatch):
+    """A lossy link: every third broadcast Write is dropped before it reaches LiteSVM. The upload reads the buffer
+    back and writes the missing chunks again; the stored IDL is complete."""
+    import gridtokenx_cli.onchain_idl as onchain_idl
+
+    svm, _, payer, program, _ = env
+
+    class LossyLink(EmbeddedChain):
+        dropped = 0
+
+        def broadcast(self, tx):
+            self.sent = getattr(self, "sent", 0) + 1
+            if self.sent % 3 == 0:
+                LossyLink.dropped += 1
+                return tx.signatures[0]  # never delivered
+            return super().broadcast(tx)
+
+    monkeypatch.setattr(onchain_idl, "CONFIRM_TIMEOUT", 0.2)
+    big = json.dumps({"name": "big", "blob": os.urandom(20_000).hex()}).encode()
+    r = upload_idl(LossyLink(programs=[], svm=svm), payer, payer, program, big)
+    assert r.action == "created" and LossyLink.dropped > 5
+    assert fetch_idl(EmbeddedChain(programs=[], svm=svm), program).content == big
