@@ -31,6 +31,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import httpx
@@ -142,7 +143,7 @@ class PipelineBase:
             except ChainError as e:
                 future = concurrent.futures.Future()
                 future.set_exception(e)
-            future.add_done_callback(lambda f, i=index: done.put((i, f)))
+            future.add_done_callback(partial(_report_done, done, index))
 
         while True:
             while not exhausted and in_flight < limit:
@@ -405,7 +406,7 @@ class RpcPipeline(PipelineBase):
         for chunk_start, answer in zip(range(0, len(signatures), STATUS_CHUNK), answers):
             if "error" in answer:
                 continue
-            statuses = GetSignatureStatusesResp.from_json(json.dumps(answer)).value
+            statuses = _parsed(GetSignatureStatusesResp, answer).value
             for signature, status in zip(signatures[chunk_start:chunk_start + STATUS_CHUNK], statuses):
                 entry = self._entries.get(signature)
                 if entry is None:
@@ -466,13 +467,27 @@ class RpcPipeline(PipelineBase):
             for (signature, _status), answer in zip(chunk, answers):
                 if "error" in answer or answer.get("result") is None:
                     continue  # not served yet: the next poll sees it confirmed again and retries
-                meta = GetTransactionResp.from_json(json.dumps(answer)).value.transaction.meta
-                entry = self._entries.pop(signature, None)
-                if entry is None:
+                served = _parsed(GetTransactionResp, answer).value
+                meta = served.transaction.meta if served is not None else None
+                waiting = self._entries.get(signature)
+                if meta is None or waiting is None:
                     continue
+                del self._entries[signature]
                 self.stats.confirmed += 1
-                _settle(entry.future, Chain.outcome(signature, meta.err is None, list(meta.log_messages or []),
+                _settle(waiting.future, Chain.outcome(signature, meta.err is None, list(meta.log_messages or []),
                                                     meta.compute_units_consumed or 0, meta.err))
+
+
+def _parsed(response_type, answer: dict):
+    """One JSON-RPC answer as solders' typed response (the same types `RpcChain` decodes), or ChainError."""
+    parsed = response_type.from_json(json.dumps(answer))
+    if not isinstance(parsed, response_type):
+        raise ChainError(f"RPC answered {type(parsed).__name__}: {parsed}")
+    return parsed
+
+
+def _report_done(done: queue.Queue, index: int, future: concurrent.futures.Future) -> None:
+    done.put((index, future))
 
 
 def _encoded_size(tx: Transaction) -> int:
