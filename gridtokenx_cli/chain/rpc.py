@@ -78,6 +78,14 @@ def check_compute_unit_limit(value: int | str | None) -> int | str | None:
     return limit
 
 
+def fee_percentile(fees: Sequence[int], percentile: int = PRIORITY_FEE_PERCENTILE) -> int:
+    """The `percentile`-th percentile (nearest rank) of recent per-slot fees; 0 without any, never below 0."""
+    ranked = sorted(fees)
+    if not ranked:
+        return 0
+    return max(0, ranked[min(len(ranked) - 1, len(ranked) * percentile // 100)])
+
+
 def units_with_margin(units: int) -> int:
     return min(MAX_COMPUTE_UNITS, units * 11 // 10 + CU_MARGIN)
 
@@ -214,9 +222,8 @@ class RpcChain(Chain):
         cached = self._fee_cache.get(key)
         if cached is not None and time.monotonic() - cached[0] < PRIORITY_FEE_CACHE_SECONDS:
             return cached[1]
-        fees = sorted(int(r["prioritizationFee"]) for r in self.json_rpc("getRecentPrioritizationFees",
-                                                                          [[str(k) for k in list(key)[:128]]]))
-        fee = max(0, fees[min(len(fees) - 1, len(fees) * PRIORITY_FEE_PERCENTILE // 100)]) if fees else 0
+        fee = fee_percentile([int(r["prioritizationFee"]) for r in self.json_rpc(
+            "getRecentPrioritizationFees", [[str(k) for k in list(key)[:128]]])])
         self._fee_cache[key] = (time.monotonic(), fee)
         return fee
 

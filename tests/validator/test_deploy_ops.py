@@ -402,7 +402,7 @@ def test_chunk_writes_are_not_simulated_one_by_one(net, keys, so, tmp_path):
 
 
 def test_auto_priority_fee_follows_recent_fees_of_the_accounts(deployed, net, chain, keys):
-    from gridtokenx_cli.chain.rpc import PRIORITY_FEE_PERCENTILE, RpcChain, writable_accounts
+    from gridtokenx_cli.chain.rpc import RpcChain, fee_percentile, writable_accounts
 
     payer = keys["payer"][0]
     store_seed = 77
@@ -417,9 +417,9 @@ def test_auto_priority_fee_follows_recent_fees_of_the_accounts(deployed, net, ch
         write = bb.ix_io_write(payer.pubkey(), store, 0, 4, 99)
         accounts = writable_accounts([write], payer.pubkey())
         assert store in accounts
-        raw = sorted(r["prioritizationFee"] for r in auto.json_rpc("getRecentPrioritizationFees",
-                                                                    [[str(a) for a in accounts]]))
-        expected = raw[min(len(raw) - 1, len(raw) * PRIORITY_FEE_PERCENTILE // 100)] if raw else 0
+        raw = [r["prioritizationFee"] for r in auto.json_rpc("getRecentPrioritizationFees",
+                                                              [[str(a) for a in accounts]])]
+        expected = fee_percentile(raw)
         assert 30_000 in raw and auto.priority_fee_for(accounts) == expected
         before = chain.get_balance(payer.pubkey())
         assert auto.send(write, payer).ok
@@ -428,3 +428,14 @@ def test_auto_priority_fee_follows_recent_fees_of_the_accounts(deployed, net, ch
     finally:
         paid.close()
         auto.close()
+
+
+def test_fee_percentile_is_the_nearest_rank_with_floor_zero():
+    from gridtokenx_cli.chain.rpc import fee_percentile
+
+    assert fee_percentile([]) == 0
+    assert fee_percentile([0] * 100) == 0
+    assert fee_percentile([0] * 74 + [500] * 26) == 500  # a quarter of the recent slots paid: auto pays too
+    assert fee_percentile([0] * 76 + [500] * 24) == 0  # fewer: the account is not contended
+    assert fee_percentile([3, 1, 2, 4], 50) == 3
+    assert fee_percentile([7]) == 7
