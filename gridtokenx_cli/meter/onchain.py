@@ -3,6 +3,7 @@ and the oracle config — built on the generated AnchorPy clients only (no LiteS
 runs on an rpc-only install."""
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 
@@ -28,22 +29,27 @@ ORACLE_AUTHORITY_SEED = b"oracle_authority"
 METER_STATE_SEED = b"meter_state"
 
 
+@functools.cache
 def governance_config() -> Pubkey:
     return Pubkey.find_program_address([GOVERNANCE_CONFIG_SEED], GOVERNANCE_ID)[0]
 
 
+@functools.cache
 def oracle_config() -> Pubkey:
     return Pubkey.find_program_address([ORACLE_CONFIG_SEED], ORACLE_ID)[0]
 
 
+@functools.cache
 def oracle_authority() -> Pubkey:
     return Pubkey.find_program_address([ORACLE_AUTHORITY_SEED], ORACLE_ID)[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def meter_account(meter_id: bytes) -> Pubkey:
     return Pubkey.find_program_address([METER_SEED, meter_id], REGISTRY_ID)[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def meter_state(meter_id: bytes) -> Pubkey:
     return Pubkey.find_program_address([METER_STATE_SEED, meter_id], ORACLE_ID)[0]
 

@@ -126,6 +126,7 @@ class ReadingQueue:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        self._open_transactions = 0
         self.db.row_factory = sqlite3.Row
         mode = self.db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() != "wal":
@@ -155,13 +156,24 @@ class ReadingQueue:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (the write lock is taken up front, so no deadlock on upgrade)."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (the write lock is taken up front, so no deadlock on upgrade). Inside
+        another ``transaction()`` it joins it: everything commits (one fsync) or rolls back together."""
+        if self._open_transactions:
+            self._open_transactions += 1
+            try:
+                yield self.db
+            finally:
+                self._open_transactions -= 1
+            return
         self.db.execute("BEGIN IMMEDIATE")
+        self._open_transactions = 1
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            self._open_transactions = 0
         self.db.execute("COMMIT")
 
     # ------------------------------------------------------------------ producing readings

@@ -453,8 +453,10 @@ class Submitter:
         deadline = time.monotonic() + self.confirm_timeout
         while inflight:
             outcomes = self.transport.outcomes(list(inflight))
-            for sig, outcome in outcomes.items():
-                self._apply(inflight.pop(sig), outcome, report)
+            # the outcomes of one poll in one SQLite transaction (one fsync, not one per transaction)
+            with self.queue.transaction():
+                for sig, outcome in outcomes.items():
+                    self._apply(inflight.pop(sig), outcome, report)
             if not inflight or time.monotonic() > deadline:
                 break  # the rest stay `sending`; the next round resolves them
             time.sleep(self.poll_interval)
