@@ -577,3 +577,23 @@ def test_readings_per_transaction_is_bounded_by_the_transaction_size(env):
     queue_samples(q, "m-a", keys["m-a"], [(10 * i, 20 * i) for i in range(4)], int(time.time()) - 100)
     blockhash, _ = sub.transport.blockhash()
     assert len(bytes(sub._build(q.runs(3)["m-a"], blockhash))) <= 1232
+
+
+def test_a_nested_queue_transaction_commits_or_rolls_back_with_the_outer_one(tmp_path):
+    """The submitter applies the outcomes of one poll in one SQLite transaction: a crash half-way applies none
+    (the readings stay `sending` and the next round resolves them again)."""
+    q = ReadingQueue(tmp_path / "q.sqlite")
+    sign = signer(Keypair(), "m")
+    for i in range(3):
+        q.record_sample("m", MeterSample(i, i, 100 + i), sign)
+    r1, r2 = q.readings("m")
+    with pytest.raises(RuntimeError, match="crash mid-poll"):
+        with q.transaction():
+            assert q.mark_delivered(r1.id, "confirmed")
+            raise RuntimeError("crash mid-poll")
+    assert [r.state for r in q.readings("m")] == [QUEUED, QUEUED]
+    with q.transaction():
+        assert q.mark_delivered(r1.id, "confirmed") and q.mark_rejected(r2.id, "ReadingRejected:OutOfRange")
+    q.close()
+    q = ReadingQueue(tmp_path / "q.sqlite")  # committed: durable across a reopen
+    assert [r.state for r in q.readings("m")] == [DELIVERED, REJECTED]
