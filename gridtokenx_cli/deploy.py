@@ -266,7 +266,8 @@ class Deployer:
         budget = [set_compute_unit_price(fee)] if fee else []
         mode = self.chain.compute_unit_limit
         if mode == "simulate":
-            simulated = self.chain.simulate([set_compute_unit_limit(1_400_000), *budget, sample], self.payer)
+            unpriced = [set_compute_unit_price(0)] if budget else []  # see RpcChain.send
+            simulated = self.chain.simulate([set_compute_unit_limit(1_400_000), *unpriced, sample], self.payer)
             if not simulated.ok:
                 from .chain import TransactionRejected
 

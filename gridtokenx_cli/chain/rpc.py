@@ -187,7 +187,10 @@ class RpcChain(Chain):
         if _has_budget_ix(ixs, CU_LIMIT_TAG) or self.compute_unit_limit is None:
             return super().send([*budget, *ixs], payer, signers, check=check)
         if self.compute_unit_limit == "simulate":
-            simulated = self.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *budget, *ixs], payer, signers)
+            # priced at 0: the fee check of a simulation at 1.4M CU x a high price could refuse a payer that can
+            # afford the real transaction; the price instruction stays (it costs the same compute units)
+            unpriced = [set_compute_unit_price(0)] if budget else []
+            simulated = self.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *unpriced, *ixs], payer, signers)
             if not simulated.ok:
                 if check:
                     raise TransactionRejected(simulated)

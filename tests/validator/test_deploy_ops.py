@@ -2,8 +2,8 @@
 upgrade authority, 1x allocation and ExtendProgram on a grown upgrade (cost shown first), a buffer written here,
 handed to another authority and applied by it (the multisig path), `gtx program show|dump|close|list`, `gtx verify`
 (match and mismatch), the priority fee and the simulated compute-unit limit of RpcChain — and the failure paths:
-a wrong authority gets the exact error and leaves the program data byte-identical. Ports 19700..19732 (faucet
-20701); skipped when the validator binary is absent."""
+a wrong authority gets the exact error and leaves the program data byte-identical. Ports 22100..22132 (faucet
+23101); skipped when the validator binary is absent."""
 from __future__ import annotations
 
 import json
@@ -30,7 +30,7 @@ from gridtokenx_cli.testing.validator import needs_validator
 
 pytestmark = needs_validator
 
-PORT = 19700
+PORT = 22100
 PROGRAM = "blockbench"
 runner = CliRunner()
 WITH_BUFFERS_DIR = {("deploy",), ("upgrade",), ("buffers", "list"), ("buffers", "close"), ("buffers", "write")}
@@ -293,7 +293,7 @@ def _answer_prompt(fd: int, marker: bytes, answer: bytes, timeout: float = 180.0
 
 
 def test_program_list_dump_and_close(deployed, cli, chain, keys, so, tmp_path):
-    from gridtokenx_cli.deploy import Deployer
+    from gridtokenx_cli.deploy import CHUNK, Deployer
 
     payer, owner = keys["payer"][0], keys["stranger"][0]
     d = Deployer(chain, payer, state_dir=tmp_path / "buffers")
@@ -347,6 +347,18 @@ def test_program_list_dump_and_close(deployed, cli, chain, keys, so, tmp_path):
     out = cli("verify", str(did), "--so", str(Workspace.load().so_path(PROGRAM)))
     assert out.exit_code == 1 and "(it is a closed program)" in out.output
 
+    # a buffer closes too (no --yes: nothing irreversible), by its authority only
+    buffer, *_ = d.write_buffer("abandoned", so[:CHUNK * 2])
+    address = str(buffer.pubkey())
+    shown = json.loads(cli("program", "show", address).stdout)
+    assert shown["kind"] == "buffer" and shown["upgrade_authority"] == str(payer.pubkey())
+    out = cli("program", "close", address, keypair=keys["stranger"][1])
+    assert out.exit_code == 1 and f"the authority of buffer {address} is {payer.pubkey()}, not " \
+        f"{owner.pubkey()}" in " ".join(out.output.split())
+    out = cli("program", "close", address)
+    assert out.exit_code == 0 and json.loads(out.stdout)["lamports"] == shown["lamports"]
+    assert chain.get_account(buffer.pubkey()) is None
+
 
 def _retarget(ix, program_id: Pubkey):
     from solders.instruction import Instruction
@@ -373,6 +385,14 @@ def test_priority_fee_and_simulated_compute_unit_limit(deployed, net, chain, key
         assert sent.ok and limit == units_with_margin(sent.compute_units) < 200_000
         assert fee == 5000 + (20_000 * limit + 999_999) // 1_000_000  # the priority fee is priced on the limit
         print(f"\ncpu_heavy(64): {sent.compute_units} CU, limit {limit}, fee {fee} lamports (5000 base)")
+
+        # a high price on a modest balance: 500,000 micro-lamports x 1.4M CU would be 0.7 SOL, more than the 0.05
+        # SOL it has, so the simulation is priced at 0; the real transaction, on its measured limit, costs ~0.005
+        modest = Keypair()
+        chain.airdrop(modest.pubkey(), 5 * 10**7)
+        with RpcChain(net.url, priority_fee=500_000, compute_unit_limit="simulate") as pricey:
+            assert pricey.send(bb.ix_cpu_heavy(modest.pubkey(), 64, 3), modest, check=True).ok
+        assert chain.get_balance(modest.pubkey()) == 5 * 10**7 - 5000 - (500_000 * limit + 999_999) // 1_000_000
 
         # a failing transaction is reported from its simulation, decoded like a sent one, and never sent
         before = chain.get_balance(payer.pubkey())
