@@ -12,7 +12,7 @@ from solders.pubkey import Pubkey
 
 from gridtokenx_cli.generated.governance.program_id import PROGRAM_ID as GOVERNANCE_ID
 from gridtokenx_cli.generated.oracle import instructions as oix
-from gridtokenx_cli.generated.oracle.accounts import OracleConfig
+from gridtokenx_cli.generated.oracle.accounts import MeterState, OracleConfig
 from gridtokenx_cli.generated.oracle.program_id import PROGRAM_ID as ORACLE_ID
 from gridtokenx_cli.generated.registry.accounts import MeterAccount
 from gridtokenx_cli.generated.registry.program_id import PROGRAM_ID as REGISTRY_ID
@@ -91,6 +91,14 @@ def decode_meter(meter_data: bytes | None, state_data: bytes | None) -> MeterOnC
     m = MeterAccount.decode(meter_data)
     return MeterOnChain(True, state_data is not None, m.active, m.meter_pubkey, m.last_reading_at,
                         m.total_generation, m.total_consumption, m.reading_count, m.approved, m.retired)
+
+
+def decode_reading_counters(state_data: bytes | None) -> tuple[int, int] | None:
+    """``(total_readings, valid_readings)`` of an oracle ``MeterState`` (None: no such account)."""
+    if state_data is None:
+        return None
+    state = MeterState.decode(state_data)
+    return state.total_readings, state.valid_readings
 
 
 def decode_oracle_config(data: bytes | None) -> OracleConfig | None:

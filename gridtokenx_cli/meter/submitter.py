@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import random
 import threading
+
+import httpx
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -46,7 +48,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import Transaction
 
-from gridtokenx_cli.chain.base import Chain, TxOutcome
+from gridtokenx_cli.chain.base import Chain, ChainError, TxOutcome
 
 from . import onchain
 from .queue import DELIVERED, QUEUED, REJECTED, SENDING, Reading, ReadingQueue
@@ -86,8 +88,10 @@ class Transport:
     They are independent (different meters; every attempt is committed to SQLite before the first send)."""
 
     def __init__(self, chain: Chain, *, follow_wall_clock: bool | None = None,
-                 connect: Callable[[], Chain] | None = None, connections: int = 1):
+                 connect: Callable[[], Chain] | None = None, connections: int = 1, status_url: str | None = None):
         self.chain = chain
+        #: JSON-RPC URL for bare signature statuses (rpc): see :meth:`statuses`
+        self.status_url = status_url
         self.follow_wall_clock = chain.name == "embedded" if follow_wall_clock is None else follow_wall_clock
         self.connections = connections if connect is not None else 1
         self._connect = connect
@@ -156,6 +160,29 @@ class Transport:
             found.update(part)
         return found
 
+    def statuses(self, signatures: Sequence[Signature]) -> dict[Signature, object | None]:
+        """The confirmed ones of ``signatures``: ``{signature: err}`` (None: it succeeded), from
+        getSignatureStatuses alone (history searched) — without the getTransaction per signature that
+        :meth:`outcomes` makes for the events. Only with a ``status_url``."""
+        if self.status_url is None:
+            raise RuntimeError("statuses() needs a status_url (rpc transport)")
+        found: dict[Signature, object | None] = {}
+        sigs = list(signatures)
+        for i in range(0, len(sigs), 256):
+            chunk = sigs[i:i + 256]
+            body = {"jsonrpc": "2.0", "id": 1, "method": "getSignatureStatuses",
+                    "params": [[str(s) for s in chunk], {"searchTransactionHistory": True}]}
+            try:
+                resp = httpx.post(self.status_url, json=body, timeout=30.0)
+                resp.raise_for_status()
+                values = resp.json()["result"]["value"]
+            except (httpx.HTTPError, KeyError, TypeError, ValueError) as e:
+                raise ChainError(f"RPC {self.status_url} getSignatureStatuses: {type(e).__name__} {e}") from e
+            for sig, status in zip(chunk, values):
+                if status and status.get("confirmationStatus") in ("confirmed", "finalized"):
+                    found[sig] = status.get("err")
+        return found
+
     def block_height(self) -> int | None:
         return self.chain.block_height()
 
@@ -182,7 +209,7 @@ def transport_for(chain: Chain) -> Transport:
 
     if isinstance(chain, RpcChain):
         url = chain.url
-        return Transport(chain, connect=lambda: RpcChain(url), connections=RPC_CONNECTIONS)
+        return Transport(chain, connect=lambda: RpcChain(url), connections=RPC_CONNECTIONS, status_url=url)
     return Transport(chain)
 
 
@@ -359,6 +386,8 @@ class Submitter:
         #: (the readings of one recorded attempt, what the chain says of their meter)
         pending: list[tuple[list[Reading], onchain.MeterOnChain]] = []
         fresh: list[list[Reading]] = []
+        #: meter -> its oracle (total_readings, valid_readings) before this round's new transaction
+        counters: dict[str, tuple[int, int]] = {}
         for i, run in enumerate(runs):
             h = run[0]
             info = onchain.decode_meter(data[2 * i], data[2 * i + 1])
@@ -393,6 +422,9 @@ class Submitter:
                 self._hold(h.meter, f"chain clock {h.reading_ts - chain_now} s behind the reading", report)
                 continue
             fresh.append(self._fresh_group(run, chain_now))
+            before = onchain.decode_reading_counters(data[2 * i + 1])
+            if before is not None:
+                counters[h.meter] = before
 
         inflight: dict[Signature, list[Reading]] = {}
         if pending:
@@ -451,16 +483,53 @@ class Submitter:
                 report.sent += len(txs)
 
         deadline = time.monotonic() + self.confirm_timeout
+        fresh_signatures = {sig for sig, group in inflight.items() if group[0].meter in counters}
         while inflight:
-            outcomes = self.transport.outcomes(list(inflight))
-            # the outcomes of one poll in one SQLite transaction (one fsync, not one per transaction)
-            with self.queue.transaction():
-                for sig, outcome in outcomes.items():
-                    self._apply(inflight.pop(sig), outcome, report)
+            self._poll(inflight, counters, fresh_signatures, report)
             if not inflight or time.monotonic() > deadline:
                 break  # the rest stay `sending`; the next round resolves them
             time.sleep(self.poll_interval)
         return report
+
+    def _poll(self, inflight: dict[Signature, list[Reading]], counters: dict[str, tuple[int, int]],
+              fresh_signatures: set[Signature], report: RoundReport) -> None:
+        """Resolve the confirmed ones of ``inflight`` (removing them). With bare statuses (rpc), a successful new
+        transaction whose meter's oracle counters grew by exactly its readings, all valid, since the round's
+        read is resolved without fetching it: the readings it carries were processed (it succeeded) and were all
+        there was, so all accepted. Anything else — a failure, a rejection, a reading by someone else, a resent
+        attempt — is fetched for its error or events."""
+        if self.transport.status_url is None:
+            outcomes = self.transport.outcomes(list(inflight))
+            proven: list[Signature] = []
+        else:
+            statuses = self.transport.statuses(list(inflight))
+            candidates = [sig for sig, err in statuses.items() if err is None and sig in fresh_signatures]
+            proven = []
+            if candidates:
+                states = self.transport.accounts([onchain.meter_state(self.meters[inflight[sig][0].meter].meter_id)
+                                                  for sig in candidates])
+                for sig, state in zip(candidates, states):
+                    group = inflight[sig]
+                    total, valid = counters[group[0].meter]
+                    if onchain.decode_reading_counters(state) == (total + len(group), valid + len(group)):
+                        proven.append(sig)
+            rest = [sig for sig in statuses if sig not in proven]
+            outcomes = self.transport.outcomes(rest) if rest else {}
+        # the outcomes of one poll in one SQLite transaction (one fsync, not one per transaction)
+        with self.queue.transaction():
+            for sig in proven:
+                self._apply_accepted(inflight.pop(sig), str(sig), report)
+            for sig, outcome in outcomes.items():
+                self._apply(inflight.pop(sig), outcome, report)
+
+    def _apply_accepted(self, group: Sequence[Reading], sig: str, report: RoundReport) -> None:
+        done = self.queue.resolve_many([(r.id, DELIVERED, "confirmed", sig) for r in group])
+        for r, ok in zip(group, done):
+            if ok:
+                report.delivered.append(r)
+                self.on_event("reading_delivered", meter=r.meter, seq=r.seq, reading_ts=r.reading_ts,
+                              produced=r.produced, consumed=r.consumed, tx=sig)
+        self._release(group[0].meter)
 
     def _fresh_group(self, run: Sequence[Reading], chain_now: int | None) -> list[Reading]:
         """The queued head and the queued readings right behind it, as many as one transaction carries; a
