@@ -1,8 +1,9 @@
 """Keypairs as the Solana CLI stores and accepts them — the one place the SDK, the CLI and the gateway read and
 write them. A keypair file is a JSON list of the 64 secret-key bytes; writes are atomic with mode 0600 from the
 first byte (a key is never world-readable, even briefly). ``read_keypair`` also takes the Solana CLI's
-``stdin`` (the JSON list or a base58 secret on standard input) and ``prompt://`` (a base58 secret typed on the
-terminal, not echoed)."""
+``stdin`` (the JSON list or a base58 secret on standard input) and ``prompt://`` (typed on the terminal, not
+echoed: a base58 secret, a JSON list, or a BIP39 seed phrase with an optional passphrase — the key
+``solana-keygen recover prompt://`` gives for it: the first 32 bytes of the BIP39 seed, no derivation path)."""
 from __future__ import annotations
 
 import json
@@ -33,6 +34,26 @@ def keypair_from_text(text: str, source: str = "keypair") -> Keypair:
                            f"{e}") from None
 
 
+#: word counts of a BIP39 mnemonic
+SEED_PHRASE_WORDS = (12, 15, 18, 21, 24)
+
+
+def keypair_from_seed_phrase(phrase: str, passphrase: str = "", source: str = "the prompt") -> Keypair:
+    """The Solana CLI's keypair of a BIP39 seed phrase (English words, checksum checked) and passphrase."""
+    from mnemonic import Mnemonic
+
+    words = " ".join(phrase.lower().split())
+    english = Mnemonic("english")
+    unknown = [w for w in words.split() if w not in english.wordlist]
+    if unknown:
+        raise KeypairError(f"{source} is not a BIP39 seed phrase: {len(unknown)} word(s) are not in the English "
+                           "word list")
+    if not english.check(words):
+        raise KeypairError(f"{source} is not a BIP39 seed phrase: its checksum does not match (a word is wrong "
+                           "or out of order)")
+    return Keypair.from_seed(Mnemonic.to_seed(words, passphrase)[:32])
+
+
 def _is_prompt(text: str) -> bool:
     # a pathlib.Path collapses "prompt://" to "prompt:"
     return text.startswith(PROMPT) or text.rstrip("/") == "prompt:"
@@ -46,7 +67,11 @@ def read_keypair(source: str | Path) -> Keypair:
     if _is_prompt(text):
         import getpass
 
-        return keypair_from_text(getpass.getpass("keypair (base58 secret or JSON list): "), "the prompt")
+        secret = getpass.getpass("keypair (seed phrase, base58 secret or JSON list): ")
+        if len(secret.split()) in SEED_PHRASE_WORDS:
+            passphrase = getpass.getpass("seed phrase passphrase (ENTER for none): ")
+            return keypair_from_seed_phrase(secret, passphrase)
+        return keypair_from_text(secret, "the prompt")
     path = Path(text).expanduser()
     if not path.exists():
         raise FileNotFoundError(f"keypair file {path} does not exist")

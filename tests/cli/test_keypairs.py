@@ -20,6 +20,27 @@ ROOT = Path(__file__).resolve().parents[2]
 GTX = [sys.executable, "-m", "gridtokenx_cli"]
 
 
+class Terminal:
+    """What a program wrote to its pty so far; `read_until` waits (≤ 120 s in all) for a marker."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.out = b""
+        self.deadline = time.monotonic() + 120
+
+    def read_until(self, marker: bytes) -> None:
+        while marker not in self.out and time.monotonic() < self.deadline:
+            ready, _, _ = select.select([self.fd], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.out += chunk
+
+
 def test_file_json_and_base58(tmp_path):
     kp = Keypair()
     path = tmp_path / "k.json"
@@ -50,27 +71,55 @@ def test_gtx_prompts_for_the_keypair_on_a_terminal():
     if pid == 0:  # child: gtx on the pty
         os.chdir(ROOT)
         os.execv(sys.executable, [*GTX, "--json", "-k", "prompt://", "keys", "show"])
-    out = b""
-    deadline = time.monotonic() + 120
+    terminal = Terminal(fd)
 
-    def read_until(marker: bytes) -> None:
-        nonlocal out
-        while marker not in out and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 1)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                out += chunk
-
-    read_until(b"keypair (base58 secret or JSON list):")
-    assert b"keypair (base58" in out, out
+    terminal.read_until(b"keypair (seed phrase, base58 secret or JSON list):")
+    assert b"keypair (seed phrase" in terminal.out, terminal.out
     os.write(fd, str(kp).encode() + b"\n")
-    read_until(b"}")
+    terminal.read_until(b"}")
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, out
-    assert str(kp.pubkey()).encode() in out
-    assert str(kp).encode() not in out  # the secret is not echoed
+    assert os.waitstatus_to_exitcode(status) == 0, terminal.out
+    assert str(kp.pubkey()).encode() in terminal.out
+    assert str(kp).encode() not in terminal.out  # the secret is not echoed
+
+
+#: BIP39's published test vector (English, passphrase "TREZOR"): the seed its 64 bytes must be
+VECTOR_PHRASE = "abandon " * 11 + "about"
+VECTOR_SEED = ("c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4"
+               "ab7c81b2f001698e7463b04")
+
+
+def test_seed_phrase_gives_the_solana_cli_key():
+    from mnemonic import Mnemonic
+
+    from gridtokenx_cli.keypairs import keypair_from_seed_phrase
+
+    assert Mnemonic.to_seed(VECTOR_PHRASE, "TREZOR").hex() == VECTOR_SEED
+    # solana-keygen's keypair_from_seed: the ed25519 secret is the seed's first 32 bytes
+    kp = keypair_from_seed_phrase(VECTOR_PHRASE.upper() + "  ", "TREZOR")
+    assert kp == Keypair.from_seed(bytes.fromhex(VECTOR_SEED)[:32])
+    assert keypair_from_seed_phrase(VECTOR_PHRASE) != kp  # the passphrase is part of the key
+    with pytest.raises(KeypairError, match="checksum does not match"):
+        keypair_from_seed_phrase("abandon " * 12)
+    with pytest.raises(KeypairError, match="1 word\\(s\\) are not in the English word list"):
+        keypair_from_seed_phrase("abandon " * 11 + "zzzz")
+
+
+def test_gtx_takes_a_seed_phrase_and_passphrase_at_the_prompt():
+    expected = Keypair.from_seed(bytes.fromhex(VECTOR_SEED)[:32])
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execv(sys.executable, [*GTX, "--json", "-k", "prompt://", "keys", "show"])
+    terminal = Terminal(fd)
+
+    terminal.read_until(b"JSON list):")
+    os.write(fd, VECTOR_PHRASE.encode() + b"\n")
+    terminal.read_until(b"(ENTER for none):")
+    assert b"passphrase" in terminal.out, terminal.out
+    os.write(fd, b"TREZOR\n")
+    terminal.read_until(b"}")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, terminal.out
+    assert str(expected.pubkey()).encode() in terminal.out
+    assert b"abandon" not in terminal.out and b"TREZOR" not in terminal.out  # neither is echoed
