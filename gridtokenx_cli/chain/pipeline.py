@@ -279,7 +279,7 @@ class RpcPipeline(PipelineBase):
     # ------------------------------------------------------------------ event loop side
     async def _start(self, send_concurrency: int) -> None:
         self._http = httpx.AsyncClient(timeout=self.request_timeout,
-                                       limits=httpx.Limits(max_connections=send_concurrency + 4))
+                                       limits=httpx.Limits(max_connections=send_concurrency + 8))
         self._send_queue = asyncio.Queue()
         self._send_slots = asyncio.Semaphore(send_concurrency)
         self._tasks = [asyncio.ensure_future(self._refresh_blockhash()), asyncio.ensure_future(self._sender()),
@@ -459,23 +459,40 @@ class RpcPipeline(PipelineBase):
                 self.stats.confirmed += 1
                 _settle(entry.future, Chain.outcome(signature, status.err is None, [], 0, status.err))
             return
-        for i in range(0, len(confirmed), TRANSACTION_BATCH):
-            chunk = confirmed[i:i + TRANSACTION_BATCH]
-            answers = await self._rpc([("getTransaction", [str(s), {"encoding": "base64", "commitment": "confirmed",
-                                                                  "maxSupportedTransactionVersion": 0}])
-                                       for s, _ in chunk])
+        # the batches at once: a busy node answers each slowly, and the next status poll waits for these
+        chunks = [confirmed[i:i + TRANSACTION_BATCH] for i in range(0, len(confirmed), TRANSACTION_BATCH)]
+        batches = await asyncio.gather(*(self._rpc([("getTransaction", [str(s), {
+            "encoding": "base64", "commitment": "confirmed", "maxSupportedTransactionVersion": 0}]) for s, _ in chunk])
+            for chunk in chunks), return_exceptions=True)
+        for chunk, answers in zip(chunks, batches):
+            if isinstance(answers, BaseException):
+                continue  # the next poll sees them confirmed again and retries
             for (signature, _status), answer in zip(chunk, answers):
-                if "error" in answer or answer.get("result") is None:
-                    continue  # not served yet: the next poll sees it confirmed again and retries
-                served = _parsed(GetTransactionResp, answer).value
-                meta = served.transaction.meta if served is not None else None
                 waiting = self._entries.get(signature)
-                if meta is None or waiting is None:
-                    continue
+                outcome = _outcome_of(signature, answer)
+                if outcome is None or waiting is None:
+                    continue  # not served yet: the next poll sees it confirmed again and retries
                 del self._entries[signature]
                 self.stats.confirmed += 1
-                _settle(waiting.future, Chain.outcome(signature, meta.err is None, list(meta.log_messages or []),
-                                                    meta.compute_units_consumed or 0, meta.err))
+                _settle(waiting.future, outcome)
+
+
+def _outcome_of(signature: Signature, answer: dict) -> TxOutcome | None:
+    """The outcome in a getTransaction answer (None: not served yet). A success is read from the JSON directly
+    (logs, CU); a failure goes through solders' typed response, so its error is the same object `RpcChain` gets."""
+    result = answer.get("result") if "error" not in answer else None
+    meta = result.get("meta") if isinstance(result, dict) else None
+    if not isinstance(meta, dict):
+        return None
+    if meta.get("err") is None:
+        return Chain.outcome(signature, True, list(meta.get("logMessages") or []),
+                             int(meta.get("computeUnitsConsumed") or 0), None)
+    served = _parsed(GetTransactionResp, answer).value
+    typed = served.transaction.meta if served is not None else None
+    if typed is None:
+        return None
+    return Chain.outcome(signature, False, list(typed.log_messages or []), typed.compute_units_consumed or 0,
+                         typed.err)
 
 
 def _parsed(response_type, answer: dict):
