@@ -27,6 +27,10 @@ not at all.
    A failed *multi-reading* transaction rejects none of its readings: they are requeued and the meter falls back to
    one reading per transaction until the last of them is resolved, so the error is applied to the reading that
    causes it and the good readings land.
+5. On rpc a round's transactions are confirmed with bare signature statuses; a successful new transaction whose
+   meter's oracle ``MeterState`` counters grew by exactly its readings, all valid, since the round's account read
+   is resolved as delivered without fetching it (those readings were processed and were the only ones, so all
+   were accepted); every other confirmed one is fetched (getTransaction) for its error or its events.
 
 Transport errors (RPC down) abort the round; the daemon backs off exponentially and the next round starts at 1.
 """
