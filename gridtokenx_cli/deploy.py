@@ -443,10 +443,7 @@ class Deployer:
         self.check_upgrade_authority(program_id, authority.pubkey())
         self.wait_past_deploy_slot(program_id)  # deployed moments ago (a test, a script): not in the same slot
         if buffer is not None:
-            info = read_program(self.chain, buffer)
-            if info is None or info.kind != "buffer":
-                raise DeployError(f"{buffer} is not a buffer of the upgradeable loader"
-                                  + (f" (it is {_kind_text(info)})" if info else " (no account there)"))
+            info = self.read_buffer(buffer)
             if info.authority != str(authority.pubkey()):
                 raise DeployError(f"the authority of buffer {buffer} is {info.authority}, not the upgrade authority "
                                   f"{authority.pubkey()}; hand it over first (`gtx buffers set-authority {buffer} "
@@ -472,6 +469,14 @@ class Deployer:
         return DeployResult(name, str(program_id), str(outcome.signature), total, written, True,
                             str(authority.pubkey()), plan.additional_bytes, plan.lamports)
 
+    def read_buffer(self, buffer: Pubkey):
+        """The loader's view of `buffer`, or DeployError when it is not a buffer."""
+        info = read_program(self.chain, buffer)
+        if info is None or info.kind != "buffer":
+            raise DeployError(f"{buffer} is not a buffer of the upgradeable loader"
+                              + (f" (it is {_kind_text(info)})" if info else " (no account there)"))
+        return info
+
     def write_upgrade_buffer(self, name: str, so_path: Path | None = None,
                              progress: Callable[[int, int], None] | None = None) -> tuple[Pubkey, int, int]:
         """A complete buffer of `name`'s .so for an upgrade signed elsewhere (a multisig): the payer is its
@@ -484,10 +489,7 @@ class Deployer:
 
     def set_buffer_authority(self, buffer: Pubkey, new_authority: Pubkey | Keypair, current: Keypair) -> str:
         """Hand a buffer over; with the new authority's keypair, SetAuthorityChecked (it co-signs)."""
-        info = read_program(self.chain, buffer)
-        if info is None or info.kind != "buffer":
-            raise DeployError(f"{buffer} is not a buffer of the upgradeable loader"
-                              + (f" (it is {_kind_text(info)})" if info else " (no account there)"))
+        info = self.read_buffer(buffer)
         if info.authority != str(current.pubkey()):
             raise DeployError(f"the authority of buffer {buffer} is {info.authority}, not {current.pubkey()}; sign "
                               f"with that keypair (--keypair)")

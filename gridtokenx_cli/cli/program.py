@@ -57,22 +57,29 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="program na
     emit(settings, data, kv_table(f"gtx program show {program}", data))
 
 
-@app.command("dump")
-def dump(ctx: typer.Context, program: str = typer.Argument(..., help="program name or address"),
-         out: Path = typer.Argument(..., help="file to write the program data to")) -> None:
-    """Write the program data account's payload (the ELF and the zero padding of its allocation) to OUT."""
+def _onchain_bytes(settings: Settings, address) -> bytes:
+    """The program data payload of the program at `address` (ELF + zero padding), or a one-line failure."""
     from gridtokenx_cli.chain import ChainError
-    from gridtokenx_cli.deploy import DeployError, onchain_program_bytes, trimmed_sha256
+    from gridtokenx_cli.deploy import DeployError, onchain_program_bytes
 
-    settings: Settings = ctx.obj
-    address = _address(program)
     chain, _ = _deployer(settings)
     try:
-        elf = onchain_program_bytes(chain, address)
+        return onchain_program_bytes(chain, address)
     except (DeployError, ChainError) as e:
         fail(str(e))
     finally:
         chain.close()
+
+
+@app.command("dump")
+def dump(ctx: typer.Context, program: str = typer.Argument(..., help="program name or address"),
+         out: Path = typer.Argument(..., help="file to write the program data to")) -> None:
+    """Write the program data account's payload (the ELF and the zero padding of its allocation) to OUT."""
+    from gridtokenx_cli.deploy import trimmed_sha256
+
+    settings: Settings = ctx.obj
+    address = _address(program)
+    elf = _onchain_bytes(settings, address)
     out.write_bytes(elf)
     data = {"program_id": str(address), "file": str(out), "bytes": len(elf),
             "bytes_trimmed": len(elf.rstrip(b"\0")), "sha256": trimmed_sha256(elf)}
@@ -158,9 +165,8 @@ def verify(ctx: typer.Context, program: str = typer.Argument(..., help="program 
            so: Path = typer.Option(None, "--so", help="the local build (default target/deploy/<program>.so)")) -> None:
     """Is the program on chain the one built here? Compares the sha256 of the on-chain program data with the
     local .so's, trailing zeroes trimmed from both (the allocation is zero-padded). Exit 0 match, 1 differ."""
-    from gridtokenx_cli.chain import ChainError
     from gridtokenx_cli.chain.workspace import Workspace
-    from gridtokenx_cli.deploy import DeployError, onchain_program_bytes, trimmed_sha256
+    from gridtokenx_cli.deploy import trimmed_sha256
 
     settings: Settings = ctx.obj
     address = _address(program)
@@ -172,13 +178,7 @@ def verify(ctx: typer.Context, program: str = typer.Argument(..., help="program 
     if not so.is_file():
         usage_error("--so", f"{so} does not exist", f"run `gtx build {program}` or give --so")
     local = so.read_bytes()
-    chain, _ = _deployer(settings)
-    try:
-        onchain = onchain_program_bytes(chain, address)
-    except (DeployError, ChainError) as e:
-        fail(str(e))
-    finally:
-        chain.close()
+    onchain = _onchain_bytes(settings, address)
     data = {"program_id": str(address), "local": str(so), "onchain_sha256": trimmed_sha256(onchain),
             "local_sha256": trimmed_sha256(local), "onchain_len": len(onchain.rstrip(b"\0")),
             "local_len": len(local.rstrip(b"\0"))}
