@@ -171,6 +171,33 @@ def land_rows(pipeline: PipelineBase, payer: Keypair, rows: Sequence[BulkRow], r
     return summary
 
 
+def add_compute_budget(chain: Chain, payer: Keypair, rows: list[BulkRow]) -> dict[str, int | None]:
+    """The rpc chain's --priority-fee / --cu-limit on every row, settled once for the file (rows of one command
+    are transactions of one shape): the fee for the first row's writable accounts (``auto``: their recent
+    prioritisation fees), the limit from simulating the first rows until one succeeds (``simulate``; a row that
+    would fail is reported when it is sent). Returns {"limit": …, "price": …} (None: not set)."""
+    from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
+
+    from .chain.rpc import MAX_COMPUTE_UNITS, RpcChain, units_with_margin, writable_accounts
+
+    if not isinstance(chain, RpcChain) or not rows:
+        return {"limit": None, "price": None}
+    price = chain.priority_fee_for(writable_accounts(rows[0].instructions, payer.pubkey())) or None
+    limit: int | None = None
+    if chain.compute_unit_limit == "simulate":
+        for r in rows[:3]:
+            simulated = chain.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *r.instructions], payer, r.signers)
+            if simulated.ok:
+                limit = units_with_margin(simulated.compute_units)
+                break
+    elif chain.compute_unit_limit is not None:
+        limit = int(chain.compute_unit_limit)
+    budget = ([set_compute_unit_limit(limit)] if limit else []) + ([set_compute_unit_price(price)] if price else [])
+    for r in rows:
+        r.instructions = [*budget, *r.instructions]
+    return {"limit": limit, "price": price}
+
+
 def outcome_status(outcome: TxOutcome) -> tuple[str, str]:
     """(``failed:<ErrorName>``, message) for a rejected transaction; ("ok", "") otherwise."""
     if outcome.ok:

@@ -28,11 +28,13 @@ def read_rows(parse: Callable[[], list]) -> list:
 
 def land(s, action: str, rows: list, results: Path, classify, window: int) -> None:
     """Land `rows` through the chain's pipeline with a progress bar; print the summary; exit 1 if rows failed."""
-    from gridtokenx_cli.bulk import land_rows
+    from gridtokenx_cli.bulk import add_compute_budget, land_rows, read_final_rows
     from gridtokenx_cli.chain import ChainError
     from gridtokenx_cli.chain.pipeline import pipeline_for
 
     try:
+        finished = read_final_rows(results)
+        budget = add_compute_budget(s.chain, s.signer, [r for r in rows if not r.already_done and r.row not in finished])
         with pipeline_for(s.chain, window=window) as pipeline, \
                 Progress(TextColumn(action), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                          disable=s.settings.json, console=err_console) as bar:
@@ -45,7 +47,8 @@ def land(s, action: str, rows: list, results: Path, classify, window: int) -> No
             "already_on_chain": summary.already_on_chain, "sent": summary.sent, "by_status": summary.by_status,
             "seconds": round(summary.seconds, 2),
             "rows_per_second": round(summary.sent / summary.seconds, 1) if summary.seconds else None,
-            "results": summary.results_file}
+            "results": summary.results_file, "compute_unit_limit": budget["limit"],
+            "priority_fee": budget["price"]}
     rows_view = {k: v for k, v in data.items() if k not in ("ok", "action", "by_status")}
     rows_view.update({f"status {k}": v for k, v in sorted(summary.by_status.items())})
     emit(s.settings, data, kv_table(action, rows_view))
