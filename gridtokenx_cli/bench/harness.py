@@ -319,11 +319,14 @@ class ClientPool:
     def run(self, work: Callable[[list[Sample]], None]) -> tuple[list[Sample], float]:
         """Run `work` on every thread at once; every sample, and the wall time from the common start to the
         last finish."""
-        gate = threading.Barrier(self.size + 1)
+        # the clock starts when the barrier trips (its action runs before any thread is released): read after
+        # gate.wait(), the main thread could be scheduled only once the workers had done all the work
+        started: list[float] = []
+        gate = threading.Barrier(self.size + 1, action=lambda: started.append(time.perf_counter()))
         for inbox in self._inboxes:
             inbox.put((work, gate))
         gate.wait()
-        t0 = time.perf_counter()
+        t0 = started[0]
         results = [self._done.get() for _ in range(self.size)]
         wall = time.perf_counter() - t0
         errors = [e for _, e in results if e is not None]

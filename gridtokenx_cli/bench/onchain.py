@@ -29,6 +29,7 @@ from solders.transaction import Transaction
 from solders.transaction_metadata import TransactionMetadata
 
 from gridtokenx_cli.chain import Chain, ChainError, TxOutcome
+from gridtokenx_cli.fpenv import restore_default as restore_default_fp_environment
 
 from .workload_api import OpResult
 
@@ -108,6 +109,7 @@ def submit_prepared(chain: Chain, prepared: PreparedTx, lock: threading.Lock | N
         tx = prepared.tx
         for _ in range(3):
             res = svm.send_transaction(tx)
+            restore_default_fp_environment()  # LiteSVM can leave it changed (gridtokenx_cli/fpenv.py)
             ok = isinstance(res, TransactionMetadata)
             if not ok and "BlockhashNotFound" in str(res.err()):
                 # someone expired the blockhash this was signed with (EmbeddedChain.send does after every

@@ -71,6 +71,10 @@ def write_charts(results: dict, out: Path) -> dict[str, Path]:
     import matplotlib.pyplot as plt
     import matplotlib.ticker
 
+    from gridtokenx_cli.fpenv import restore_default
+
+    restore_default()  # charts use NumPy, which reads the flags native code may have left set
+
     written = {}
     heads = headline_runs(results)
     backends = sorted({r["backend"] for r in results["runs"]})

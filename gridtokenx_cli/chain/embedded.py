@@ -11,6 +11,7 @@ from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_metadata import TransactionMetadata
 
+from ..fpenv import restore_default as restore_default_fp_environment
 from .base import Chain, ClockView, TxOutcome
 from .workspace import Workspace
 
@@ -39,6 +40,7 @@ class EmbeddedChain(Chain):
 
     def submit(self, tx: Transaction, message_builder) -> TxOutcome:
         res = self.svm.send_transaction(tx)
+        restore_default_fp_environment()  # LiteSVM can leave it changed (gridtokenx_cli/fpenv.py)
         # a later identical transaction (same payer, instructions, blockhash) would be rejected as a duplicate
         self.svm.expire_blockhash()
         if isinstance(res, TransactionMetadata):

@@ -30,6 +30,9 @@ def write_chart(report: dict, out_dir: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from gridtokenx_cli.fpenv import restore_default
+
+    restore_default()  # NumPy reads the floating-point flags LiteSVM may have left set (gridtokenx_cli/fpenv.py)
     iv = report["intervals"]
     x = list(range(len(iv)))
     labels = [r["time"] for r in iv]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import traceback
 
 import pytest
 from typer.testing import CliRunner
@@ -430,7 +431,7 @@ def test_cli_scale_runs_both_sweeps_into_one_report(tmp_path):
     out = gtx("bench", "scale", "blockbench", "--backend-list", "embedded", "--ops", "10", "--warmup", "0",
               "--clients-sweep", "1,2", "--accounts-sweep", "10,20", "--accounts-clients", "1", "--no-limit",
               "--out", str(tmp_path), "--json")
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 0, out.output + "".join(traceback.format_exception(out.exception) if out.exception else [])
     runs = json.loads(out.stdout)["runs"]
     assert [(r["clients"], r["accounts"]) for r in runs] == [(1, None), (2, None), (1, 10), (1, 20)]
     assert report.validate_results(json.loads((tmp_path / "results.json").read_text())) == []

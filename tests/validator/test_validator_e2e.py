@@ -385,7 +385,7 @@ def test_bulk_commands_land_through_the_pipeline_with_the_compute_budget(platfor
     assert len(results) == 18 and len({r["signature"] for r in results}) == 18
     from solders.signature import Signature
 
-    tx = chain.call("get_transaction", Signature.from_string(results[0]["signature"]),
+    tx = chain.call("get_transaction", Signature.from_string(results[0]["signature"]), encoding="base64",
                     max_supported_transaction_version=0).value.transaction.transaction
     keys = tx.message.account_keys
     budget = [bytes(ix.data) for ix in tx.message.instructions if keys[ix.program_id_index] == COMPUTE_BUDGET]
