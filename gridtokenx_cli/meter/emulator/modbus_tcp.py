@@ -4,6 +4,7 @@ the way an RTU-to-TCP gateway exposes a bus: the unit id selects the meter; an a
 (protocol id 0xFFFF), which a client must reject just the same."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -63,7 +64,7 @@ class ModbusTcpEmulator(EmulatorServer):
 
     def _serve_connection(self, conn: socket.socket) -> None:
         conn.settimeout(0.1)
-        with conn:
+        with conn, contextlib.suppress(ConnectionError):  # a client killed mid-frame is a client gone, like a close
             while not self._stop.is_set():
                 header = self._recv_exact(conn, 7)
                 if header is None:
