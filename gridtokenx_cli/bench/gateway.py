@@ -94,7 +94,9 @@ def measure_embedded(meters: int = METERS, per_meter: int = READINGS_PER_METER) 
         chain.close()
 
 
-def measure_validator(meters: int = METERS, per_meter: int = READINGS_PER_METER // 2) -> dict:
+def _on_fresh_validator(measure: str, port: int, run) -> dict:
+    """`run(chain)` on a fresh local solana-test-validator with the platform programs at genesis, stopped
+    afterwards; a skipped row (ok, with the reason) where the binary is not built."""
     from gridtokenx_cli.chain.rpc import RpcChain
     from gridtokenx_cli.chain.workspace import Workspace
     from gridtokenx_cli.clients import governance as gov
@@ -104,19 +106,24 @@ def measure_validator(meters: int = METERS, per_meter: int = READINGS_PER_METER 
     try:
         validator_binary()
     except LocalnetError as e:
-        return {"measure": "delivered to the oracle", "backend": "solana-test-validator", "readings": 0,
-                "seconds": 0, "per_second": 0, "ok": True, "note": f"skipped: {e}"}
+        return {"measure": measure, "backend": "solana-test-validator", "readings": 0, "seconds": 0,
+                "per_second": 0, "ok": True, "note": f"skipped: {e}"}
     ws = Workspace.load()
     boot = str(gov.bootstrap_keypair().pubkey())
     with tempfile.TemporaryDirectory() as tmp:
-        net = Localnet(root=Path(tmp), rpc_port=VALIDATOR_PORT)
+        net = Localnet(root=Path(tmp), rpc_port=port)
         net.up(reset=True, genesis_programs={n: (ws.so_path(n), boot) for n in PROGRAMS})
         chain = RpcChain(net.url)
         try:
-            return _deliver(chain, "solana-test-validator", meters, per_meter)
+            return run(chain)
         finally:
             chain.close()
             net.down()
+
+
+def measure_validator(meters: int = METERS, per_meter: int = READINGS_PER_METER // 2) -> dict:
+    return _on_fresh_validator("delivered to the oracle", VALIDATOR_PORT,
+                               lambda chain: _deliver(chain, "solana-test-validator", meters, per_meter))
 
 
 def queue_backlog(q, meters: dict[str, Keypair], per_meter: int, spacing: int, end: int) -> int:
@@ -196,28 +203,8 @@ def drain_backlog(chain, label: str, meters: int = BACKLOG_METERS, per_meter: in
 def measure_backlog(meters: int = BACKLOG_METERS, per_meter: int = BACKLOG_PER_METER, spacing: int = BACKLOG_SPACING,
                     port: int = BACKLOG_PORT) -> dict:
     """The backlog scenario on a fresh local solana-test-validator (skipped without the binary)."""
-    from gridtokenx_cli.chain.rpc import RpcChain
-    from gridtokenx_cli.chain.workspace import Workspace
-    from gridtokenx_cli.clients import governance as gov
-    from gridtokenx_cli.localnet import Localnet, LocalnetError, validator_binary
-    from gridtokenx_cli.platform import PROGRAMS
-
-    try:
-        validator_binary()
-    except LocalnetError as e:
-        return {"measure": "backlog drain", "backend": "solana-test-validator", "readings": 0, "seconds": 0,
-                "per_second": 0, "ok": True, "note": f"skipped: {e}"}
-    ws = Workspace.load()
-    boot = str(gov.bootstrap_keypair().pubkey())
-    with tempfile.TemporaryDirectory() as tmp:
-        net = Localnet(root=Path(tmp), rpc_port=port)
-        net.up(reset=True, genesis_programs={n: (ws.so_path(n), boot) for n in PROGRAMS})
-        chain = RpcChain(net.url)
-        try:
-            return drain_backlog(chain, "solana-test-validator", meters, per_meter, spacing)
-        finally:
-            chain.close()
-            net.down()
+    return _on_fresh_validator("backlog drain", port, lambda chain: drain_backlog(
+        chain, "solana-test-validator", meters, per_meter, spacing))
 
 
 def measure(validator: bool = True) -> list[dict]:
