@@ -51,6 +51,9 @@ BLOCKHASH_VALIDITY = 150
 STATUS_CHUNK = 256  # getSignatureStatuses accepts up to 256 signatures per call
 TRANSACTION_BATCH = 64  # getTransaction calls per batch request
 
+#: jobs `run` holds behind busy keys, per job of the window, before it stops reading the source
+HELD_PER_WINDOW = 4
+
 Builder = Callable[[Hash], Transaction]
 
 
@@ -120,13 +123,15 @@ class PipelineBase:
             on_result: Callable[[int, Job, TxOutcome | ChainError], None] | None = None
             ) -> list[TxOutcome | ChainError]:
         """Land every job; returns each one's outcome (or the ChainError that stopped it) in submission order.
-        `jobs` is consumed lazily, so a generator of millions of rows never sits in memory."""
+        `jobs` is consumed lazily: at most `window` in flight and `HELD_PER_WINDOW` × `window` held behind busy
+        keys, so a generator of millions of rows never sits in memory (the outcomes do)."""
         limit = max(1, window or self.window)
+        hold_limit = HELD_PER_WINDOW * limit
         results: dict[int, TxOutcome | ChainError] = {}
         done: queue.Queue = queue.Queue()
         waiting: dict[Hashable, collections.deque] = {}  # key -> jobs queued behind the key's in-flight one
         busy_keys: set = set()
-        in_flight = 0
+        in_flight = held = 0
         source = enumerate(jobs)
         exhausted = False
         job_of: dict[int, Job] = {}
@@ -146,7 +151,7 @@ class PipelineBase:
             future.add_done_callback(partial(_report_done, done, index))
 
         while True:
-            while not exhausted and in_flight < limit:
+            while not exhausted and in_flight < limit and held < hold_limit:
                 try:
                     index, job = next(source)
                 except StopIteration:
@@ -154,6 +159,7 @@ class PipelineBase:
                     break
                 if job.key is not None and job.key in busy_keys:
                     waiting.setdefault(job.key, collections.deque()).append((index, job))
+                    held += 1
                     continue
                 launch(index, job)
             if in_flight == 0:
@@ -174,6 +180,7 @@ class PipelineBase:
             if job.key is not None:
                 queued = waiting.get(job.key)
                 if queued:
+                    held -= 1
                     launch(*queued.popleft())
                 else:
                     busy_keys.discard(job.key)
@@ -241,6 +248,7 @@ class RpcPipeline(PipelineBase):
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="gtx-pipeline")
         self._thread.start()
         self._send_queue: asyncio.Queue
+        self._carried: _Entry | None = None
         self._send_slots: asyncio.Semaphore
         self._call(self._start(send_concurrency))
 
@@ -337,15 +345,19 @@ class RpcPipeline(PipelineBase):
 
     async def _sender(self) -> None:
         while True:
-            batch = [await self._send_queue.get()]
+            # an entry that did not fit the last batch's body opens this one
+            if self._carried is not None:
+                batch, self._carried = [self._carried], None
+            else:
+                batch = [await self._send_queue.get()]
             size = _encoded_size(batch[0].tx)
             while len(batch) < self.send_batch and not self._send_queue.empty():
-                nxt = self._send_queue._queue[0]  # type: ignore[attr-defined]  # peek: keep the body under the cap
-                nxt_size = _encoded_size(nxt.tx)
-                if size + nxt_size > MAX_REQUEST_BODY:
+                entry = self._send_queue.get_nowait()
+                if size + _encoded_size(entry.tx) > MAX_REQUEST_BODY:
+                    self._carried = entry
                     break
-                batch.append(self._send_queue.get_nowait())
-                size += nxt_size
+                batch.append(entry)
+                size += _encoded_size(entry.tx)
             await self._send_slots.acquire()
             asyncio.ensure_future(self._send(batch))
 

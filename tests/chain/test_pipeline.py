@@ -161,3 +161,25 @@ def test_sequential_pipeline_on_the_embedded_chain_keeps_order_and_outcomes():
     # a failing job is an outcome, not an exception, exactly as on rpc
     (bad,) = pipe.run([_transfer_job(payer, relays[0][0], payer.pubkey(), SOL)])
     assert isinstance(bad, TxOutcome) and not bad.ok and bad.error is not None and bad.error.code == 1
+
+
+def test_run_reads_the_source_lazily_even_when_every_job_waits_on_one_key():
+    """Jobs held behind a busy key are bounded (HELD_PER_WINDOW × window): one meter's million readings are not
+    read into memory before the first lands."""
+    from gridtokenx_cli.chain.embedded import EmbeddedChain
+    from gridtokenx_cli.chain.pipeline import HELD_PER_WINDOW
+
+    chain = EmbeddedChain(programs=[])
+    payer = _funded(chain)
+    consumed = 0
+    read_at_first_outcome: list[int] = []
+
+    def jobs():
+        nonlocal consumed
+        for i in range(100):
+            consumed += 1
+            yield _transfer_job(payer, payer, Keypair().pubkey(), 1_000_000 + i, key="one meter")
+
+    results = pipeline_for(chain).run(jobs(), on_result=lambda i, job, r: read_at_first_outcome.append(consumed))
+    assert len(results) == 100 and all(isinstance(r, TxOutcome) and r.ok for r in results)
+    assert read_at_first_outcome[0] <= 1 + HELD_PER_WINDOW  # the one in flight and those held behind it
