@@ -88,20 +88,14 @@ class OnChainExecutor(Executor):
         from gridtokenx_cli.bench.onchain import send_many
         from gridtokenx_cli.clients import oracle as orc
         from gridtokenx_cli.clients import registry as reg
+        from gridtokenx_cli.generated.registry.accounts import MeterAccount
         from gridtokenx_cli.platform import bootstrap_platform
 
         p = self.platform = bootstrap_platform(self.chain)
         cfg = p.fetch_oracle_config()
         if cfg.min_reading_interval != 0:
-            p.send(orc.ix_update_oracle_config(p.bootstrap.pubkey(), orc.params(
-                cfg.api_gateway, min_energy_value=cfg.min_energy_value, max_energy_value=cfg.max_energy_value,
-                max_production_ratio=cfg.max_production_ratio, max_deviation_percent=cfg.max_deviation_percent,
-                min_reading_interval=0, type_ceiling_w=list(cfg.type_ceiling_w),
-                capacity_margin_percent=cfg.capacity_margin_percent,
-                first_reading_max_interval=cfg.first_reading_max_interval,
-                deviation_floor_percent=cfg.deviation_floor_percent,
-                backup_oracles=list(cfg.backup_oracles)[:cfg.backup_oracle_count],
-                consensus_threshold=cfg.consensus_threshold)))
+            p.send(orc.ix_update_oracle_config(p.bootstrap.pubkey(),
+                                               orc.params_from_config(cfg, min_reading_interval=0)))
             cfg = p.fetch_oracle_config()
         owner = p.register_participant("Prosumer", Keypair.from_seed(hashlib.sha256(b"gtx-bench-ingest-owner").digest()))
         wanted = int(scale["meters"])
@@ -115,10 +109,9 @@ class OnChainExecutor(Executor):
         send_many(self.chain, [([orc.ix_initialize_meter_state(p.api_gateway.pubkey(), mid)], p.api_gateway, [])
                                for mid, data in zip(ids, states) if data is None])
         start = p.now() - int(cfg.first_reading_max_interval) + 60
-        for mid, key in zip(ids, keys):
-            from gridtokenx_cli.generated.registry.accounts import MeterAccount
-
-            meter = MeterAccount.decode(self.chain.account_data(reg.meter_pda(mid)[0]))
+        registered = self.chain.accounts_data([reg.meter_pda(mid)[0] for mid in ids])  # one batch, not one per meter
+        for mid, key, data in zip(ids, keys, registered):
+            meter = MeterAccount.decode(data)
             self.meters.append((mid, key))
             self.next_ts.append(max(start, int(meter.last_reading_at) + 1))
             self.gates.append(TicketGate())
