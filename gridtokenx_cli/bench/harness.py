@@ -418,7 +418,7 @@ def transfer_limit(chain, n: int, *, window: int) -> dict:
     """The validator's own limit in this run: `n` pre-signed system transfers (one per new address, payers
     round-robin) through the same pipeline with the same number in flight as the measured run; figures as for a
     measurement (latency from hand-over to confirmed outcome)."""
-    from .onchain import PayerPool, presigned_transfers
+    from .onchain import PayerPool, outcome_result, presigned_transfers
 
     payers = getattr(chain, "_limit_payers", None)
     if payers is None:
@@ -430,11 +430,10 @@ def transfer_limit(chain, n: int, *, window: int) -> dict:
     samples: list[Sample] = []
 
     def record(_index, job, outcome) -> None:
-        seconds = time.monotonic() - job.launched
-        ok = getattr(outcome, "ok", False)
-        error = None if ok else (type(outcome).__name__ if not hasattr(outcome, "ok") else str(outcome.raw_error))
-        samples.append(Sample("transfer", seconds, OpResult(ok, error=error, compute_units=getattr(
-            outcome, "compute_units", None))))
+        # named like the measured requests' failures: the error's name, or the transport failure's type
+        result = (OpResult(False, error=type(outcome).__name__) if isinstance(outcome, Exception)
+                  else outcome_result(outcome))
+        samples.append(Sample("transfer", time.monotonic() - job.launched, result))
 
     t0 = time.perf_counter()
     chain.pipeline.run(jobs, window=window, on_result=record)
