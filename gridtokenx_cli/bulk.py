@@ -173,29 +173,28 @@ def land_rows(pipeline: PipelineBase, payer: Keypair, rows: Sequence[BulkRow], r
 
 def add_compute_budget(chain: Chain, payer: Keypair, rows: list[BulkRow]) -> dict[str, int | None]:
     """The rpc chain's --priority-fee / --cu-limit on every row, settled once for the file (rows of one command
-    are transactions of one shape): the fee for the first row's writable accounts (``auto``: their recent
-    prioritisation fees), the limit from simulating the first rows until one succeeds (``simulate``; a row that
-    would fail is reported when it is sent). Returns {"limit": …, "price": …} (None: not set)."""
-    from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
+    are transactions of one shape): `RpcChain.compute_budget` of the first rows until one does not fail its
+    simulation (a row that would fail is reported when it is sent). Returns {"limit": …, "price": …} (None:
+    not set)."""
+    from solders.compute_budget import set_compute_unit_price
 
-    from .chain.rpc import MAX_COMPUTE_UNITS, RpcChain, units_with_margin, writable_accounts
+    from .chain.rpc import COMPUTE_BUDGET, CU_LIMIT_TAG, CU_PRICE_TAG, RpcChain, writable_accounts
 
-    if not isinstance(chain, RpcChain) or not rows:
-        return {"limit": None, "price": None}
-    price = chain.priority_fee_for(writable_accounts(rows[0].instructions, payer.pubkey())) or None
-    limit: int | None = None
-    if chain.compute_unit_limit == "simulate":
+    budget: list[Instruction] = []
+    if isinstance(chain, RpcChain) and rows:
         for r in rows[:3]:
-            simulated = chain.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *r.instructions], payer, r.signers)
-            if simulated.ok:
-                limit = units_with_margin(simulated.compute_units)
+            found, failed = chain.compute_budget(r.instructions, payer, r.signers)
+            if failed is None:
+                budget = found
                 break
-    elif chain.compute_unit_limit is not None:
-        limit = int(chain.compute_unit_limit)
-    budget = ([set_compute_unit_limit(limit)] if limit else []) + ([set_compute_unit_price(price)] if price else [])
+        else:  # no row simulates cleanly: the price alone, as for a chain without a limit setting
+            fee = chain.priority_fee_for(writable_accounts(rows[0].instructions, payer.pubkey()))
+            budget = [set_compute_unit_price(fee)] if fee else []
     for r in rows:
         r.instructions = [*budget, *r.instructions]
-    return {"limit": limit, "price": price}
+    settings = {bytes(ix.data)[0]: int.from_bytes(bytes(ix.data)[1:], "little") for ix in budget
+                if ix.program_id == COMPUTE_BUDGET}
+    return {"limit": settings.get(CU_LIMIT_TAG), "price": settings.get(CU_PRICE_TAG)}
 
 
 def outcome_status(outcome: TxOutcome) -> tuple[str, str]:

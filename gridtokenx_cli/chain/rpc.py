@@ -182,23 +182,32 @@ class RpcChain(Chain):
         a failing one is not sent, and its outcome (decoded like a sent one's) is returned or raised the same way."""
         ixs = [instructions] if isinstance(instructions, Instruction) else list(instructions)
         signers = list(signers)
+        budget, failed = self.compute_budget(ixs, payer, signers)
+        if failed is not None:
+            if check:
+                raise TransactionRejected(failed)
+            return failed
+        return super().send([*budget, *ixs], payer, signers, check=check)
+
+    def compute_budget(self, ixs: Sequence[Instruction], payer, signers: Sequence = ()
+                       ) -> tuple[list[Instruction], TxOutcome | None]:
+        """The compute-budget instructions to put before `ixs` (none of a kind the caller already put in), or,
+        with compute_unit_limit="simulate", the failed simulation's outcome (nothing to send)."""
         fee = self.priority_fee_for(writable_accounts(ixs, payer.pubkey()))
         budget = [] if _has_budget_ix(ixs, CU_PRICE_TAG) or not fee else [set_compute_unit_price(fee)]
         if _has_budget_ix(ixs, CU_LIMIT_TAG) or self.compute_unit_limit is None:
-            return super().send([*budget, *ixs], payer, signers, check=check)
+            return budget, None
         if self.compute_unit_limit == "simulate":
             # priced at 0: the fee check of a simulation at 1.4M CU x a high price could refuse a payer that can
             # afford the real transaction; the price instruction stays (it costs the same compute units)
             unpriced = [set_compute_unit_price(0)] if budget else []
             simulated = self.simulate([set_compute_unit_limit(MAX_COMPUTE_UNITS), *unpriced, *ixs], payer, signers)
             if not simulated.ok:
-                if check:
-                    raise TransactionRejected(simulated)
-                return simulated
+                return [], simulated
             limit = units_with_margin(simulated.compute_units)
         else:
             limit = int(self.compute_unit_limit)
-        return super().send([set_compute_unit_limit(limit), *budget, *ixs], payer, signers, check=check)
+        return [set_compute_unit_limit(limit), *budget], None
 
     def simulate(self, instructions, payer, signers=()) -> TxOutcome:
         """simulateTransaction (signatures not verified) as a TxOutcome: ok, logs, units consumed, the decoded
