@@ -90,6 +90,9 @@ app.command("demo")(demo.demo)
 app.add_typer(bench.app, name="bench")
 app.add_typer(keys.app, name="keys")
 app.add_typer(localnet.app, name="localnet")
+from . import cluster as cluster_cli  # noqa: E402
+
+app.add_typer(cluster_cli.app, name="cluster")
 app.command("init")(platform_cmds.init)
 app.command("status")(platform_cmds.status)
 app.command("deploy")(deploy.deploy)
