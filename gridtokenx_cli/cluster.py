@@ -47,6 +47,7 @@ IDENTITY_LAMPORTS = 1_000 * 10**9        # pays the votes
 FAUCET_LAMPORTS = 500_000_000 * 10**9
 PAYER_LAMPORTS = 1_000_000 * 10**9
 SYSTEM_PROGRAM = "11111111111111111111111111111111"
+BPF_LOADER_2 = "BPFLoader2111111111111111111111111111111111"
 DEFAULT_ROOT = REPO_ROOT / ".gtx" / "cluster"
 
 
@@ -100,6 +101,17 @@ def _try_rpc(url: str, method: str, params: list | None = None, timeout: float =
         return rpc_call(url, method, params, timeout)
     except (OSError, urllib.error.URLError, ClusterError, ValueError):
         return None
+
+
+def node_health(url: str) -> str:
+    """getHealth's answer: "ok", the node's reason for not being healthy (behind by N slots, unknown), or
+    "no answer"."""
+    try:
+        return str(rpc_call(url, "getHealth", timeout=2))
+    except ClusterError as e:
+        return str(e).removeprefix("getHealth: ")
+    except (OSError, urllib.error.URLError, ValueError):
+        return "no answer"
 
 
 def _running(pid: int | None) -> bool:
@@ -396,6 +408,7 @@ class Cluster:
             accounts.write_text("".join(f'{pk}:\n  balance: {PAYER_LAMPORTS}\n  owner: "{SYSTEM_PROGRAM}"\n'
                                         f'  data: ""\n  executable: false\n' for pk in lay.funded))
             args += ["--primordial-accounts-file", str(accounts)]
+        args += self._program_metadata_args()
         t0 = time.monotonic()
         out = subprocess.run(args, capture_output=True, text=True)
         (self.root / "genesis.log").write_text(" ".join(args) + "\n" + out.stdout + out.stderr)
@@ -412,6 +425,16 @@ class Cluster:
             shutil.copytree(gen, self.node_dir(node.index) / "ledger")
         say(f"genesis {lay.genesis_hash} (shred version {lay.shred_version}): {len(lay.nodes)} validators of "
             f"{STAKE_LAMPORTS // 10**9:,} SOL stake each, PoH sleep, {time.monotonic() - t0:.1f} s")
+
+    @staticmethod
+    def _program_metadata_args() -> list[str]:
+        """Our Program Metadata program (where `gtx deploy` writes IDLs) at its canonical address, as `gtx localnet`
+        has it, when it is built."""
+        from .chain.workspace import Workspace
+        from .localnet import PROGRAM_METADATA_ID, PROGRAM_METADATA_NAME
+
+        so = Workspace.load().so_path(PROGRAM_METADATA_NAME)
+        return ["--bpf-program", PROGRAM_METADATA_ID, BPF_LOADER_2, str(so)] if so.exists() else []
 
     # -- network namespaces
     def _make_network(self, lay: ClusterLayout, say) -> None:
@@ -683,9 +706,8 @@ class Cluster:
                          "identity": node.identity, "leader_slots_in_epoch": schedule_by_identity.get(node.identity, 0)}
             if pid:
                 row |= process_usage(pid)
-                health = _try_rpc(node.url, "getHealth", timeout=2)
-                row["health"] = health if health is not None else "no answer"
-                if health is not None:
+                row["health"] = health = node_health(node.url)
+                if health != "no answer":
                     row["slot"] = _try_rpc(node.url, "getSlot", [{"commitment": "processed"}])
                     row["confirmed"] = _try_rpc(node.url, "getSlot", [{"commitment": "confirmed"}])
                     row["finalized"] = _try_rpc(node.url, "getSlot", [{"commitment": "finalized"}])
