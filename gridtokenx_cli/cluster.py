@@ -84,6 +84,77 @@ def agave_binaries() -> tuple[dict[str, Path] | None, str]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# the open-file limit agave-validator insists on
+
+AGAVE_NOFILE = 1_000_000  # solana-core resource_limits.rs; agave-validator enforces it (execute.rs: enforce_ulimit_nofile)
+
+NOFILE_SHIM_C = r"""
+/* LD_PRELOAD for agave-validator where the hard RLIMIT_NOFILE is below 1,000,000 and cannot be raised (a container
+   without CAP_SYS_RESOURCE): a setrlimit(RLIMIT_NOFILE) that fails sets the soft limit to the hard one and reports
+   success; getrlimit then reports the requested soft limit. The validator really has the hard limit's descriptors
+   (a few thousand are used by a small cluster's node). Written by gridtokenx_cli/cluster.py. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#define NOFILE 7 /* RLIMIT_NOFILE on Linux */
+struct lim { unsigned long cur, max; }; /* struct rlimit and rlimit64 on 64-bit Linux */
+typedef int (*set_fn)(int, const struct lim *);
+typedef int (*get_fn)(int, struct lim *);
+static unsigned long wanted;
+static int set_nofile(const char *name, int res, const struct lim *r) {
+  set_fn real = (set_fn)dlsym(RTLD_NEXT, name);
+  get_fn get = (get_fn)dlsym(RTLD_NEXT, "getrlimit");
+  int rc = real(res, r);
+  if (rc != 0 && res == NOFILE) {
+    struct lim hard;
+    if (get(NOFILE, &hard) == 0) {
+      hard.cur = hard.max;
+      if (real(NOFILE, &hard) == 0) { wanted = r->cur; return 0; }
+    }
+  }
+  return rc;
+}
+static int get_nofile(const char *name, int res, struct lim *r) {
+  int rc = ((get_fn)dlsym(RTLD_NEXT, name))(res, r);
+  if (rc == 0 && res == NOFILE && wanted) { r->cur = wanted; if (r->max < wanted) r->max = wanted; }
+  return rc;
+}
+int setrlimit(int res, const struct lim *r) { return set_nofile("setrlimit", res, r); }
+int setrlimit64(int res, const struct lim *r) { return set_nofile("setrlimit64", res, r); }
+int getrlimit(int res, struct lim *r) { return get_nofile("getrlimit", res, r); }
+int getrlimit64(int res, struct lim *r) { return get_nofile("getrlimit64", res, r); }
+"""
+
+
+def nofile_shim(root: Path) -> tuple[Path | None, str]:
+    """(None, "") when agave-validator can raise its open-file limit to 1,000,000 itself; else (the LD_PRELOAD
+    library that lets it start, why), compiled into `root` with the system C compiler."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard >= AGAVE_NOFILE:
+        return None, ""
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, AGAVE_NOFILE))  # CAP_SYS_RESOURCE may raise it
+        return None, ""
+    except (ValueError, OSError):
+        pass
+    why = (f"the hard open-file limit is {hard:,} and this process may not raise it (no CAP_SYS_RESOURCE); "
+           f"agave-validator refuses to start below {AGAVE_NOFILE:,}, so it runs with an LD_PRELOAD shim that lets "
+           f"its setrlimit succeed at {hard:,}")
+    src, lib = root / "nofile-shim.c", root / "nofile-shim.so"
+    if not lib.exists():
+        src.write_text(NOFILE_SHIM_C)
+        cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if cc is None:
+            raise ClusterError(f"{why}; but no C compiler (cc) is installed to build it")
+        out = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(lib), str(src), "-ldl"], capture_output=True,
+                             text=True)
+        if out.returncode != 0:
+            raise ClusterError(f"{why}; building it failed: {out.stderr.strip()}")
+    return lib, why
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # JSON-RPC
 
 def rpc_call(url: str, method: str, params: list | None = None, timeout: float = 3.0):
@@ -564,11 +635,16 @@ class Cluster:
         cmd = ["nice", "-n", str(NODE_NICE), *self.node_args(lay, node, first=first, binary=binary)]
         if node.netns:
             cmd = ["ip", "netns", "exec", node.netns, *cmd]
+        env = dict(os.environ)
+        shim, why = nofile_shim(self.root)
+        if shim is not None:
+            env["LD_PRELOAD"] = str(shim)
         log = open(d / "validator.log", "ab")
-        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(cmd)}\n".encode())
+        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(cmd)}\n".encode()
+                  + (f"=== {why}\n".encode() if shim else b""))
         log.flush()
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                cwd=str(d), start_new_session=True)
+                                cwd=str(d), start_new_session=True, env=env)
         (d / "validator.pid").write_text(str(proc.pid))
         return proc.pid
 
