@@ -309,3 +309,74 @@ def test_netns_network_delays_every_packet_and_down_removes_it(tmp_path):
         print("down:", c.down())
     assert c.helper_pid() is None
     assert leftovers(base) == ""
+
+
+def test_faucet_reply_is_agaves_wire_format():
+    """What a node's requestAirdrop gets back from the helper: u16 LE length + a bincode transfer from the faucet,
+    signed, with the blockhash the node asked for (agave's faucet.rs protocol); a malformed request gets length 0."""
+    import struct as st
+
+    from solders.hash import Hash
+    from solders.transaction import Transaction
+
+    from gridtokenx_cli.cluster import FAUCET_REQUEST, faucet_reply
+
+    faucet, to, blockhash = Keypair(), Keypair().pubkey(), Hash.new_unique()
+    reply = faucet_reply(FAUCET_REQUEST.pack(0, 5_000, bytes(to), bytes(blockhash)), faucet)
+    (length,) = st.unpack_from("<H", reply)
+    tx = Transaction.from_bytes(reply[2:])
+    assert length == len(reply) - 2 and tx.message.recent_blockhash == blockhash
+    tx.verify()
+    assert tx.message.account_keys[:2] == [faucet.pubkey(), to]
+    assert faucet_reply(FAUCET_REQUEST.pack(1, 5_000, bytes(to), bytes(blockhash)), faucet) == b"\0\0"
+
+
+def test_nofile_shim_lets_the_limit_request_succeed(tmp_path):
+    """Where the hard open-file limit is below agave's 1,000,000 and cannot be raised, the shim makes the request
+    succeed at the hard limit (elsewhere no shim is needed, and none is made)."""
+    import resource
+    import sys
+
+    from gridtokenx_cli.cluster import AGAVE_NOFILE, nofile_shim
+
+    shim, why = nofile_shim(tmp_path)
+    if shim is None:
+        assert why == ""
+        pytest.skip("this process may raise the open-file limit to 1,000,000 itself: no shim needed")
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    probe = ("import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (%d, %d))\n"
+             "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], open('/proc/self/limits').read().count('%d'))"
+             % (AGAVE_NOFILE, hard, hard))
+    without = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert without.returncode != 0  # the refusal agave-validator would exit on
+    with_shim = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                               env={**os.environ, "LD_PRELOAD": str(shim)})
+    assert with_shim.returncode == 0, with_shim.stderr
+    reported, real = with_shim.stdout.split()
+    assert int(reported) == AGAVE_NOFILE and int(real) >= 1  # the kernel's limit is still the hard one
+
+
+def test_install_script_cluster_mode_never_builds_here_and_uses_its_cache(tmp_path):
+    """--cluster: no verified seeds and GTX_VALIDATOR_NO_BUILD -> exit 3 naming why, nothing printed on stdout; a
+    complete cache folder is printed as is. The default mode is untouched (tests/toolchain/test_install_validator.py)."""
+    from gridtokenx_cli.chain.workspace import REPO_ROOT
+
+    def run(cache, seed_dir):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AGAVE_", "GTX_"))}
+        env |= {"GTX_CACHE_DIR": str(cache), "GTX_VALIDATOR_SEED_DIR": str(seed_dir), "GTX_VALIDATOR_NO_BUILD": "1"}
+        return subprocess.run(["bash", str(REPO_ROOT / "scripts" / "install-validator.sh"), "--cluster"],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    r = run(tmp_path / "cache", tmp_path / "nowhere")
+    assert r.returncode == 3 and r.stdout == "" and "GTX_VALIDATOR_NO_BUILD is set, so no build" in r.stderr
+    assert ("no seed at" in r.stderr) or ("no pinned seed" in r.stderr)
+    bindir = tmp_path / "cache" / "agave-4.2.2-release-o1" / "bin"
+    bindir.mkdir(parents=True)
+    for name in ("agave-validator", "solana-test-validator", "solana-genesis"):
+        (bindir / name).write_text("#!/bin/sh\n")
+        (bindir / name).chmod(0o755)
+    r = run(tmp_path / "cache", tmp_path / "nowhere")
+    assert r.returncode == 0 and r.stdout.strip() == str(bindir) and "cached at" in r.stderr
+    bad = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "install-validator.sh"), "--what"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
