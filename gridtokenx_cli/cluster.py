@@ -323,6 +323,28 @@ class ClusterLayout:
         return cls(**raw)
 
 
+def ports_in_use(base_port: int, nodes: int) -> list[int]:
+    """The loopback ports a cluster at base_port would need (every node's RPC, websocket and gossip, TCP; gossip
+    also UDP; the faucet) that something already holds."""
+    import socket
+
+    wanted = [(base_port + FAUCET_OFFSET, socket.SOCK_STREAM)]
+    for k in range(nodes):
+        rpc = base_port + PORTS_PER_NODE * k
+        wanted += [(rpc, socket.SOCK_STREAM), (rpc + 1, socket.SOCK_STREAM), (rpc + 2, socket.SOCK_STREAM),
+                   (rpc + 2, socket.SOCK_DGRAM)]
+    busy = []
+    for port, kind in wanted:
+        with socket.socket(socket.AF_INET, kind) as sock:
+            if kind == socket.SOCK_STREAM:  # connections in TIME_WAIT from an earlier cluster do not count
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                busy.append(port)
+    return sorted(set(busy))
+
+
 def subnet_octet(base_port: int) -> int:
     return (base_port // 100) % 256
 
@@ -375,6 +397,21 @@ class Cluster:
             raise ClusterError(f"no cluster in {self.root}: `gtx cluster up` first")
         return lay
 
+    STATE = ("cluster.json", "faucet.json", "genesis", "genesis.log", "primordial.yaml", "helper.pid", "helper.log",
+             "nofile-shim.c", "nofile-shim.so")
+
+    def clear(self) -> None:
+        """Delete this tool's state under root (only its own files: root may be any directory)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name in self.STATE:
+            path = self.root / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        for path in self.root.glob("node-[0-9]"):
+            shutil.rmtree(path)
+
     def urls(self) -> list[str]:
         lay = self._need_layout()
         return [n.url for n in lay.nodes]
@@ -394,14 +431,12 @@ class Cluster:
         if self.layout() is not None and (any(self.node_pid(n.index) for n in self._need_layout().nodes)
                                           or self.helper_pid()):
             raise ClusterError(f"a cluster runs in {self.root}: `gtx cluster down` first")
-        for k in range(nodes):
-            url = f"http://127.0.0.1:{self.base_port + PORTS_PER_NODE * k}"
-            if _try_rpc(url, "getHealth", timeout=1.0) is not None:
-                raise ClusterError(f"{url} already answers, but not from this cluster; stop it or choose another "
-                                   f"--base-port")
+        busy = ports_in_use(self.base_port, nodes)
+        if busy:
+            raise ClusterError(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 are in use (not by a cluster "
+                               f"running in {self.root}); stop what holds them or choose another --base-port")
         self.down(quiet=True)
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir(parents=True)
+        self.clear()
 
         mode, note, applied, method = "loopback", "", False, ""
         if latency_ms or jitter_ms or loss_pct:
@@ -942,7 +977,9 @@ async def _serve(root: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "serve":
-        os.nice(NODE_NICE)
+        lay = ClusterLayout.from_json((Path(argv[1]) / "cluster.json").read_text())
+        if lay.latency_method != "wire":  # a delay line must not wait behind the validators it delays
+            os.nice(NODE_NICE)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         asyncio.run(_serve(Path(argv[1])))
         return 0
