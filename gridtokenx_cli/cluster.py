@@ -418,7 +418,7 @@ class Cluster:
 
     # -- up
     def up(self, nodes: int = 3, *, latency_ms: float = 0.0, jitter_ms: float = 0.0, loss_pct: float = 0.0,
-           fund: list[str] | None = None, timeout: float = 180.0, log=None) -> ClusterLayout:
+           fund: list[str] | None = None, timeout: float = 300.0, log=None) -> ClusterLayout:
         """A new cluster (the old state under root is removed first; refused while one runs). `fund`: public keys
         given PAYER_LAMPORTS in the genesis. Returns when every node answers getHealth "ok" and the finalized slot
         advances."""
@@ -683,7 +683,7 @@ class Cluster:
         (d / "validator.pid").write_text(str(proc.pid))
         return proc.pid
 
-    def wait_ready(self, timeout: float = 180.0, say=None, nodes: list[int] | None = None) -> None:
+    def wait_ready(self, timeout: float = 300.0, say=None, nodes: list[int] | None = None) -> None:
         """Until the given nodes (default all) answer getHealth "ok", and the finalized slot of node 0's view
         (or the first listed) has advanced past 0."""
         lay = self._need_layout()
@@ -726,7 +726,7 @@ class Cluster:
                 time.sleep(0.1)
         return pid
 
-    def restart(self, k: int, timeout: float = 180.0, wait: bool = True) -> int:
+    def restart(self, k: int, timeout: float = 300.0, wait: bool = True) -> int:
         """Stop node k if it runs, start it again on its ledger; waits until it is healthy."""
         lay = self._need_layout()
         node = self.node(k)
