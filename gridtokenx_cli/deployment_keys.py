@@ -39,7 +39,10 @@ def localnet_bootstrap_pubkey(root: Path = REPO_ROOT) -> Pubkey | None:
 
 
 def is_loopback_url(url: str) -> bool:
-    """True for the `localnet` moniker and URLs whose host is localhost or a loopback address."""
+    """True for the `localnet` moniker and URLs whose host is localhost or a loopback address; a comma-separated
+    list (`-u a,b`: nodes of one cluster) only when every entry is."""
+    if "," in url:
+        return all(is_loopback_url(part.strip()) for part in url.split(","))
     if url in ("localnet", "l"):
         return True
     host = urlparse(url if "://" in url else f"http://{url}").hostname or ""

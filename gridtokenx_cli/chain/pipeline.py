@@ -18,6 +18,13 @@ one signer whose transactions must land in order) are chained — the next is bu
 previous one's outcome — everything else is concurrent. Results come back in submission order (and are streamed to
 `on_result` as they complete).
 
+Several URLs (nodes of one cluster, `RpcEndpoints`, shared with the RpcChain the pipeline came from): a request
+that fails to connect or times out moves every user to the next URL; the blockhash refresh also reads the current
+node's slot and leaves a node whose slot stood still for `stall_timeout` while another node is ahead. After a
+failover every transaction already sent is sent again — the same bytes — to the new node at the next poll, and
+its expiry is judged by the new node: height and statuses of one poll always come from one node.
+`stats.failovers` and `stats.url` say what happened.
+
 `SequentialPipeline` is the same interface on a backend that executes at once (the embedded LiteSVM).
 """
 from __future__ import annotations
@@ -32,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Sequence
 
 import httpx
 from solders.hash import Hash
@@ -42,6 +49,9 @@ from solders.transaction import Transaction
 from solders.transaction_status import TransactionConfirmationStatus
 
 from .base import Chain, ChainError, TxOutcome
+
+if TYPE_CHECKING:
+    from .rpc import RpcEndpoints
 
 #: agave's JSON-RPC server refuses request bodies above 50 KiB (rpc_service MAX_REQUEST_BODY_SIZE)
 MAX_REQUEST_BODY = 50 * 1024 - 2048
@@ -93,6 +103,8 @@ class PipelineStats:
     batches: int = 0         # HTTP requests carrying JSON-RPC batches
     polls: int = 0
     max_in_flight: int = 0
+    failovers: int = 0       # moves to another URL (several URLs; shared with the chain the pipeline came from)
+    url: str = ""            # the URL requests go to now
     extra: dict = field(default_factory=dict)
 
 
@@ -216,15 +228,20 @@ class SequentialPipeline(PipelineBase):
 
 
 class RpcPipeline(PipelineBase):
-    """Pipelined submission to one JSON-RPC endpoint (see the module docstring)."""
+    """Pipelined submission to a JSON-RPC endpoint, or several nodes of one cluster (see the module docstring)."""
 
-    def __init__(self, url: str, *, window: int = 256, send_batch: int = 100, send_concurrency: int = 4,
-                 poll_interval: float = 0.05, resend_interval: float = 2.0, blockhash_refresh: float = 1.0,
-                 max_resigns: int = 5, fetch_details: bool = True, request_timeout: float = 30.0,
-                 known_last_valid: dict[Hash, int] | None = None):
-        from .rpc import resolve_url
+    def __init__(self, url: str | Sequence[str], *, window: int = 256, send_batch: int = 100,
+                 send_concurrency: int = 4, poll_interval: float = 0.05, resend_interval: float = 2.0,
+                 blockhash_refresh: float = 1.0, max_resigns: int = 5, fetch_details: bool = True,
+                 request_timeout: float = 30.0, known_last_valid: dict[Hash, int] | None = None,
+                 stall_timeout: float | None = None, endpoints: RpcEndpoints | None = None):
+        from .rpc import DEFAULT_STALL_TIMEOUT, RpcEndpoints
 
-        self.url = resolve_url(url)
+        #: the URLs and the current one (shared with the chain it came from, see `pipeline_for`)
+        self.endpoints = endpoints if endpoints is not None else RpcEndpoints(
+            url, stall_timeout=DEFAULT_STALL_TIMEOUT if stall_timeout is None else stall_timeout)
+        if stall_timeout is not None:
+            self.endpoints.stall_timeout = stall_timeout
         self.window = window
         self.send_batch = send_batch
         self.poll_interval = poll_interval
@@ -238,7 +255,11 @@ class RpcPipeline(PipelineBase):
         #: how many blocks a transaction under a blockhash we did not fetch is trusted to stay valid (from the
         #: height it is first polled at): the protocol's maximum, so an expiry decision is never premature
         self.unknown_blockhash_validity = BLOCKHASH_VALIDITY
-        self.stats = PipelineStats()
+        self.stats = PipelineStats(failovers=self.endpoints.failovers, url=self.url)
+        #: the failover count the entries were last sent under (a change: send them to the new node)
+        self._sent_epoch = self.endpoints.failovers
+        #: the highest block height any node answered (bounds a blockhash we did not fetch)
+        self._max_height = -1
         self._entries: dict[Signature, _Entry] = {}
         self._blockhash: tuple[Hash, int] | None = None
         self._blockhash_error: Exception | None = None
@@ -251,6 +272,11 @@ class RpcPipeline(PipelineBase):
         self._carried: _Entry | None = None
         self._send_slots: asyncio.Semaphore
         self._call(self._start(send_concurrency))
+
+    @property
+    def url(self) -> str:
+        """The URL requests go to now."""
+        return self.endpoints.current
 
     # ------------------------------------------------------------------ caller side (any thread)
     def _call(self, coro):
@@ -303,32 +329,92 @@ class RpcPipeline(PipelineBase):
         self._entries.clear()
         await self._http.aclose()
 
-    async def _rpc(self, calls: Sequence[tuple[str, list]]) -> list[dict]:
-        """One HTTP request carrying `calls` as a JSON-RPC batch; the responses in call order."""
+    async def _rpc(self, calls: Sequence[tuple[str, list]], url: str | None = None) -> list[dict]:
+        """One HTTP request carrying `calls` as a JSON-RPC batch to `url` (default: the current one); the
+        responses in call order. A connection error, a timeout or a 5xx answer fails over (several URLs)."""
+        url = url or self.url
         body = [{"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)]
         self.stats.batches += 1
-        resp = await self._http.post(self.url, content=json.dumps(body),
-                                     headers={"content-type": "application/json"})
-        resp.raise_for_status()
+        try:
+            resp = await self._http.post(url, content=json.dumps(body), headers={"content-type": "application/json"})
+            resp.raise_for_status()
+        except (httpx.TransportError, OSError) as e:
+            self._fail_over(url, e)
+            raise
+        except httpx.HTTPStatusError as e:
+            if e.response.status_code >= 500:
+                self._fail_over(url, e)
+            raise
         answers = resp.json()
         if isinstance(answers, dict):  # a batch-level error (e.g. body too large) comes back as one object
-            raise ChainError(f"RPC {self.url}: {answers.get('error', answers)}")
+            raise ChainError(f"RPC {url}: {answers.get('error', answers)}")
         by_id = {a.get("id"): a for a in answers}
         return [by_id.get(i, {"error": {"message": "no answer in the batch"}}) for i in range(len(calls))]
 
+    def _fail_over(self, url: str, error: BaseException) -> None:
+        if self.endpoints.multiple:
+            self.endpoints.fail_over(url, f"{type(error).__name__}: {error}"[:300])
+            self._note_failovers()
+
+    def _note_failovers(self) -> None:
+        self.stats.failovers = self.endpoints.failovers
+        self.stats.url = self.url
+
+    async def _slot_of(self, url: str) -> int | None:
+        try:
+            resp = await self._http.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "getSlot",
+                                                    "params": [{"commitment": "processed"}]},
+                                         timeout=self.endpoints.probe_timeout)
+            return int(resp.json()["result"])
+        except (httpx.HTTPError, OSError, KeyError, TypeError, ValueError):
+            return None
+
+    async def _check_stall(self, url: str, slot: int) -> None:
+        """`url` answered `slot`: if it stood still for `stall_timeout` while another node is ahead, leave it."""
+        self.endpoints.note_slot(url, slot)
+        stalled = self.endpoints.stalled_for(url)
+        if stalled is None:
+            return
+        for other in self.endpoints.others(url):
+            other_slot = await self._slot_of(other)
+            if other_slot is None:
+                continue
+            self.endpoints.note_slot(other, other_slot)
+            if other_slot > stalled[0]:
+                self.endpoints.fail_over(url, self.endpoints.stall_reason(url, *stalled, other, other_slot), other)
+                self._note_failovers()
+                return
+
     async def _refresh_blockhash(self) -> None:
         while True:
-            try:
-                (answer,) = await self._rpc([("getLatestBlockhash", [{"commitment": "confirmed"}])])
-                value = answer["result"]["value"]
-                blockhash = Hash.from_string(value["blockhash"])
-                self._blockhash = (blockhash, int(value["lastValidBlockHeight"]))
-                self.known_last_valid[blockhash] = int(value["lastValidBlockHeight"])
-                self._blockhash_error = None
-            except (httpx.HTTPError, OSError, KeyError, ValueError, ChainError) as e:
-                self._blockhash_error = e
+            # several URLs: a node that fails (or is found stalled) is left and the next one asked at once
+            for _ in self.endpoints.urls:
+                if await self._fetch_blockhash():
+                    break
             self._blockhash_ready.set()
             await asyncio.sleep(self.blockhash_refresh)
+
+    async def _fetch_blockhash(self) -> bool:
+        """One getLatestBlockhash (with several URLs, and the slot for the stall check); True when it is taken."""
+        try:
+            url = self.url
+            calls = [("getLatestBlockhash", [{"commitment": "confirmed"}])]
+            if self.endpoints.multiple:  # the stall check's slot, in the same request
+                calls.append(("getSlot", [{"commitment": "processed"}]))
+            answer, *slot = await self._rpc(calls, url)
+            if slot and "result" in slot[0]:
+                await self._check_stall(url, int(slot[0]["result"]))
+                if self.url != url:
+                    return False  # left a stalled node: not its blockhash
+            value = answer["result"]["value"]
+            blockhash = Hash.from_string(value["blockhash"])
+            self._blockhash = (blockhash, int(value["lastValidBlockHeight"]))
+            self.known_last_valid[blockhash] = int(value["lastValidBlockHeight"])
+            self._blockhash_error = None
+            return True
+        except (httpx.HTTPError, OSError, KeyError, ValueError, ChainError) as e:
+            self._blockhash_error = e
+            return False
 
     def _admit(self, tx: Transaction, build: Builder | None, future: concurrent.futures.Future) -> None:
         signature = tx.signatures[0]
@@ -404,15 +490,26 @@ class RpcPipeline(PipelineBase):
 
     async def _poll_once(self) -> None:
         self.stats.polls += 1
+        epoch = self.endpoints.failovers
+        if epoch != self._sent_epoch:
+            # failed over: what went to the old node may never have left it; the same bytes to the new one now
+            self._sent_epoch = epoch
+            self._note_failovers()
+            due = time.monotonic() - self.resend_interval
+            for sent in self._entries.values():
+                if sent.sends or sent.last_sent:
+                    sent.last_sent = min(sent.last_sent, due)
         # the height first: a transaction that lands at or before its last valid height is then always visible
-        # in the statuses read after it
-        (height_answer,) = await self._rpc([("getBlockHeight", [{"commitment": "confirmed"}])])
+        # in the statuses read after it — from the same node, whatever happens to the current URL meanwhile
+        url = self.url
+        (height_answer,) = await self._rpc([("getBlockHeight", [{"commitment": "confirmed"}])], url)
         height = int(height_answer["result"])
+        self._max_height = max(self._max_height, height)
         signatures = list(self._entries)
         calls = [("getSignatureStatuses", [[str(s) for s in signatures[i:i + STATUS_CHUNK]],
                                            {"searchTransactionHistory": False}])
                  for i in range(0, len(signatures), STATUS_CHUNK)]
-        answers = await self._rpc(calls)
+        answers = await self._rpc(calls, url)
         confirmed: list[tuple[Signature, Any]] = []
         now = time.monotonic()
         for chunk_start, answer in zip(range(0, len(signatures), STATUS_CHUNK), answers):
@@ -429,8 +526,8 @@ class RpcPipeline(PipelineBase):
                     continue
                 if status is not None:
                     continue  # processed: give it the slot it needs
-                if entry.last_valid < 0:
-                    entry.last_valid = height + self.unknown_blockhash_validity
+                if entry.last_valid < 0:  # the highest height seen: a lagging node must not shorten its life
+                    entry.last_valid = self._max_height + self.unknown_blockhash_validity
                 if height > entry.last_valid:
                     self._resign(signature, entry)
                 elif entry.sends == 0 and entry.last_sent == 0.0:
@@ -539,8 +636,10 @@ def _copy_result(source: concurrent.futures.Future, target: concurrent.futures.F
 
 
 def pipeline_for(chain: Chain, **kwargs) -> PipelineBase:
-    """The pipeline of a chain: pipelined RPC for the rpc backend (same URL), sequential otherwise."""
+    """The pipeline of a chain: pipelined RPC for the rpc backend (same URLs, and the same current one: a failover
+    moves both), sequential otherwise."""
     url = getattr(chain, "url", None)
     if chain.name == "rpc" and url:
-        return RpcPipeline(url, known_last_valid=getattr(chain, "last_valid_heights", None), **kwargs)
+        return RpcPipeline(url, known_last_valid=getattr(chain, "last_valid_heights", None),
+                           endpoints=getattr(chain, "endpoints", None), **kwargs)
     return SequentialPipeline(chain)

@@ -8,12 +8,25 @@ a transaction whose blockhash's last valid block height has passed without a sta
 Every RPC call survives a node that goes away for a while (a restarted validator, a dropped connection): it is
 retried with backoff for `reconnect_timeout` seconds, then fails with a ChainError naming the attempts.
 `stats` counts re-signs (blockhash expiry) and reconnect retries, for tests and `--json` reports.
+
+Several URLs (`"http://a:8899,http://b:8899"` or a list; nodes of one cluster) make an :class:`RpcEndpoints`: calls
+go to the current URL and fail over to the next on a connection error (refused, reset, timed out) or when the
+current node stops advancing — its slot, read at most every `check_interval` seconds, has not moved for
+`stall_timeout` seconds while another node is at a higher slot. Every failover is counted (`stats["failovers"]`,
+`stats["url"]`), logged (logger ``gridtokenx_cli.chain.failover``, one warning line) and told to `listeners`.
+A transaction in flight across a failover is not executed twice: the same signed bytes are sent to the new node,
+and it is re-signed only when the new node's block height is past its blockhash's last valid height and the new
+node has no status for it (both read from that one node, the height first). With one URL nothing of this runs.
 """
 from __future__ import annotations
 
 import asyncio
-from typing import Sequence
+import logging
+import threading
+from typing import Any, Callable, Sequence
 import time
+
+import httpx
 
 from solana.exceptions import SolanaRpcException
 from solana.rpc.async_api import AsyncClient
@@ -41,6 +54,148 @@ MONIKERS = {
 
 def resolve_url(url: str) -> str:
     return MONIKERS.get(url, url)
+
+
+def parse_urls(url: str | Sequence[str]) -> list[str]:
+    """The RPC URLs of `url`: one URL or moniker, a comma-separated list of them, or a sequence; monikers resolved,
+    order kept, repeats dropped. ValueError for an empty entry of a list (one bare URL is taken as it is)."""
+    parts = url.split(",") if isinstance(url, str) else [p for u in url for p in str(u).split(",")]
+    if len(parts) == 1 and isinstance(url, str):
+        return [resolve_url(url)]
+    urls: list[str] = []
+    for i, part in enumerate(parts):
+        part = part.strip()
+        if not part:
+            raise ValueError(f"entry {i + 1} of the URL list {url!r} is empty")
+        resolved = resolve_url(part)
+        if resolved not in urls:
+            urls.append(resolved)
+    if not urls:
+        raise ValueError("no RPC URL given")
+    return urls
+
+
+#: seconds a node's slot may stand still (while another node's is ahead) before clients leave it
+DEFAULT_STALL_TIMEOUT = 10.0
+#: seconds between two reads of the current node's slot (the stall check's cache)
+STALL_CHECK_INTERVAL = 1.0
+#: seconds a getSlot probe of a node may take
+PROBE_TIMEOUT = 2.0
+
+failover_log = logging.getLogger("gridtokenx_cli.chain.failover")
+
+
+def probe_slot(url: str, timeout: float = PROBE_TIMEOUT) -> int | None:
+    """getSlot (processed) of `url`, or None when it does not answer within `timeout`."""
+    try:
+        reply = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "getSlot",
+                                      "params": [{"commitment": "processed"}]}, timeout=timeout).json()
+        return int(reply["result"])
+    except (httpx.HTTPError, OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+class RpcEndpoints:
+    """The RPC URLs a client uses (several: nodes of one cluster) and which one is current. Shared by an RpcChain,
+    the connections opened from it and its pipeline, so they all move together (thread-safe). `failovers` counts
+    the moves; `fail_over` is the only way the current URL changes."""
+
+    def __init__(self, urls: str | Sequence[str], *, stall_timeout: float = DEFAULT_STALL_TIMEOUT,
+                 check_interval: float = STALL_CHECK_INTERVAL, probe_timeout: float = PROBE_TIMEOUT):
+        self.urls = parse_urls(urls)
+        self.index = 0
+        self.failovers = 0
+        self.stall_timeout = stall_timeout
+        self.check_interval = check_interval
+        self.probe_timeout = probe_timeout
+        self.last_failover: dict | None = None
+        #: called with each failover's event dict (from_url, to_url, reason, failovers), on the thread that saw it
+        self.listeners: list[Callable[[dict], None]] = []
+        self._lock = threading.Lock()
+        self._progress: dict[str, tuple[int, float]] = {}  # url -> (slot, monotonic time it was first seen)
+        self._checked = float("-inf")
+
+    @property
+    def current(self) -> str:
+        return self.urls[self.index]
+
+    @property
+    def multiple(self) -> bool:
+        return len(self.urls) > 1
+
+    def others(self, url: str) -> list[str]:
+        """The other URLs, in failover order after `url`."""
+        i = self.urls.index(url) if url in self.urls else -1
+        ordered = self.urls[i + 1:] + self.urls[:i + 1]
+        return [u for u in ordered if u != url]
+
+    def fail_over(self, from_url: str, reason: str, to_url: str | None = None) -> bool:
+        """Leave `from_url` for `to_url` (default: the next URL). False, and nothing done, with one URL or when
+        `from_url` is no longer current (another caller moved already)."""
+        with self._lock:
+            if not self.multiple or self.current != from_url:
+                return False
+            self.index = self.urls.index(to_url) if to_url in self.urls else (self.index + 1) % len(self.urls)
+            self.failovers += 1
+            event = {"from_url": from_url, "to_url": self.current, "reason": reason, "failovers": self.failovers}
+            self.last_failover = event
+        failover_log.warning("RPC failover %d: %s -> %s (%s)", event["failovers"], from_url, event["to_url"], reason)
+        for listener in list(self.listeners):
+            listener(event)
+        return True
+
+    # ---- stall detection: a node whose slot does not move while another's is ahead ----
+    def check_due(self, now: float | None = None) -> bool:
+        """Whether the current node's slot should be read now (several URLs, `check_interval` since the last)."""
+        if not self.multiple:
+            return False
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if now - self._checked < self.check_interval:
+                return False
+            self._checked = now
+            return True
+
+    def note_slot(self, url: str, slot: int, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            seen = self._progress.get(url)
+            if seen is None or seen[0] != slot:
+                self._progress[url] = (slot, now)
+
+    def stalled_for(self, url: str, now: float | None = None) -> tuple[int, float] | None:
+        """(slot, seconds) when `url`'s slot has not moved for at least `stall_timeout` seconds, else None."""
+        now = time.monotonic() if now is None else now
+        seen = self._progress.get(url)
+        if seen is None or now - seen[1] < self.stall_timeout:
+            return None
+        return seen[0], now - seen[1]
+
+    def stall_reason(self, url: str, slot: int, seconds: float, other: str, other_slot: int) -> str:
+        return f"stalled: slot {slot} unchanged for {seconds:.1f} s while {other} is at slot {other_slot}"
+
+    def check_stall(self, probe: Callable[[str], int | None] | None = None) -> bool:
+        """The synchronous stall check (at most every `check_interval`): read the current node's slot; stalled →
+        probe the others and fail over to the first that is ahead. True when it failed over."""
+        if not self.check_due():
+            return False
+        probe = probe or (lambda u: probe_slot(u, self.probe_timeout))
+        url = self.current
+        slot = probe(url)
+        if slot is None:
+            return False  # not answering: the call itself fails over on its connection error
+        self.note_slot(url, slot)
+        stalled = self.stalled_for(url)
+        if stalled is None:
+            return False
+        for other in self.others(url):
+            other_slot = probe(other)
+            if other_slot is None:
+                continue
+            self.note_slot(other, other_slot)
+            if other_slot > stalled[0]:
+                return self.fail_over(url, self.stall_reason(url, stalled[0], stalled[1], other, other_slot), other)
+        return False
 
 
 COMPUTE_BUDGET = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
@@ -107,13 +262,18 @@ def _has_budget_ix(instructions: Sequence[Instruction], tag: int) -> bool:
 class RpcChain(Chain):
     name = "rpc"
 
-    def __init__(self, url: str = "localnet", *, max_attempts: int = 5, priority_fee_micro_lamports: int = 0,
-                 priority_fee: int | str | None = None, compute_unit_limit: int | str | None = None,
-                 poll_interval: float = 0.4, reconnect_timeout: float = 30.0):
-        self.url = resolve_url(url)
+    def __init__(self, url: str | Sequence[str] = "localnet", *, max_attempts: int = 5,
+                 priority_fee_micro_lamports: int = 0, priority_fee: int | str | None = None,
+                 compute_unit_limit: int | str | None = None, poll_interval: float = 0.4,
+                 reconnect_timeout: float = 30.0, request_timeout: float = 10.0,
+                 stall_timeout: float = DEFAULT_STALL_TIMEOUT, endpoints: RpcEndpoints | None = None):
+        #: the URLs and the current one; shared with connections and pipelines made from this chain
+        self.endpoints = endpoints if endpoints is not None else RpcEndpoints(url, stall_timeout=stall_timeout)
         self.max_attempts = max_attempts
         self.reconnect_timeout = reconnect_timeout
-        self.stats = {"resigned": 0, "reconnect_retries": 0, "simulated": 0}
+        self.request_timeout = request_timeout
+        self.stats: dict[str, Any] = {"resigned": 0, "reconnect_retries": 0, "simulated": 0,
+                                       "failovers": self.endpoints.failovers, "url": self.url}
         #: micro-lamports per compute unit on every transaction, or "auto" (recent fees of its writable accounts)
         self.priority_fee: int | str = check_priority_fee(
             priority_fee if priority_fee is not None else priority_fee_micro_lamports)
@@ -122,7 +282,8 @@ class RpcChain(Chain):
         self._fee_cache: dict[frozenset[Pubkey], tuple[float, int]] = {}
         self.poll_interval = poll_interval
         self._loop = asyncio.new_event_loop()
-        self.client = AsyncClient(self.url, commitment=Confirmed)
+        self._clients: dict[str, AsyncClient] = {}
+        self._client(self.url)
         #: blockhash -> the last block height it is valid at, for every blockhash fetched (chains of one client may
         #: share one dict, so a transaction signed on one thread is tracked on another)
         self.last_valid_heights: dict[Hash, int] = {}
@@ -130,39 +291,102 @@ class RpcChain(Chain):
 
         self.workspace = Workspace.load()
 
-    def _run(self, coro):
+    @property
+    def url(self) -> str:
+        """The URL calls go to now (the first of several until a failover)."""
+        return self.endpoints.current
+
+    @property
+    def urls(self) -> list[str]:
+        return self.endpoints.urls
+
+    @property
+    def client(self) -> AsyncClient:
+        return self._client(self.url)
+
+    def _client(self, url: str) -> AsyncClient:
+        client = self._clients.get(url)
+        if client is None:
+            client = self._clients[url] = AsyncClient(url, commitment=Confirmed, timeout=self.request_timeout)
+        return client
+
+    def _run(self, coro, url: str | None = None):
+        url = url or self.url
         try:
             return self._loop.run_until_complete(coro)
         except (OSError, asyncio.TimeoutError) as e:
-            raise ChainError(f"RPC {self.url} unreachable: {e}") from e
+            raise ChainError(f"RPC {url} unreachable: {e}") from e
         except SolanaRpcException as e:  # solana-py's wrapper around httpx transport errors
             cause = e.__cause__ or e
-            raise ChainError(f"RPC {self.url} unreachable: {type(cause).__name__} {cause}") from cause
+            raise ChainError(f"RPC {url} unreachable: {type(cause).__name__} {cause}") from cause
         except Exception as e:  # httpx errors
             if type(e).__module__.startswith("httpx"):
-                raise ChainError(f"RPC {self.url}: {e}") from e
+                raise ChainError(f"RPC {url}: {e}") from e
             raise
+
+    def _fail_over(self, url: str, error: BaseException) -> bool:
+        """`url` failed (a connection error): move every user of these endpoints to the next URL."""
+        moved = self.endpoints.fail_over(url, f"{type(error).__name__}: {error}"[:300])
+        self._note_failovers()
+        return moved
+
+    def _note_failovers(self) -> None:
+        self.stats["failovers"] = self.endpoints.failovers
+        self.stats["url"] = self.url
+
+    def _check_stall(self) -> bool:
+        """With several URLs, at most every `check_interval` s: leave a node that stopped advancing."""
+        if not self.endpoints.multiple:
+            return False
+        moved = self.endpoints.check_stall()
+        self._note_failovers()
+        return moved
 
     def call(self, method, *args, **kwargs):
         """`self.client.<method>(*args)` with reconnect: connection failures are retried (backoff 0.25 s doubling
-        to 2 s) until `reconnect_timeout` has passed; then ChainError. A fresh coroutine is made per attempt."""
+        to 2 s) until `reconnect_timeout` has passed; then ChainError. A fresh coroutine is made per attempt.
+        With several URLs a failure moves to the next URL at once; the backoff starts after every URL failed."""
         deadline = time.monotonic() + self.reconnect_timeout
-        delay, attempts = 0.25, 0
+        delay, attempts, unanswered = 0.25, 0, 0
         while True:
             attempts += 1
+            self._check_stall()
+            url = self.url
             try:
-                return self._run(getattr(self.client, method)(*args, **kwargs))
+                return self._run(getattr(self._client(url), method)(*args, **kwargs), url)
             except ChainError as e:
+                if self.endpoints.multiple:
+                    self._fail_over(url, e.__cause__ or e)
+                    unanswered += 1
+                    if unanswered % len(self.urls) and time.monotonic() < deadline:
+                        continue  # the next URL, now
                 if time.monotonic() + delay > deadline:
-                    raise ChainError(f"RPC {self.url} unreachable after {attempts} attempts over "
+                    where = self.url if not self.endpoints.multiple else ", ".join(self.urls)
+                    raise ChainError(f"RPC {where} unreachable after {attempts} attempts over "
                                      f"{self.reconnect_timeout:.0f} s ({method}): {e.__cause__ or e}") from e
                 self.stats["reconnect_retries"] += 1
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
+    def _once(self, make, what: str = ""):
+        """`make(client)` on the current URL once, without `call`'s reconnect loop (a batch caller handles
+        outages): a connection error fails over and raises, and so does a stall found before it — a round's
+        reads then all come from one node."""
+        before = self.url
+        if self._check_stall():
+            raise ChainError(f"RPC {before} stalled; failed over to {self.url} ({what or 'call'} not made there: "
+                             f"{(self.endpoints.last_failover or {}).get('reason', '')})")
+        url = self.url
+        try:
+            return self._run(make(self._client(url)), url)
+        except ChainError as e:
+            self._fail_over(url, e.__cause__ or e)
+            raise
+
     def close(self) -> None:
         if not self._loop.is_closed():
-            self._loop.run_until_complete(self.client.close())
+            for client in self._clients.values():
+                self._loop.run_until_complete(client.close())
             self._loop.close()
 
     def is_healthy(self) -> bool:
@@ -241,52 +465,74 @@ class RpcChain(Chain):
 
     def json_rpc(self, method: str, params: list):
         """A JSON-RPC method solana-py has no wrapper for; its `result`. Transport failures are retried like `call`."""
-        import httpx
-
-        async def post():
-            async with httpx.AsyncClient(timeout=30.0) as http:
-                reply = (await http.post(self.url, json={"jsonrpc": "2.0", "id": 1, "method": method,
-                                                         "params": params})).json()
-            if "error" in reply:
-                raise ChainError(f"RPC {self.url} {method}: {reply['error'].get('message', reply['error'])}")
-            return reply["result"]
-
         deadline = time.monotonic() + self.reconnect_timeout
+        unanswered = 0
         while True:
+            self._check_stall()
+            url = self.url
             try:
-                return self._run(post())
+                return self._run(self._post(url, method, params), url)
             except ChainError as e:
                 if e.__cause__ is None or time.monotonic() > deadline:  # an RPC error answer is not retried
                     raise
+                if self.endpoints.multiple:
+                    self._fail_over(url, e.__cause__)
+                    unanswered += 1
+                    if unanswered % len(self.urls):
+                        continue  # the next URL, now
                 self.stats["reconnect_retries"] += 1
                 time.sleep(0.5)
+
+    async def _post(self, url: str, method: str, params: list, timeout: float = 30.0):
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            reply = (await http.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method,
+                                                "params": params})).json()
+        if "error" in reply:
+            raise ChainError(f"RPC {url} {method}: {reply['error'].get('message', reply['error'])}")
+        return reply["result"]
+
+    def json_rpc_once(self, method: str, params: list):
+        """Like `json_rpc` without the reconnect loop (a batch caller handles outages): a connection error fails
+        over to the next URL and raises ChainError."""
+        return self._once(lambda _client: self._post(self.url, method, params, self.request_timeout), method)
 
     def submit(self, tx: Transaction, message_builder) -> TxOutcome:
         for attempt in range(1, self.max_attempts + 1):
             blockhash = tx.message.recent_blockhash
             last_valid = self.last_valid_heights.get(blockhash)
             # resending the same signed bytes is idempotent, so `call` may retry it across a reconnect
-            sig = self.call("send_raw_transaction", bytes(tx),
-                            TxOpts(skip_preflight=True, preflight_commitment=Confirmed)).value
-            if self._await(sig, last_valid):
+            sig = self._send_raw(tx)
+            if self._await(sig, last_valid, tx):
                 return self._fetch_outcome(sig)
             if attempt < self.max_attempts:
                 self.stats["resigned"] += 1
                 tx = message_builder(self.latest_blockhash())  # expired: re-sign with a fresh blockhash
         raise ChainError(f"transaction not confirmed after {self.max_attempts} attempts (blockhash expiry)")
 
-    def _await(self, sig: Signature, last_valid: int | None, timeout: float = 90.0) -> bool:
+    def _send_raw(self, tx: Transaction) -> Signature:
+        return self.call("send_raw_transaction", bytes(tx),
+                         TxOpts(skip_preflight=True, preflight_commitment=Confirmed)).value
+
+    def _await(self, sig: Signature, last_valid: int | None, tx: Transaction | None = None,
+               timeout: float = 90.0) -> bool:
         """True once confirmed; False when the blockhash expired first (block height passed last_valid) or,
-        without a known last valid height, after `timeout` seconds."""
+        without a known last valid height, after `timeout` seconds. The height is read before the status, from
+        the same node (no failover in between), so a transaction that landed in time is always seen before its
+        expiry is believed. After a failover `tx` (the same signed bytes) is sent to the new node."""
         deadline = time.monotonic() + timeout
+        sent_at = self.endpoints.failovers
         while last_valid is not None or time.monotonic() < deadline:
+            epoch = self.endpoints.failovers
+            if tx is not None and epoch != sent_at:
+                self._send_raw(tx)  # the node it went to is gone: the same bytes to this one (idempotent)
+                sent_at = epoch = self.endpoints.failovers
+            height = self.call("get_block_height", Confirmed).value if last_valid is not None else None
             status = self.call("get_signature_statuses", [sig]).value[0]
             if status is not None and status.confirmation_status not in (None, TransactionConfirmationStatus.Processed):
                 return True
-            if last_valid is not None:
-                height = self.call("get_block_height", Confirmed).value
-                if height > last_valid:
-                    return False
+            if height is not None and last_valid is not None and height > last_valid \
+                    and epoch == self.endpoints.failovers:
+                return False
             time.sleep(self.poll_interval)
         return False
 
@@ -305,15 +551,15 @@ class RpcChain(Chain):
     # No reconnect loop here (unlike `call`): a batch caller (the gateway) aborts the round on an outage and
     # backs off itself.
     def blockhash_with_expiry(self) -> tuple[Hash, int | None]:
-        v = self._run(self.client.get_latest_blockhash(Confirmed)).value
+        v = self._once(lambda c: c.get_latest_blockhash(Confirmed), "getLatestBlockhash").value
         self.last_valid_heights[v.blockhash] = v.last_valid_block_height
         return v.blockhash, v.last_valid_block_height
 
     def broadcast(self, tx: Transaction) -> Signature:
         """sendTransaction without preflight or waiting; an RPC-level refusal raises ChainError (not sent)."""
         try:
-            return self._run(self.client.send_raw_transaction(
-                bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed))).value
+            return self._once(lambda c: c.send_raw_transaction(
+                bytes(tx), TxOpts(skip_preflight=True, preflight_commitment=Confirmed)), "sendTransaction").value
         except ChainError:
             raise
         except Exception as e:  # e.g. the node is behind: the transaction was not accepted
@@ -325,7 +571,8 @@ class RpcChain(Chain):
         sigs = list(signatures)
         for i in range(0, len(sigs), 256):
             chunk = sigs[i:i + 256]
-            statuses = self._run(self.client.get_signature_statuses(chunk, search_transaction_history=True))
+            statuses = self._once(lambda c: c.get_signature_statuses(chunk, search_transaction_history=True),
+                                  "getSignatureStatuses")
             for sig, st in zip(chunk, statuses.value):
                 if st is not None and st.confirmation_status in (TransactionConfirmationStatus.Confirmed,
                                                                  TransactionConfirmationStatus.Finalized):
@@ -335,8 +582,8 @@ class RpcChain(Chain):
     def _fetch_outcome_once(self, sig: Signature) -> TxOutcome:
         """Like `_fetch_outcome` but without `call`'s reconnect loop: a batch caller handles outages."""
         for _ in range(50):
-            resp = self._run(self.client.get_transaction(sig, commitment=Confirmed,
-                                                         max_supported_transaction_version=0))
+            resp = self._once(lambda c: c.get_transaction(sig, commitment=Confirmed,
+                                                          max_supported_transaction_version=0), "getTransaction")
             if resp.value is not None:
                 meta = resp.value.transaction.meta
                 return self.outcome(sig, meta.err is None, list(meta.log_messages or []),
@@ -345,12 +592,12 @@ class RpcChain(Chain):
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
 
     def block_height(self) -> int | None:
-        return self._run(self.client.get_block_height(Confirmed)).value
+        return self._once(lambda c: c.get_block_height(Confirmed), "getBlockHeight").value
 
     def accounts_data(self, addresses: Sequence[Pubkey]) -> list[bytes | None]:
         out: list[bytes | None] = []
         for i in range(0, len(addresses), 100):
-            resp = self._run(self.client.get_multiple_accounts(list(addresses[i:i + 100])))
+            resp = self._once(lambda c: c.get_multiple_accounts(list(addresses[i:i + 100])), "getMultipleAccounts")
             out += [None if a is None else bytes(a.data) for a in resp.value]
         return out
 

@@ -44,8 +44,10 @@ def _use_program_ids(path: Path) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    url: str = typer.Option(None, "--url", "-u", help="RPC URL or moniker (localnet, devnet); default from the "
-                                                       "Solana CLI config, else localnet"),
+    url: str = typer.Option(None, "--url", "-u", help="RPC URL or moniker (localnet, devnet), or several nodes of "
+                                                       "one cluster separated by commas (rpc: fails over to the "
+                                                       "next on a connection error or a stalled node); default "
+                                                       "from the Solana CLI config, else localnet"),
     keypair: Path = typer.Option(None, "--keypair", "-k", help="signer keypair file; default from the Solana CLI "
                                                                "config, else ~/.config/solana/id.json"),
     backend: str = typer.Option("embedded", "--backend", help="embedded (LiteSVM in-process) or rpc"),

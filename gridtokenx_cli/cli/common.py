@@ -54,9 +54,28 @@ def settings_from(url: str | None, keypair: Path | None, backend: str, as_json: 
     config = read_solana_config(Path(os.environ.get("GTX_SOLANA_CONFIG", SOLANA_CONFIG)))
     if backend not in ("embedded", "rpc"):
         usage_error("--backend", f"unknown backend {backend!r}", "use --backend embedded or --backend rpc")
+    if url is not None and "," in url:
+        check_url_list(url)
     return Settings(url=url or config.get("json_rpc_url", "localnet"),
                     keypair_path=Path(keypair or config.get("keypair_path", DEFAULT_KEYPAIR)).expanduser(),
                     backend=backend, json=as_json)
+
+
+def check_url_list(url: str) -> None:
+    """`-u a,b,…`: several RPC URLs of one cluster (the rpc backend fails over between them); every entry must be
+    a moniker or an http(s) URL. Exits 2 naming --url otherwise."""
+    from urllib.parse import urlparse
+
+    from gridtokenx_cli.chain.rpc import MONIKERS
+
+    fix = "give RPC URLs (or monikers) separated by commas, e.g. -u http://127.0.0.1:8899,http://127.0.0.1:8909"
+    for i, part in enumerate(url.split(","), 1):
+        part = part.strip()
+        if not part:
+            usage_error("--url", f"entry {i} of {url!r} is empty", fix)
+        parsed = urlparse(part)
+        if part not in MONIKERS and (parsed.scheme not in ("http", "https") or not parsed.hostname):
+            usage_error("--url", f"entry {i} ({part!r}) is neither an http(s) URL nor a moniker", fix)
 
 
 def usage_error(field_name: str, problem: str, fix: str) -> NoReturn:

@@ -2,7 +2,7 @@
 
 ```toml
 [gateway]
-rpc_url = "http://127.0.0.1:8899"          # or a moniker: localnet, devnet
+rpc_url = "http://127.0.0.1:8899"          # or a moniker: localnet, devnet; or a list of nodes of one cluster
 keypair = "/etc/gridtokenx/gateway.json"   # the oracle's api_gateway key (pays fees, signs the transaction)
 queue = "/var/lib/gridtokenx/queue.sqlite" # store-and-forward SQLite database (WAL)
 listen = "127.0.0.1:9464"                  # /healthz and /metrics (loopback only)
@@ -56,7 +56,8 @@ class MeterConfig:
 
 @dataclass(frozen=True)
 class GatewayConfig:
-    rpc_url: str
+    #: one URL (or moniker), or several nodes of one cluster in failover order
+    rpc_url: str | tuple[str, ...]
     keypair: Path
     queue: Path
     listen_host: str = "127.0.0.1"
@@ -107,15 +108,31 @@ def _known_keys(table: dict, allowed: tuple[str, ...], where: str) -> None:
             raise ConfigError(f"{prefix}{key}", "is not a known key", f"use one of: {', '.join(allowed)}")
 
 
+def _rpc_urls(value) -> str | tuple[str, ...]:
+    """gateway.rpc_url: a string, or an array of strings (nodes of one cluster: the gateway fails over to the next
+    on a connection error or a stalled node)."""
+    if isinstance(value, str) and value:
+        return value
+    if value is None or value == "":
+        raise ConfigError("gateway.rpc_url", "missing", 'write rpc_url = "http://127.0.0.1:8899" (or localnet)')
+    fix = 'write rpc_url = "http://127.0.0.1:8899" or a list: rpc_url = ["http://10.0.0.1:8899", "http://10.0.0.2:8899"]'
+    if not isinstance(value, list):
+        raise ConfigError("gateway.rpc_url", f"{value!r} is neither a string nor an array of strings", fix)
+    if not value:
+        raise ConfigError("gateway.rpc_url", "the array is empty", fix)
+    for i, url in enumerate(value):
+        if not isinstance(url, str) or not url.strip() or "," in url:
+            raise ConfigError(f"gateway.rpc_url[{i}]", f"{url!r} is not one URL", fix)
+    return tuple(url.strip() for url in value)
+
+
 def parse_config(data: dict, base: Path = Path(".")) -> GatewayConfig:
     _known_keys(data, TOP_LEVEL_KEYS, "")
     gw = data.get("gateway")
     if not isinstance(gw, dict):
         raise ConfigError("[gateway]", "section missing", "add a [gateway] table with rpc_url, keypair and queue")
     _known_keys(gw, GATEWAY_KEYS, "gateway")
-    rpc_url = gw.get("rpc_url")
-    if not isinstance(rpc_url, str) or not rpc_url:
-        raise ConfigError("gateway.rpc_url", "missing", 'write rpc_url = "http://127.0.0.1:8899" (or localnet)')
+    rpc_url = _rpc_urls(gw.get("rpc_url"))
     listen = gw.get("listen", DEFAULT_LISTEN)
     host, _, port = str(listen).rpartition(":")
     if not host or not port.isdigit() or not 0 <= int(port) < 65536:

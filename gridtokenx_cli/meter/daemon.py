@@ -196,7 +196,10 @@ class Gateway:
             return self._chain
         from gridtokenx_cli.chain.rpc import RpcChain
 
-        return RpcChain(self.cfg.rpc_url)
+        return RpcChain(self.cfg.rpc_url)  # a list: nodes of one cluster, failed over between
+
+    def _on_failover(self, event: dict) -> None:
+        self.log("rpc_failover", level="warning", **event)
 
     def _check_oracle(self, transport, q: ReadingQueue) -> None:
         (data,) = transport.accounts([onchain.oracle_config()])
@@ -219,6 +222,9 @@ class Gateway:
 
     def _submit_loop(self) -> None:
         chain = self._open_chain()
+        endpoints = getattr(chain, "endpoints", None)
+        if endpoints is not None:
+            endpoints.listeners.append(self._on_failover)
         transport = transport_for(chain)
         q = ReadingQueue(self.cfg.queue)
         idents = [MeterIdentity(m.id, m.meter_id, self.meter_keys[m.id]) for m in self.cfg.meters]
@@ -256,6 +262,8 @@ class Gateway:
         finally:
             q.close()
             transport.close()
+            if endpoints is not None:
+                endpoints.listeners.remove(self._on_failover)
             if self._chain is None:
                 chain.close()
 

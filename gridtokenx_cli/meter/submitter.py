@@ -92,10 +92,14 @@ class Transport:
     They are independent (different meters; every attempt is committed to SQLite before the first send)."""
 
     def __init__(self, chain: Chain, *, follow_wall_clock: bool | None = None,
-                 connect: Callable[[], Chain] | None = None, connections: int = 1, status_url: str | None = None):
+                 connect: Callable[[], Chain] | None = None, connections: int = 1, status_url: str | None = None,
+                 endpoints=None):
         self.chain = chain
         #: JSON-RPC URL for bare signature statuses (rpc): see :meth:`statuses`
         self.status_url = status_url
+        #: several RPC URLs (chain/rpc.py RpcEndpoints, the chain's): statuses go to the current one, and a
+        #: connection failure there fails every connection over to the next
+        self.endpoints = endpoints
         self.follow_wall_clock = chain.name == "embedded" if follow_wall_clock is None else follow_wall_clock
         self.connections = connections if connect is not None else 1
         self._connect = connect
@@ -176,12 +180,15 @@ class Transport:
             chunk = sigs[i:i + 256]
             body = {"jsonrpc": "2.0", "id": 1, "method": "getSignatureStatuses",
                     "params": [[str(s) for s in chunk], {"searchTransactionHistory": True}]}
+            url = self.endpoints.current if self.endpoints is not None else self.status_url
             try:
-                resp = httpx.post(self.status_url, json=body, timeout=30.0)
+                resp = httpx.post(url, json=body, timeout=30.0)
                 resp.raise_for_status()
                 values = resp.json()["result"]["value"]
             except (httpx.HTTPError, KeyError, TypeError, ValueError) as e:
-                raise ChainError(f"RPC {self.status_url} getSignatureStatuses: {type(e).__name__} {e}") from e
+                if self.endpoints is not None and isinstance(e, httpx.TransportError):
+                    self.endpoints.fail_over(url, f"{type(e).__name__}: {e}"[:300])
+                raise ChainError(f"RPC {url} getSignatureStatuses: {type(e).__name__} {e}") from e
             for sig, status in zip(chunk, values):
                 if status and status.get("confirmationStatus") in ("confirmed", "finalized"):
                     found[sig] = status.get("err")
@@ -212,8 +219,9 @@ def transport_for(chain: Chain) -> Transport:
     from gridtokenx_cli.chain.rpc import RpcChain
 
     if isinstance(chain, RpcChain):
-        url = chain.url
-        return Transport(chain, connect=lambda: RpcChain(url), connections=RPC_CONNECTIONS, status_url=url)
+        # the extra connections share the chain's URLs and current URL: a failover moves them all at once
+        return Transport(chain, connect=lambda: RpcChain(chain.urls, endpoints=chain.endpoints),
+                         connections=RPC_CONNECTIONS, status_url=chain.url, endpoints=chain.endpoints)
     return Transport(chain)
 
 
