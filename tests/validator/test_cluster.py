@@ -380,3 +380,20 @@ def test_install_script_cluster_mode_never_builds_here_and_uses_its_cache(tmp_pa
     bad = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "install-validator.sh"), "--what"],
                          capture_output=True, text=True)
     assert bad.returncode == 2
+
+
+def test_cli_without_a_cluster_says_what_to_do(tmp_path):
+    from typer.testing import CliRunner
+
+    from gridtokenx_cli.cli import app
+
+    env = {"GTX_CLUSTER_DIR": str(tmp_path / "none")}
+    out = CliRunner().invoke(app, ["cluster", "status"], env=env)
+    assert out.exit_code == 1 and "gtx cluster up` first" in out.output
+    out = CliRunner().invoke(app, ["cluster", "down"], env=env)
+    assert out.exit_code == 0
+    if BINARIES is None:
+        out = CliRunner().invoke(app, ["cluster", "up"], env=env)
+        assert out.exit_code == 1 and "scripts/install-validator.sh --cluster" in out.output
+    out = CliRunner().invoke(app, ["cluster", "up", "--nodes", "5"], env=env)
+    assert out.exit_code == 2
