@@ -810,6 +810,9 @@ class Cluster:
             cur = epoch["absoluteSlot"] if epoch else None
             if cur is not None:
                 info["slot_leader"] = _try_rpc(live.url, "getSlotLeader")
+                index = {n.identity: n.index for n in lay.nodes}
+                upcoming = _try_rpc(live.url, "getSlotLeaders", [cur, 16]) or []
+                info["next_leaders"] = [index.get(who, who) for who in upcoming]  # node index per slot from now
         rows = []
         for node in lay.nodes:
             pid = self.node_pid(node.index)

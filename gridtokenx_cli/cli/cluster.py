@@ -101,6 +101,8 @@ def status(ctx: typer.Context) -> None:
         for row in info["nodes"]:
             table.add_row(*(str(row.get(c, "-")) for c in cols))
         emit(settings, info, table)
+        if info.get("next_leaders"):
+            print("leaders of the next 16 slots (node): " + " ".join(map(str, info["next_leaders"])))
         if "latency" in info:
             lat = info["latency"]
             print(f"latency {lat['ms']} ms jitter {lat['jitter_ms']} ms loss {lat['loss_pct']} %: "
