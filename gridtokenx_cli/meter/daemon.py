@@ -11,6 +11,7 @@ tests hand an embedded chain in through ``Gateway(chain=…)``.
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 import time
@@ -225,6 +226,11 @@ class Gateway:
         endpoints = getattr(chain, "endpoints", None)
         if endpoints is not None:
             endpoints.listeners.append(self._on_failover)
+            # the failover is this log's `rpc_failover` event: the chain's own warning line (logging's last-resort
+            # handler on stderr) would be a line of plain text among the JSON ones
+            failover_log = logging.getLogger("gridtokenx_cli.chain.failover")
+            if not any(isinstance(h, logging.NullHandler) for h in failover_log.handlers):
+                failover_log.addHandler(logging.NullHandler())
         transport = transport_for(chain)
         q = ReadingQueue(self.cfg.queue)
         idents = [MeterIdentity(m.id, m.meter_id, self.meter_keys[m.id]) for m in self.cfg.meters]

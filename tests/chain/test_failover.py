@@ -6,8 +6,10 @@ chains): a dead URL (a port bound but not listening: connection refused), a blac
 and never answers: bounded by the request timeout), a TCP front-end (a byte-for-byte forwarder to the validator,
 like an RPC load balancer) killed or frozen mid-workload — the same chain behind both URLs, so exactly-once is
 meaningful — and a second, real validator that answers but whose slot never moves (`--ticks-per-slot 100000`,
-ports 23600..23632; started only for its two tests). The failover between the nodes of one cluster is
-tests/validator/test_cluster_failover.py. The gateway's `rpc_url` list and `-u a,b` are checked here too."""
+ports 23600..23632; started only for its two tests). The gateway (`gtx meter run`, a real process; its own
+validator with the platform on 23650) is run with `rpc_url = [front-end, direct]` and the front-end killed.
+The failover between the nodes of one cluster is tests/validator/test_cluster_failover.py. The gateway's
+`rpc_url` list and `-u a,b` parsing are checked here too."""
 from __future__ import annotations
 
 import logging
@@ -34,6 +36,7 @@ SOL = 10**9
 LIVE_PORT = 23500
 DEAD_PORT, HOLE_PORT, FRONT_PORT = 23590, 23591, 23592
 STALLED_PORT = 23600
+GATEWAY_RIG_PORT = 23650
 LOGGER = "gridtokenx_cli.chain.failover"
 
 
@@ -443,3 +446,50 @@ def test_pipeline_leaves_a_node_whose_slot_stopped(localnet, live, stalled_valid
         results = pipe.run([_transfer_job(payer, target, 1_000_000 + i) for i in range(10)])
     assert all(isinstance(r, TxOutcome) and r.ok for r in results)
     assert live.get_balance(target) == sum(1_000_000 + i for i in range(10))
+
+
+# ----------------------------------------------------------------------------- the gateway with a URL list
+
+@needs_validator
+def test_gateway_with_a_url_list_delivers_every_reading_once_across_a_failover(tmp_path):
+    """`gtx meter run` (a real process) with rpc_url = [front-end, direct] against a validator with the platform;
+    the front-end is killed while readings flow: one `rpc_failover` event, every reading on chain exactly once."""
+    import json
+    import signal as sig
+
+    from gridtokenx_cli.meter.queue import DELIVERED
+    from gridtokenx_cli.testing.meter_rig import Rig, wait_for
+
+    rig = Rig(tmp_path, GATEWAY_RIG_PORT)
+    fe = TcpFrontEnd(FRONT_PORT + 1, GATEWAY_RIG_PORT)
+    try:
+        single = f'rpc_url = "{rig.localnet.url}"'
+        assert single in rig.config.read_text()
+        rig.config.write_text(rig.config.read_text().replace(single, f'rpc_url = ["{fe.url}", "{rig.localnet.url}"]'))
+        rig.start_daemon()
+        q = rig.queue()
+        wait_for(lambda: all(q.baseline(t) for t in rig.ids), 90, "baselines")
+        rig.start_clock()
+        wait_for(lambda: sum(1 for r in q.readings() if r.state == DELIVERED) >= 6, 120, "deliveries via the front-end")
+        fe.kill()
+        killed_at = time.monotonic()
+        delivered_at_kill = sum(1 for r in q.readings() if r.state == DELIVERED)
+        wait_for(lambda: sum(1 for r in q.readings() if r.state == DELIVERED) >= delivered_at_kill + 6, 120,
+                 "deliveries after the front-end died")
+        print(f"gateway: 6 more readings delivered {time.monotonic() - killed_at:.1f} s after the front-end died")
+        rig.stop_clock()
+        rig.wait_drained_to(rig.final_registers(), 240)
+        assert rig.health()["status"] == "ok"
+        assert rig.kill_daemon(sig.SIGTERM) == 0
+        q.close()
+        figures = rig.assert_exactly_once()
+        lines = (tmp_path / "gateway.log").read_text().splitlines()
+        events = [json.loads(line) for line in lines]  # every line is JSON (no stray plain-text warning)
+        failovers = [e for e in events if e["event"] == "rpc_failover"]
+        assert len(failovers) == 1, failovers
+        assert (failovers[0]["from_url"], failovers[0]["to_url"], failovers[0]["failovers"]) == \
+            (fe.url, rig.localnet.url, 1)
+        print(f"gateway across a failover: {figures}; {failovers[0]['reason']}")
+    finally:
+        fe.kill()
+        rig.close()
