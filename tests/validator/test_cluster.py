@@ -25,6 +25,7 @@ from solders.system_program import TransferParams, transfer
 
 from gridtokenx_cli.bench import blockbench_cu as bb
 from gridtokenx_cli.chain.workspace import Workspace
+from gridtokenx_cli.testing.validator import needs_validator
 from gridtokenx_cli.cluster import Cluster, ClusterLayout, Node, agave_binaries, netns_support, rpc_call, subnet_octet
 
 BINARIES, WHY_MISSING = agave_binaries()
@@ -397,3 +398,48 @@ def test_cli_without_a_cluster_says_what_to_do(tmp_path):
         assert out.exit_code == 1 and "scripts/install-validator.sh --cluster" in out.output
     out = CliRunner().invoke(app, ["cluster", "up", "--nodes", "5"], env=env)
     assert out.exit_code == 2
+
+
+@needs_validator
+def test_faucet_request_and_reply_match_agaves_own_faucet(tmp_path):
+    """agave's faucet (inside solana-test-validator, port 23360 + 1001) accepts the request the helper's protocol
+    reads and answers with the same transaction as the helper would: same header, recipient, transfer data,
+    blockhash and length; that transaction lands."""
+    import base64
+    import socket
+    import struct as st
+
+    from solders.hash import Hash
+    from solders.transaction import Transaction
+
+    from gridtokenx_cli.cluster import FAUCET_REQUEST, faucet_reply
+    from gridtokenx_cli.localnet import Localnet
+
+    net = Localnet(root=tmp_path / "ln", rpc_port=23360)
+    net.up(reset=True)
+    try:
+        blockhash = Hash.from_string(rpc_call(net.url, "getLatestBlockhash")["value"]["blockhash"])
+        to = Keypair().pubkey()
+        request = FAUCET_REQUEST.pack(0, 7_000_000, bytes(to), bytes(blockhash))
+        with socket.create_connection(("127.0.0.1", net.rpc_port + 1001), timeout=10) as sock:
+            sock.sendall(request)
+            (length,) = st.unpack("<H", sock.recv(2))
+            raw = b""
+            while len(raw) < length:
+                raw += sock.recv(length - len(raw))
+        real = Transaction.from_bytes(raw)
+        ours = Transaction.from_bytes(faucet_reply(request, Keypair())[2:])
+        assert len(bytes(ours)) == length
+        assert real.message.header == ours.message.header
+        assert real.message.account_keys[1:] == ours.message.account_keys[1:]
+        assert real.message.recent_blockhash == ours.message.recent_blockhash == blockhash
+        ri, oi = real.message.instructions[0], ours.message.instructions[0]
+        assert (bytes(ri.data), bytes(ri.accounts), ri.program_id_index) == \
+            (bytes(oi.data), bytes(oi.accounts), oi.program_id_index)
+        rpc_call(net.url, "sendTransaction", [base64.b64encode(raw).decode(), {"encoding": "base64"}])
+        deadline = time.monotonic() + 30
+        while rpc_call(net.url, "getBalance", [str(to), {"commitment": "processed"}])["value"] != 7_000_000:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+    finally:
+        net.down()
