@@ -186,21 +186,23 @@ def node_health(url: str) -> str:
 
 
 def _running(pid: int | None) -> bool:
+    """Alive, or still dying: a killed validator's main thread turns zombie while its other threads are still
+    exiting, and until the last one is gone its ledger lock is held (a restart then fails: "Unable to lock …
+    ledger directory"). Only a zombie with no other thread left (or no process) counts as stopped."""
     if not pid:
         return False
     try:
-        os.waitpid(pid, os.WNOHANG)  # reap our own exited child
+        os.waitpid(pid, os.WNOHANG)  # reap our own exited child (returns once its whole thread group is gone)
     except ChildProcessError:
         pass
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
         return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    zombie = fields.get("State", "").strip().startswith("Z")
+    threads = int(fields.get("Threads", "1").strip() or 1)
+    return not (zombie and threads <= 1)
 
 
 def process_usage(pid: int) -> dict:
