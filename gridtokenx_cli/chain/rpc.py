@@ -284,6 +284,7 @@ class RpcChain(Chain):
         self._loop = asyncio.new_event_loop()
         self._clients: dict[str, AsyncClient] = {}
         self._client(self.url)
+        self._confirmed_epoch = 0  # the failover count when `_await` last saw a confirmation
         #: blockhash -> the last block height it is valid at, for every blockhash fetched (chains of one client may
         #: share one dict, so a transaction signed on one thread is tracked on another)
         self.last_valid_heights: dict[Hash, int] = {}
@@ -502,8 +503,13 @@ class RpcChain(Chain):
             last_valid = self.last_valid_heights.get(blockhash)
             # resending the same signed bytes is idempotent, so `call` may retry it across a reconnect
             sig = self._send_raw(tx)
-            if self._await(sig, last_valid, tx):
-                return self._fetch_outcome(sig)
+            sent_at = None
+            while self._await(sig, last_valid, tx, sent_at):
+                outcome = self._fetch_outcome(sig, self._confirmed_epoch)
+                if outcome is not None:
+                    return outcome
+                # failed over after the confirmation: the new node's word is needed (the same bytes, idempotent)
+                sent_at = self._confirmed_epoch
             if attempt < self.max_attempts:
                 self.stats["resigned"] += 1
                 tx = message_builder(self.latest_blockhash())  # expired: re-sign with a fresh blockhash
@@ -514,13 +520,13 @@ class RpcChain(Chain):
                          TxOpts(skip_preflight=True, preflight_commitment=Confirmed)).value
 
     def _await(self, sig: Signature, last_valid: int | None, tx: Transaction | None = None,
-               timeout: float = 90.0) -> bool:
+               sent_at: int | None = None, timeout: float = 90.0) -> bool:
         """True once confirmed; False when the blockhash expired first (block height passed last_valid) or,
         without a known last valid height, after `timeout` seconds. The height is read before the status, from
         the same node (no failover in between), so a transaction that landed in time is always seen before its
         expiry is believed. After a failover `tx` (the same signed bytes) is sent to the new node."""
         deadline = time.monotonic() + timeout
-        sent_at = self.endpoints.failovers
+        sent_at = self.endpoints.failovers if sent_at is None else sent_at  # the failover count `tx` went out at
         while last_valid is not None or time.monotonic() < deadline:
             epoch = self.endpoints.failovers
             if tx is not None and epoch != sent_at:
@@ -529,6 +535,7 @@ class RpcChain(Chain):
             height = self.call("get_block_height", Confirmed).value if last_valid is not None else None
             status = self.call("get_signature_statuses", [sig]).value[0]
             if status is not None and status.confirmation_status not in (None, TransactionConfirmationStatus.Processed):
+                self._confirmed_epoch = self.endpoints.failovers  # the node that said so
                 return True
             if height is not None and last_valid is not None and height > last_valid \
                     and epoch == self.endpoints.failovers:
@@ -536,7 +543,9 @@ class RpcChain(Chain):
             time.sleep(self.poll_interval)
         return False
 
-    def _fetch_outcome(self, sig: Signature) -> TxOutcome:
+    def _fetch_outcome(self, sig: Signature, epoch: int | None = None) -> TxOutcome | None:
+        """getTransaction until served; None when the chain failed over since `epoch` (the confirmation was
+        another node's: wait for it on the new one)."""
         for _ in range(50):
             resp = self.call("get_transaction", sig, commitment=Confirmed, max_supported_transaction_version=0)
             if resp.value is not None:
@@ -544,6 +553,8 @@ class RpcChain(Chain):
                 logs = list(meta.log_messages or [])
                 cu = meta.compute_units_consumed or 0
                 return self.outcome(sig, meta.err is None, logs, cu, meta.err)
+            if epoch is not None and epoch != self.endpoints.failovers:
+                return None
             time.sleep(self.poll_interval)
         raise ChainError(f"transaction {sig} confirmed but not returned by getTransaction")
 
