@@ -176,27 +176,28 @@ def test_leader_killed_mid_workload(cluster, chain, payer):
     sender = threading.Thread(target=workload, daemon=True)
     t_start = time.monotonic()
     sender.start()
-    assert third.wait(120), "the first third of the workload did not finish in 120 s"
+    assert third.wait(600), "the first third of the workload did not finish in 600 s"
     victim = _leader_other_than(cluster, keep=0)
     fin_at_kill, slot_at_kill = finalized(url0), processed(url0)
     cluster.kill(victim)
     t_kill = time.monotonic()
     print(f"killed node {victim} (leader of slot {slot_at_kill}); finalized {fin_at_kill}")
 
-    samples = []
-    while time.monotonic() - t_kill < 20:
-        samples.append((round(time.monotonic() - t_kill, 1), processed(url0), finalized(url0)))
+    # at least 20 s, and until the survivors made 12 slots (a loaded machine's slots are slower than 400 ms)
+    samples = [(0.0, slot_at_kill, fin_at_kill)]
+    while time.monotonic() - t_kill < 20 or (samples[-1][1] < slot_at_kill + 12 and time.monotonic() - t_kill < 120):
         time.sleep(2)
+        samples.append((round(time.monotonic() - t_kill, 1), processed(url0), finalized(url0)))
     print("after the kill (s, processed, finalized):", samples)
-    assert samples[-1][1] > slot_at_kill + 10, "the two surviving nodes stopped producing blocks"
-    stalled = samples[-1][2] - fin_at_kill
-    print(f"finalized advanced by {stalled} slots in 20 s with 2 of 3 equal stakes (2/3 is not > 2/3)")
+    assert samples[-1][1] >= slot_at_kill + 12, "the two surviving nodes stopped producing blocks"
+    print(f"with 2 of 3 equal stakes (2/3 is not > 2/3): processed +{samples[-1][1] - slot_at_kill}, finalized "
+          f"+{samples[-1][2] - fin_at_kill} in {samples[-1][0]} s")
 
     t_restart = time.monotonic()
     cluster.restart(victim)
     healthy_after = time.monotonic() - t_restart
     fin_before = finalized(url0)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and finalized(url0) <= fin_before + 5:
         time.sleep(1)
     resumed_after = time.monotonic() - t_restart
@@ -204,7 +205,7 @@ def test_leader_killed_mid_workload(cluster, chain, payer):
           f"{resumed_after:.1f} s (finalized {finalized(url0)})")
     assert finalized(url0) > fin_before + 5, "finalization did not resume after the restart"
 
-    sender.join(180)
+    sender.join(900)
     assert not sender.is_alive(), "the workload did not finish"
     print(f"workload: {len(outcomes)} transactions in {time.monotonic() - t_start:.1f} s; "
           f"re-signed {chain.stats['resigned']}, reconnect retries {chain.stats['reconnect_retries']}")
@@ -213,7 +214,7 @@ def test_leader_killed_mid_workload(cluster, chain, payer):
     # exactly once: each final signature is finalized without error, and the recipient holds the sum of the
     # amounts (a transfer landing twice under two signatures, or not at all, would change it)
     sigs = [o.signature for _, _, o in outcomes]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while True:
         statuses = chain.call("get_signature_statuses", sigs, search_transaction_history=True).value
         if all(s is not None and str(s.confirmation_status).endswith("Finalized") for s in statuses) or \
