@@ -283,10 +283,11 @@ class RpcPipeline(PipelineBase):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
     def blockhash(self) -> Hash:
-        """The newest blockhash the background refresh has seen (waits only for the very first one)."""
-        if not self._blockhash_ready.wait(self.request_timeout):
-            raise ChainError(f"RPC {self.url}: no blockhash after {self.request_timeout:.0f} s "
-                             f"({self._blockhash_error})")
+        """The newest blockhash the background refresh has seen (waits only for the very first one: a request
+        timeout per URL, as the first refresh tries each in turn)."""
+        wait = self.request_timeout * len(self.endpoints.urls)
+        if not self._blockhash_ready.wait(wait):
+            raise ChainError(f"RPC {self.url}: no blockhash after {wait:.0f} s ({self._blockhash_error})")
         if self._blockhash is None:
             raise ChainError(f"RPC {self.url}: getLatestBlockhash failed: {self._blockhash_error}")
         return self._blockhash[0]

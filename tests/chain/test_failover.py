@@ -342,7 +342,7 @@ def test_a_node_that_never_answers_costs_one_bounded_timeout(localnet, live, bla
         results = pipe.run([_transfer_job(payer, target, 1_000_000 + i) for i in range(10)])
         assert pipe.stats.failovers >= 1 and pipe.url == localnet.url
     print(f"pipeline behind a black hole: 10 transfers in {time.monotonic() - t0:.1f} s")
-    assert all(isinstance(r, TxOutcome) and r.ok for r in results)
+    assert all(isinstance(r, TxOutcome) and r.ok for r in results), results
     assert live.get_balance(target) == sum(1_000_000 + i for i in range(10))
 
 
