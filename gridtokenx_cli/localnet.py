@@ -20,9 +20,9 @@ from .chain.workspace import REPO_ROOT, Workspace
 from .toolchain.native_programs import NATIVE_PROGRAMS
 
 DEFAULT_RPC_PORT = 8899
-# agave 4.2 activates `disable_sbpf_v0_v1_v2_deployment` at genesis; our relinker emits SBPF v0, so the local
-# validator starts with that feature deactivated (it only affects deployment; v0 execution stays enabled).
-DEACTIVATED_FEATURES = ["B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"]
+# SIMD-0500 `disable_sbpf_v0_v1_v2_deployment`: active by default, as on clusters that adopted it; programs built
+# with `gtx build --sbpf v0` deploy only on a validator started with `--deactivate-feature` naming it
+SBPF_V0_DEPLOYMENT_GATE = "B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"
 VALIDATOR_VERSION = "4.2.2"
 PROGRAM_METADATA_NAME = "program_metadata"
 PROGRAM_METADATA_ID = NATIVE_PROGRAMS[PROGRAM_METADATA_NAME]
@@ -114,9 +114,10 @@ class Localnet:
             return False
 
     def up(self, *, genesis_programs: dict[str, tuple[Path, str]] | None = None, timeout: float = 120.0,
-           reset: bool = False) -> int:
+           reset: bool = False, deactivate_features: list[str] | tuple[str, ...] = ()) -> int:
         """Start the validator (idempotent). genesis_programs: name -> (.so path, upgrade authority pubkey),
-        loaded with --upgradeable-program for a fast start without deploying."""
+        loaded with --upgradeable-program for a fast start without deploying. Every feature is active unless
+        `deactivate_features` names it (a new genesis only)."""
         existing = self.pid()
         if existing and self.healthy():
             if genesis_programs:
@@ -136,7 +137,7 @@ class Localnet:
                      "--dynamic-port-range", f"{self.rpc_port + 3}-{self.rpc_port + 32}"]  # agave's minimum: 26
         if reset:
             args.append("--reset")
-        for feature in DEACTIVATED_FEATURES:
+        for feature in deactivate_features:
             args += ["--deactivate-feature", feature]
         ws = Workspace.load()
         for name, (so, authority) in (genesis_programs or {}).items():

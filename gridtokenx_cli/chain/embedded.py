@@ -24,12 +24,12 @@ class EmbeddedChain(Chain):
                  svm: LiteSVM | None = None):
         self.workspace = workspace or Workspace.load()
         self.svm = svm or LiteSVM()  # SPL Token, Token-2022, ATA, precompiles and sysvars are built in
-        for name in programs if programs is not None else self.workspace.deployable():
+        for name in programs if programs is not None else self.workspace.embeddable():
             self.load_program(name)
 
     def load_program(self, name: str, so_path: Path | None = None) -> Pubkey:
         program_id = self.workspace.program_id(name)
-        path = so_path or self.workspace.so_path(name)
+        path = so_path or self.workspace.embedded_so_path(name)
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `gtx build {name}`")
         self.svm.add_program(program_id, path.read_bytes())

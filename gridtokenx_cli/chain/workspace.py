@@ -13,6 +13,9 @@ from pathlib import Path
 
 from solders.pubkey import Pubkey
 
+#: target/deploy/<this>/ holds SBPF v0 copies of the programs for the embedded chain (LiteSVM of solders 0.26)
+EMBEDDED_SUBDIR = "sbpf-v0"
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,7 +53,12 @@ class Workspace:
             raise KeyError(f"program {name!r} is not in {where}; known: {', '.join(sorted(self.program_ids))}")
 
     def so_path(self, name: str) -> Path:
+        """The binary a cluster gets (SBPF v3 unless built with `--sbpf v0`)."""
         return self.root / "target" / "deploy" / f"{name}.so"
+
+    def embedded_so_path(self, name: str) -> Path:
+        """The SBPF v0 copy the embedded chain runs: solders 0.26's LiteSVM predates SBPF v3."""
+        return self.root / "target" / "deploy" / EMBEDDED_SUBDIR / f"{name}.so"
 
     def keypair_path(self, name: str) -> Path:
         return self.root / "keys" / "programs" / f"{name}-keypair.json"
@@ -61,3 +69,7 @@ class Workspace:
     def deployable(self) -> list[str]:
         """Programs of Anchor.toml that have been built."""
         return sorted(n for n in self.program_ids if self.so_path(n).exists())
+
+    def embeddable(self) -> list[str]:
+        """Programs of Anchor.toml whose SBPF v0 copy (for the embedded chain) has been built."""
+        return sorted(n for n in self.program_ids if self.embedded_so_path(n).exists())

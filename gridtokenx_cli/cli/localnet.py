@@ -32,14 +32,23 @@ def up(ctx: typer.Context,
        upgrade_authority: str = typer.Option(None, "--upgrade-authority",
                                              help="upgrade authority of the loaded programs (default: the "
                                                   "--keypair pubkey)"),
+       deactivate_feature: list[str] = typer.Option(
+           None, "--deactivate-feature", metavar="FEATURE_ID",
+           help="start a new genesis without this feature (repeatable); e.g. the SIMD-0500 gate "
+                "B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g to deploy programs built with --sbpf v0"),
        timeout: float = typer.Option(120.0, "--timeout", help="seconds to wait for health")) -> None:
-    """Start the validator and wait until it is healthy (no-op when it already runs)."""
+    """Start the validator (every feature active, as solana-test-validator does) and wait until it is healthy
+    (no-op when it already runs)."""
     from gridtokenx_cli.chain.workspace import Workspace
     from gridtokenx_cli.localnet import LocalnetError
 
     settings: Settings = ctx.obj
     net = _localnet()
     genesis = None
+    features = [str(parse_pubkey(f, "--deactivate-feature")) for f in deactivate_feature or []]
+    if features and net.ledger.exists() and not reset:
+        usage_error("--deactivate-feature", "features are fixed at genesis and the ledger exists",
+                    "add --reset to start from a new genesis")
     if upgrade_authority and not load_programs:
         usage_error("--upgrade-authority", "only applies to programs loaded at genesis", "add --load-programs")
     if load_programs:
@@ -55,7 +64,7 @@ def up(ctx: typer.Context,
         genesis = {name: (ws.so_path(name), str(authority)) for name in names}
     t0 = time.monotonic()
     try:
-        pid = net.up(reset=reset, timeout=timeout, genesis_programs=genesis)
+        pid = net.up(reset=reset, timeout=timeout, genesis_programs=genesis, deactivate_features=features)
     except LocalnetError as e:
         fail(str(e))
     data = {"pid": pid, "url": net.url, "seconds": round(time.monotonic() - t0, 2),

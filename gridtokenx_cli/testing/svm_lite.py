@@ -3,7 +3,7 @@
 Used by the pytest suites (tests/) and the compute-unit benchmarks (gridtokenx_cli/bench/); keep a
 single definition of each helper here.
 
-* locating / building ``target/deploy/<name>.so``       -> :func:`program_so`
+* locating / building ``target/deploy/sbpf-v0/<name>.so`` -> :func:`program_so`
 * a LiteSVM with programs loaded                        -> :func:`new_svm`, :func:`funded_keypair`
 * sending a transaction and getting its metadata back   -> :func:`send`, :func:`is_ok`
 * Anchor conventions: discriminators, events in logs    -> :func:`sighash`, :func:`decode_events`
@@ -34,8 +34,9 @@ from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from solders.transaction_status import InstructionErrorCustom, TransactionErrorInstructionError
 
-from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
-DEPLOY_DIR = REPO_ROOT / "target" / "deploy"
+from gridtokenx_cli.chain.workspace import EMBEDDED_SUBDIR, REPO_ROOT  # noqa: E402
+# solders 0.26's LiteSVM runs SBPF v0: the build's v0 copies (target/deploy/<name>.so is v3, for clusters)
+DEPLOY_DIR = REPO_ROOT / "target" / "deploy" / EMBEDDED_SUBDIR
 BUILD_MODULE = "gridtokenx_cli.toolchain.build"
 
 TxResult = TransactionMetadata | FailedTransactionMetadata
@@ -55,7 +56,8 @@ def _newest_source_mtime(name: str) -> float:
 
 
 def program_so(name: str, *, rebuild_stale: bool = True) -> Path:
-    """Path of ``target/deploy/<name>.so``; builds it if missing (or older than its sources).
+    """Path of ``target/deploy/sbpf-v0/<name>.so`` (SBPF v0, for LiteSVM); builds it if missing (or older than its
+    sources).
 
     Building goes through ``python -m gridtokenx_cli.toolchain.build <name>``. Raises
     :class:`ProgramBuildError` if the binary is missing and cannot be built; a stale binary is

@@ -1,8 +1,10 @@
-"""Offline SBF build: Anchor crates in programs/ -> target/deploy/<name>.so (SBPF v0) + idl/<name>.json.
+"""Offline SBF build: Anchor crates in programs/ -> target/deploy/<name>.so (SBPF v3 by default, v0 on request),
+target/deploy/sbpf-v0/<name>.so (SBPF v0, what the embedded chain's LiteSVM runs) + idl/<name>.json.
 
 No Solana platform-tools: Debian's rustc 1.96 builds std from a patched copy of its own source for a custom
 `os = "solana"` BPF target, fat LTO leaves one bitcode module, an LLVM pass legalises it for upstream BPF,
-sbf-llc (libLLVM 22) emits a relocatable object and relink.py turns that into an SBPF v0 shared object.
+sbf-llc (libLLVM 22) emits a relocatable object and relink.py turns that one object into both an SBPF v3 program
+and an SBPF v0 shared object (the same code; only the link differs).
 
 Everything heavy is cached outside the repo under $GTX_CACHE_DIR (default ~/.cache/gridtokenx):
   std-<key>/library   patched std source          key: rustc version + std patch + target spec
@@ -29,7 +31,7 @@ from pathlib import Path
 from . import relink as relinker
 from .native_programs import NATIVE_PROGRAMS
 
-from gridtokenx_cli.chain.workspace import REPO_ROOT  # noqa: E402
+from gridtokenx_cli.chain.workspace import EMBEDDED_SUBDIR, REPO_ROOT  # noqa: E402
 TOOLCHAIN_DIR = REPO_ROOT / "toolchain"
 TARGET_SPEC = TOOLCHAIN_DIR / "targets" / "sbf-solana.json"
 TARGET_NAME = TARGET_SPEC.stem
@@ -48,6 +50,7 @@ BSS_HEAP = "0x300000008:248"
 OPT_PASSES = "function(lower-atomic),sbf-legalize"
 MAX_LIBCALL_ROUNDS = 4
 BOOTSTRAP_ENV = "GTX_BOOTSTRAP_AUTHORITY"
+SBPF_CHOICES = {"v3": 3, "v0": 0}
 
 
 class BuildError(Exception):
@@ -66,6 +69,9 @@ class ProgramBuild:
     syscalls: list[str] = field(default_factory=list)
     libcalls_linked: list[str] = field(default_factory=list)
     idl_path: str | None = None
+    sbpf_version: int = 3
+    embedded_so_path: str | None = None  # the SBPF v0 copy LiteSVM loads
+    rent_exempt_lamports: int = 0  # what deploying it locks up (program-data account, 1x the .so)
 
     @property
     def cache_hit(self) -> bool:
@@ -117,6 +123,8 @@ class Toolchain:
         self.std_key = _sha(self.rustc_vv, STD_PATCH.read_bytes(), TARGET_SPEC.read_bytes())
         self.tools_key = _sha(llvm_version, PASS_SRC.read_bytes(), LLC_SRC.read_bytes(), RUNTIME_SRC.read_bytes())
         self.link_key = _sha(self.tools_key, Path(relinker.__file__).read_bytes(), BSS_HEAP, OPT_PASSES)
+        #: SBPF version of target/deploy/<name>.so (the v0 copy for the embedded chain is always written)
+        self.sbpf_version = 3
         self.std_dir = self.cache_root / f"std-{self.std_key}" / "library"
         self.target_dir = self.cache_root / f"target-{self.std_key}"
         self.tools_dir = self.cache_root / f"tools-{self.tools_key}"
@@ -348,27 +356,59 @@ class Toolchain:
                              f"codegen-units = 1 so that one bitcode module remains")
         bc = work / "program.bc"
         members[0].rename(bc)
-        fingerprint = _sha(self.link_key, bc.read_bytes())
+        fingerprint = _sha(self.link_key, bc.read_bytes(), str(self.sbpf_version))
         stamp = work / "fingerprint.json"
-        if so_path.exists() and stamp.exists():
+        embedded_path = out_dir / EMBEDDED_SUBDIR / so_path.name
+        outputs = [(so_path, self.sbpf_version), (embedded_path, 0)]
+        if so_path.exists() and embedded_path.exists() and stamp.exists():
             prev = json.loads(stamp.read_text())
-            if prev.get("fingerprint") == fingerprint and prev.get("so_sha") == _sha(so_path.read_bytes()):
-                return ProgramBuild(package, str(so_path), so_path.stat().st_size, time.monotonic() - t0, fresh, True,
+            if prev.get("fingerprint") == fingerprint and prev.get("so_sha") == [
+                    _sha(p.read_bytes()) for p, _ in outputs]:
+                return self._record(package, so_path, embedded_path, time.monotonic() - t0, fresh, True,
                                     prev.get("insns", 0), prev.get("syscalls", []), prev.get("libcalls", []))
         obj = work / "program.o"
         self._codegen(bc, obj)
         libcalls = self._link_libcalls(bc, obj, builtins_rlib, work)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp_so = work / "program.so"
-        try:
-            info = relinker.relink(str(obj), str(tmp_so), bss_heap=BSS_HEAP, log=lambda m: None)
-        except relinker.RelinkError as e:
-            raise BuildError(f"{package}: {e}") from None
-        shutil.copyfile(tmp_so, so_path)
-        stamp.write_text(json.dumps({"fingerprint": fingerprint, "so_sha": _sha(so_path.read_bytes()),
+        info = {}
+        for path, version in outputs:  # one object, linked once per SBPF version
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp_so = work / f"program-v{version}.so"
+            try:
+                info = relinker.relink(str(obj), str(tmp_so), bss_heap=BSS_HEAP, log=lambda m: None,
+                                       sbpf_version=version)
+            except relinker.RelinkError as e:
+                raise BuildError(f"{package} (SBPF v{version}): {e}") from None
+            shutil.copyfile(tmp_so, path)
+        stamp.write_text(json.dumps({"fingerprint": fingerprint, "so_sha": [_sha(p.read_bytes()) for p, _ in outputs],
                                      "insns": info["insns"], "syscalls": info["syscalls"], "libcalls": libcalls}))
-        return ProgramBuild(package, str(so_path), info["size"], time.monotonic() - t0, fresh, False,
+        return self._record(package, so_path, embedded_path, time.monotonic() - t0, fresh, False,
                             info["insns"], info["syscalls"], libcalls)
+
+    def _record(self, package: str, so_path: Path, embedded_path: Path, seconds: float, fresh: bool,
+                link_cached: bool, insns: int, syscalls: list[str], libcalls: list[str]) -> ProgramBuild:
+        size = so_path.stat().st_size
+        return ProgramBuild(package, str(so_path), size, seconds, fresh, link_cached, insns, syscalls, libcalls,
+                            sbpf_version=self.sbpf_version, embedded_so_path=str(embedded_path),
+                            rent_exempt_lamports=deploy_rent_lamports(size))
+
+
+# Rent of the accounts a deploy keeps (agave's default rent: 3,480 lamports per byte-year, 2 years exempt, plus
+# 128 bytes of account overhead): the program account (36 bytes) and its program-data account (45-byte header
+# + the .so at 1x allocation)
+RENT_LAMPORTS_PER_BYTE_YEAR = 3_480
+RENT_EXEMPTION_YEARS = 2
+ACCOUNT_STORAGE_OVERHEAD = 128
+PROGRAM_ACCOUNT_SIZE = 36
+PROGRAMDATA_HEADER_SIZE = 45
+
+
+def rent_exempt_lamports(data_len: int) -> int:
+    return (ACCOUNT_STORAGE_OVERHEAD + data_len) * RENT_LAMPORTS_PER_BYTE_YEAR * RENT_EXEMPTION_YEARS
+
+
+def deploy_rent_lamports(so_size: int) -> int:
+    """Lamports a deploy of a `so_size`-byte program locks up as rent (program + program-data accounts)."""
+    return rent_exempt_lamports(PROGRAM_ACCOUNT_SIZE) + rent_exempt_lamports(PROGRAMDATA_HEADER_SIZE + so_size)
 
 
 def workspace_programs(root: Path = REPO_ROOT) -> list[str]:
@@ -395,9 +435,10 @@ def format_parts(timings: dict[str, float]) -> str:
 
 def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: bool = True,
                    log=print, timings: dict[str, float] | None = None, bootstrap_authority: str | None = None,
-                   out_dir: Path | None = None) -> list[ProgramBuild]:
+                   out_dir: Path | None = None, sbpf: str = "v3") -> list[ProgramBuild]:
     """Builds the programs (all by default) into `out_dir` (default target/deploy), each with a build record
     naming the bootstrap key it accepts (`bootstrap_authority`, base58; default the localnet key).
+    `sbpf` is the SBPF version of `<out_dir>/<name>.so` ("v3" or "v0"); `<out_dir>/sbpf-v0/<name>.so` is always v0.
     `timings`, when given, receives the wall seconds per part (PARTS)."""
     from solders.pubkey import Pubkey
 
@@ -418,7 +459,10 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
     if bootstrap is None:
         raise BuildError(f"no bootstrap key: {root / 'keys' / 'bootstrap-authority-keypair.json'} is missing; "
                          f"pass --bootstrap-authority PUBKEY")
+    if sbpf not in SBPF_CHOICES:
+        raise BuildError(f"--sbpf {sbpf!r}: choose one of {', '.join(SBPF_CHOICES)}")
     tc = Toolchain(log=log)
+    tc.sbpf_version = SBPF_CHOICES[sbpf]
     # the localnet key is build.rs's default: leave the variable unset so those builds share one cache entry
     tc.bootstrap_authority = None if bootstrap == localnet else str(bootstrap)
     deploy = out_dir or root / "target" / "deploy"
@@ -427,6 +471,7 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
         check_custom_heap(root / "programs" / name)
         r = tc.build(root, name, deploy, features=["custom-heap"])
         deployment_keys.write_build_record(Path(r.so_path), bootstrap, localnet)
+        deployment_keys.write_build_record(Path(r.embedded_so_path or r.so_path), bootstrap, localnet)
         keypair = root / "keys" / "programs" / f"{name}-keypair.json"
         if keypair.exists():  # where Anchor users look for it
             shutil.copyfile(keypair, deploy / keypair.name)
@@ -449,12 +494,20 @@ def build_programs(names: list[str] | None = None, root: Path = REPO_ROOT, idl: 
     return results
 
 
+LAMPORTS_PER_SOL = 1_000_000_000
+
+
 def format_report(results: list[ProgramBuild]) -> str:
-    lines = [f"{'program':<14} {'.so bytes':>10} {'insns':>7} {'seconds':>8}  cache"]
+    lines = [f"{'program':<16} {'SBPF':>4} {'.so bytes':>10} {'insns':>7} {'deploy rent SOL':>15} {'seconds':>8}  cache"]
     for r in results:
         cache = "hit" if r.cache_hit else ("cargo fresh, relinked" if r.cargo_fresh else "miss")
-        lines.append(f"{r.name:<14} {r.size:>10,} {r.insns:>7,} {r.seconds:>8.1f}  {cache}"
+        lines.append(f"{r.name:<16} {'v' + str(r.sbpf_version):>4} {r.size:>10,} {r.insns:>7,} "
+                     f"{r.rent_exempt_lamports / LAMPORTS_PER_SOL:>15.4f} {r.seconds:>8.1f}  {cache}"
                      + (f"  (+libcalls: {', '.join(r.libcalls_linked)})" if r.libcalls_linked else ""))
+    if len(results) > 1:
+        total = sum(r.rent_exempt_lamports for r in results)
+        lines.append(f"{'total':<16} {'':>4} {sum(r.size for r in results):>10,} {'':>7} "
+                     f"{total / LAMPORTS_PER_SOL:>15.4f}")
     return "\n".join(lines)
 
 
@@ -463,11 +516,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("programs", nargs="*", help="program crates under programs/ (default: all)")
     ap.add_argument("--no-idl", action="store_true", help="skip IDL generation")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--sbpf", choices=list(SBPF_CHOICES), default="v3",
+                    help="SBPF version of target/deploy/<name>.so (target/deploy/sbpf-v0/ always gets v0)")
     a = ap.parse_args(argv)
     timings: dict[str, float] = {}
     try:
         results = build_programs(a.programs or None, idl=not a.no_idl, log=lambda m: print(m, file=sys.stderr),
-                                 timings=timings)
+                                 timings=timings, sbpf=a.sbpf)
     except BuildError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 """sbf_relink.py - turn ONE relocatable eBPF object (EM_BPF, ET_REL, as produced by
-upstream LLVM `llc -march=bpfel`) into a Solana SBPF v0 ("legacy") shared object.
+upstream LLVM `llc -march=bpfel`) into a Solana SBPF v3 program (default) or an SBPF v0 ("legacy") shared object.
 
-Layout produced (virtual address == file offset, as the v0 loader expects):
+SBPF v3 (SIMD-0178 static syscalls, SIMD-0189 stricter ELF headers, SIMD-0377; solana-sbpf's strict parser):
+    ELF header (e_flags 3) | 2 PHDRs | rodata segment (PF_R, vaddr 0) | bytecode segment (PF_X, vaddr 1<<32)
+    | .shstrtab | SHDRs
+  no dynamic section and no load-time relocation: every address is final (rodata at 0 + offset, functions at
+  1<<32 + offset; the rodata segment starts with 8 zero bytes so no object sits at address 0), syscalls are
+  `call` with src 0 and imm = murmur3-32 of the name, internal calls `call` with src 1 and a pc-relative imm,
+  `callx` names its register in dst.
+
+SBPF v0 layout (virtual address == file offset, as the v0 loader expects):
     ELF header | PHDRs | .text | .rodata | .dynamic | .dynsym | .dynstr | .rel.dyn | .shstrtab | SHDRs
 
 Relocation handling (input REL with implicit addends):
@@ -16,6 +24,7 @@ Relocation handling (input REL with implicit addends):
   R_BPF_64_NODYLD32/ABS32 in non-alloc (debug/BTF) sections are ignored.
 Also: `callx` register moved from the dst/src field into imm (SBPF v0 encoding),
       and a scan for opcodes SBPF v0 does not implement (JMP32, atomics, v4 sdiv/movsx/ldsx, gotox).
+Both versions: an instruction other than a store that names r10 as destination is refused (the verifier would).
 Rejected, with the offending symbol named: writable statics with non-zero initial values (SBPF v0 maps
 no writable program data), stack frames over 4 KiB (read from .stack_sizes, which sbf-llc emits), and
 calls to undefined symbols that are neither syscalls nor aliases of one.
@@ -52,8 +61,38 @@ RO_PREFIXES = (".rodata", ".data.rel.ro", ".srodata")
 RW_PREFIXES = (".data", ".bss", ".sdata", ".sbss")
 
 
-MAX_FRAME = 4096  # SBPF v0 gives every call frame 4 KiB
+MAX_FRAME = 4096  # SBPF v0 and v3 give every call frame 4 KiB
 JA_0 = bytes([0x05]) + bytes(7)  # `ja +0`: a no-op
+# the regs byte of an internal `call imm`: v3 tells it from a syscall by src = 1; v0 by the imm alone
+INTERNAL_CALL_REGS = {False: 0x00, True: 0x10}
+SBPF_VERSIONS = (0, 3)
+V3_RODATA_VADDR = 0  # solana-sbpf's MM_RODATA_START
+V3_BYTECODE_VADDR = 1 << 32  # MM_BYTECODE_START
+# address 0 is the null pointer to Rust and LLVM: no rodata object may start there
+V3_RODATA_GUARD = 8
+
+
+def murmur3_32(data: bytes, seed: int = 0) -> int:
+    """MurmurHash3 x86_32: how SBPF names a syscall in `call imm` (solana-sbpf's hash_symbol_name)."""
+    c1, c2, mask = 0xCC9E2D51, 0x1B873593, 0xFFFFFFFF
+    h = seed
+    rotl = lambda x, r: ((x << r) | (x >> (32 - r))) & mask  # noqa: E731
+    body = len(data) - len(data) % 4
+    for off in range(0, body, 4):
+        k = int.from_bytes(data[off:off + 4], "little")
+        k = rotl(k * c1 & mask, 15) * c2 & mask
+        h = (rotl(h ^ k, 13) * 5 + 0xE6546B64) & mask
+    k = int.from_bytes(data[body:], "little") if len(data) % 4 else 0
+    if k:
+        h ^= rotl(k * c1 & mask, 15) * c2 & mask
+    h ^= len(data)
+    h = (h ^ (h >> 16)) * 0x85EBCA6B & mask
+    h = (h ^ (h >> 13)) * 0xC2B2AE35 & mask
+    return h ^ (h >> 16)
+
+
+def syscall_hash(name: str) -> int:
+    return murmur3_32(name.encode())
 
 
 class RelinkError(Exception):
@@ -117,12 +156,16 @@ def symbols_in(secs, syms, sec_index):
 
 
 def relink(input_path, output_path, entry_name="entrypoint", lddw_reloc="relative", bss_heap=None,
-           allow_writable=False, max_frame=MAX_FRAME, log=print):
-    """Relink one BPF ET_REL object into an SBPF v0 shared object. Returns a summary dict; raises RelinkError."""
+           allow_writable=False, max_frame=MAX_FRAME, log=print, sbpf_version=0):
+    """Relink one BPF ET_REL object into an SBPF v0 shared object or (sbpf_version=3) an SBPF v3 program.
+    Returns a summary dict; raises RelinkError."""
+    if sbpf_version not in SBPF_VERSIONS:
+        raise RelinkError(f"SBPF version {sbpf_version} is not produced here; choose one of {SBPF_VERSIONS}")
     with open(input_path, "rb") as f:
         return _relink(f, argparse.Namespace(input=input_path, output=output_path, entry=entry_name,
                                              lddw_reloc=lddw_reloc, bss_heap=bss_heap,
-                                             allow_writable=allow_writable), max_frame, log)
+                                             allow_writable=allow_writable, sbpf_version=sbpf_version),
+                       max_frame, log)
 
 
 def _relink(f, a, max_frame, log):
@@ -181,11 +224,12 @@ def _relink(f, a, max_frame, log):
         raise RelinkError(f"stack frame over the {max_frame}-byte SBF limit: {detail}. Box large locals "
                           f"(e.g. Box<Account<..>>) or split the function")
 
+    v3 = a.sbpf_version == 3
     EHDR, PHDR = 64, 56
-    NPH = 4
-    off = align(EHDR + NPH * PHDR, 8)
+    NPH = 2 if v3 else 4
     sec_base = {}
-    text_start = off
+    # v3: the bytecode has its own region; v0: addresses are file offsets, .text right after the headers
+    text_start = V3_BYTECODE_VADDR if v3 else align(EHDR + NPH * PHDR, 8)
     text = bytearray()
     for i in text_in:
         s = secs[i]
@@ -194,14 +238,16 @@ def _relink(f, a, max_frame, log):
         sec_base[i] = text_start + len(text)
         text += s.data()
     text_end = text_start + len(text)
-    ro_start = align(text_end, 8)
-    ro = bytearray()
+    ro_start = V3_RODATA_VADDR if v3 else align(text_end, 8)
+    ro = bytearray(V3_RODATA_GUARD if v3 else 0)
     for i in ro_in:
         s = secs[i]
         pad = align(len(ro), max(1, s["sh_addralign"])) - len(ro)
         ro += b"\0" * pad
         sec_base[i] = ro_start + len(ro)
         ro += s.data() if s["sh_type"] != "SHT_NOBITS" else b"\0" * s["sh_size"]
+    if v3:  # segment sizes are whole instructions
+        ro += bytes(align(len(ro), 8) - len(ro))
     ro_end = ro_start + len(ro)
     heap_secs = set()
     if heap_in:
@@ -254,6 +300,7 @@ def _relink(f, a, max_frame, log):
 
     dynrel = []  # (r_offset, type, symidx)
     undefined_calls = {}
+    syscall_sites = set()  # v3: text offsets of `call imm` that are syscalls (imm is a hash, not a pc offset)
 
     def buf_for(addr):
         if text_start <= addr < text_end:
@@ -285,8 +332,8 @@ def _relink(f, a, max_frame, log):
                 V = S + A
                 struct.pack_into("<I", buf, bo + 4, V & 0xffffffff)
                 struct.pack_into("<I", buf, bo + 12, V >> 32)
-                if sym["st_shndx"] in heap_secs:
-                    pass  # absolute heap address, no load-time relocation
+                if sym["st_shndx"] in heap_secs or v3:
+                    pass  # absolute heap address / final v3 address: no load-time relocation
                 elif a.lddw_reloc == "relative":
                     dynrel.append((P, R_BPF_64_RELATIVE, 0))
                 else:
@@ -296,7 +343,7 @@ def _relink(f, a, max_frame, log):
                 if S is None:
                     raise RelinkError(f"data pointer to undefined symbol {name}")
                 V = S + A
-                if sym["st_shndx"] in heap_secs:
+                if sym["st_shndx"] in heap_secs or v3:
                     struct.pack_into("<Q", buf, bo, V)
                     continue
                 # SBPF v0 loader reads the u32 at r_offset+4 and writes MM_PROGRAM_START + it as u64
@@ -310,9 +357,13 @@ def _relink(f, a, max_frame, log):
                 if S is None or name in ALIASES:
                     nm = ALIASES.get(name, name)
                     undefined_calls[nm] = undefined_calls.get(nm, 0) + 1
-                    struct.pack_into("<i", buf, bo + 4, -1)
                     buf[bo + 1] = 0  # src=0, dst=0
-                    dynrel.append((P, R_BPF_64_32, get_dynsym(nm)))
+                    if v3:  # static syscall: the hash of its name
+                        struct.pack_into("<I", buf, bo + 4, syscall_hash(nm))
+                        syscall_sites.add(P - text_start)
+                    else:
+                        struct.pack_into("<i", buf, bo + 4, -1)
+                        dynrel.append((P, R_BPF_64_32, get_dynsym(nm)))
                 else:
                     # target = S + (imm+1)*8 when relocation is against a section symbol
                     T = S + (imm + 1) * 8 if imm != -1 else S
@@ -320,13 +371,13 @@ def _relink(f, a, max_frame, log):
                     if (T - text_start) % 8:
                         raise RelinkError(f"call to {name} at {P:#x} targets a misaligned address {T:#x}")
                     struct.pack_into("<i", buf, bo + 4, rel)
-                    buf[bo + 1] = 0
+                    buf[bo + 1] = INTERNAL_CALL_REGS[v3]
             elif rtype in (R_BPF_64_ABS32, R_BPF_64_NODYLD32):
                 raise RelinkError(f"32-bit absolute relocation type {rtype} in allocatable section at {P:#x} ({name})")
             else:
                 raise RelinkError(f"unknown relocation type {rtype} at {P:#x} ({name})")
 
-    # ---- 4. instruction fixups and SBPF v0 compatibility scan ----
+    # ---- 4. instruction fixups and SBPF compatibility scan ----
     bad = []
     i = 0
     n = len(text) // 8
@@ -337,25 +388,34 @@ def _relink(f, a, max_frame, log):
             i += 2
             continue
         cls = opc & 7
-        if opc == 0x85:  # call imm; pc-relative calls inside this object have no relocation
+        if (regs & 0xF) == 10 and cls not in (2, 3) and opc != 0x8d:  # only stores may name r10 as dst
+            bad.append((i, f"r10 as destination of opcode {opc:#x}"))
+        if opc == 0x85 and i * 8 in syscall_sites:
+            pass
+        elif opc == 0x85:  # call imm; pc-relative calls inside this object have no relocation
             imm = struct.unpack_from("<i", text, i * 8 + 4)[0]
             if imm != -1:
                 tgt = i + 1 + imm
                 if not (0 <= tgt < n):
                     bad.append((i, "call target out of range"))
-                text[i * 8 + 1] = 0
+                text[i * 8 + 1] = INTERNAL_CALL_REGS[v3]
             elif (regs >> 4) == 1:
                 bad.append((i, "unrelocated call -1"))
-        elif opc == 0x8d:  # callx: SBPF v0 wants the register number in imm
+        elif opc == 0x8d:  # callx: SBPF v0 wants the register number in imm, v3 in dst
             dst, src = regs & 0xf, regs >> 4
-            reg = dst if dst else src
             imm = struct.unpack_from("<i", text, i * 8 + 4)[0]
-            if imm == 0 and reg:
+            reg = dst or src or imm
+            if v3:
+                struct.pack_into("<i", text, i * 8 + 4, 0)
+                text[i * 8 + 1] = reg
+            else:
                 struct.pack_into("<i", text, i * 8 + 4, reg)
-            text[i * 8 + 1] = 0
+                text[i * 8 + 1] = 0
+            if not 0 <= reg < 10:
+                bad.append((i, f"callx through r{reg}"))
         elif opc == 0x0d or opc == 0x06:
             bad.append((i, f"gotox / gotol {opc:#x}"))
-        elif cls == 6:
+        elif cls == 6 and not v3:  # SIMD-0377 allows JMP32 from v3 on
             bad.append((i, f"JMP32 opcode {opc:#x}"))
         elif opc in (0xdb, 0xc3):
             bad.append((i, f"atomic opcode {opc:#x}"))
@@ -372,7 +432,10 @@ def _relink(f, a, max_frame, log):
                           + ", ".join(pretty[n] for n in unknown))
     if bad:
         detail = "; ".join(f"insn {b[0]}: {b[1]}" for b in bad[:20])
-        raise RelinkError(f"{len(bad)} instruction(s) not supported by SBPF v0: {detail}")
+        raise RelinkError(f"{len(bad)} instruction(s) not supported by SBPF v{a.sbpf_version}: {detail}")
+    if v3:
+        return _write_v3(a, text, ro, entry, undefined_calls, f)
+
 
     # ---- 5. dynamic tables ----
     # export the entrypoint too (like lld does)
@@ -458,11 +521,51 @@ def _relink(f, a, max_frame, log):
         fo.write(out)
     f.close()
     return {"output": str(a.output), "size": len(out), "text": len(text), "insns": len(text) // 8,
-            "rodata": len(ro), "dyn_relocs": len(dynrel), "syscalls": sorted(undefined_calls)}
+            "rodata": len(ro), "dyn_relocs": len(dynrel), "syscalls": sorted(undefined_calls), "sbpf_version": 0}
+
+
+def _write_v3(a, text, ro, entry, undefined_calls, f):
+    """ELF header | PT_LOAD PF_R rodata at vaddr 0 | PT_LOAD PF_X bytecode at 1<<32 | .shstrtab | section headers:
+    what solana-sbpf's strict parser accepts (segments back to back right after the program headers)."""
+    EHDR, PHDR, NPH = 64, 56, 2
+    ro_off = EHDR + NPH * PHDR
+    text_off = ro_off + len(ro)
+    shstr = bytearray(b"\0")
+
+    def sname(name):
+        o = len(shstr)
+        shstr.extend(name.encode() + b"\0")
+        return o
+
+    # (name, type, flags, addr, offset, size, align)
+    sh = [(0, 0, 0, 0, 0, 0, 0),
+          (sname(".text"), 1, 0x6, V3_BYTECODE_VADDR, text_off, len(text), 8),
+          (sname(".rodata"), 1, 0x2, V3_RODATA_VADDR, ro_off, len(ro), 8)]
+    shstr_off = text_off + len(text)
+    sh.append((sname(".shstrtab"), 3, 0, 0, shstr_off, 0, 1))
+    sh[-1] = sh[-1][:5] + (len(shstr), 1)
+    shoff = align(shstr_off + len(shstr), 8)
+    out = bytearray(shoff + 64 * len(sh))
+    out[0:16] = b"\x7fELF" + bytes([2, 1, 1, 0]) + b"\0" * 8
+    struct.pack_into("<HHIQQQIHHHHHH", out, 16, 3, EM_BPF, 1, entry, EHDR, shoff, 3,
+                     EHDR, PHDR, NPH, 64, len(sh), len(sh) - 1)
+    for k, (flags, off, vaddr, size) in enumerate([(4, ro_off, V3_RODATA_VADDR, len(ro)),
+                                                   (1, text_off, V3_BYTECODE_VADDR, len(text))]):
+        struct.pack_into("<IIQQQQQQ", out, EHDR + k * PHDR, 1, flags, off, vaddr, vaddr, size, size, 8)
+    out[ro_off:text_off] = ro
+    out[text_off:shstr_off] = text
+    out[shstr_off:shstr_off + len(shstr)] = shstr
+    for k, (nm, ty, fl, ad, off, sz, al) in enumerate(sh):
+        struct.pack_into("<IIQQQQIIQQ", out, shoff + 64 * k, nm, ty, fl, ad, off, sz, 0, 0, al, 0)
+    with open(a.output, "wb") as fo:
+        fo.write(out)
+    f.close()
+    return {"output": str(a.output), "size": len(out), "text": len(text), "insns": len(text) // 8,
+            "rodata": len(ro), "dyn_relocs": 0, "syscalls": sorted(undefined_calls), "sbpf_version": 3}
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="relink a BPF relocatable object into an SBPF v0 program")
+    ap = argparse.ArgumentParser(description="relink a BPF relocatable object into an SBPF v3 (or v0) program")
     ap.add_argument("input")
     ap.add_argument("output")
     ap.add_argument("--entry", default="entrypoint")
@@ -474,9 +577,11 @@ def main(argv=None):
                          "(inside the SBF heap, e.g. 0x300000008:248); lddw to them gets no dyn reloc. The program's "
                          "allocator must keep out of [BASE, BASE+MAX)")
     ap.add_argument("--max-frame", type=int, default=MAX_FRAME)
+    ap.add_argument("--sbpf-version", type=int, choices=SBPF_VERSIONS, default=3)
     a = ap.parse_args(argv)
     try:
-        r = relink(a.input, a.output, a.entry, a.lddw_reloc, a.bss_heap, a.allow_writable, a.max_frame)
+        r = relink(a.input, a.output, a.entry, a.lddw_reloc, a.bss_heap, a.allow_writable, a.max_frame,
+                   sbpf_version=a.sbpf_version)
     except RelinkError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

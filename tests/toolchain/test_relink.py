@@ -21,13 +21,15 @@ from gridtokenx_cli.testing.elf_craft import (  # noqa: E402
     R_BPF_64_RELATIVE,
     Insn,
     SbfSo,
+    SbfV3,
+    E2E_PROGRAM_ASM,
     assemble,
     bpf_yaml,
     compile_ir,
     llvm_tool,
     yaml_object,
 )
-from gridtokenx_cli.toolchain.relink import ALIASES, KNOWN_SYSCALLS, RelinkError, relink  # noqa: E402
+from gridtokenx_cli.toolchain.relink import ALIASES, KNOWN_SYSCALLS, RelinkError, relink, syscall_hash  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (llvm_tool("llvm-mc") and llvm_tool("llc") and llvm_tool("yaml2obj")),
                                 reason="LLVM 22 tools (llvm-mc, llc, yaml2obj) not installed")
@@ -502,63 +504,11 @@ def test_shared_object_input_is_rejected(tmp_path):
 # output format, end to end, determinism
 # --------------------------------------------------------------------------------------------------------
 
-E2E_SRC = """\t.text
-\t.globl helper
-\t.type helper,@function
-helper:
-\tr1 = counter ll
-\tr2 = *(u64 *)(r1 + 0)
-\tr2 += 1
-\t*(u64 *)(r1 + 0) = r2
-\texit
-\t.globl entrypoint
-\t.type entrypoint,@function
-entrypoint:
-\tr1 = msg ll
-\tr2 = 22
-\tcall sol_log_
-\tr6 = ptr ll
-\tr1 = *(u64 *)(r6 + 0)
-\tr2 = 5
-\tcall sol_log_
-\tr1 = counter ll
-\tr2 = 41
-\t*(u64 *)(r1 + 0) = r2
-\tr3 = helper ll
-\tcallx r3
-\tcall logger
-\tr0 = 0
-\texit
-\t.section .text.other,"ax",@progbits
-\t.type logger,@function
-logger:
-\tr1 = counter ll
-\tr1 = *(u64 *)(r1 + 0)
-\tr2 = 0
-\tr3 = 0
-\tr4 = 0
-\tr5 = 0
-\tcall sol_log_64_
-\texit
-\t.section .rodata,"a",@progbits
-msg:
-\t.ascii "relinked hello from v0"
-msg2:
-\t.ascii "world"
-\t.section .data.rel.ro,"a",@progbits
-\t.p2align 3
-ptr:
-\t.quad msg2
-\t.section .bss,"aw",@nobits
-\t.p2align 3
-counter:
-\t.zero 8
-"""
 
 
 @pytest.fixture(scope="module")
 def e2e_obj(tmp_path_factory) -> Path:
-    return assemble(tmp_path_factory.mktemp("e2e"), E2E_SRC)
+    return assemble(tmp_path_factory.mktemp("e2e"), E2E_PROGRAM_ASM)
 
 
 def test_output_is_a_well_formed_sbpf_v0_shared_object(e2e_obj, tmp_path):
@@ -627,7 +577,7 @@ def test_relinked_program_runs_in_litesvm(e2e_obj, tmp_path, mode):
     assert is_ok(res), out
     # lddw of a rodata string (R_BPF_64_64), a pointer loaded from .data.rel.ro (R_BPF_64_ABS64),
     # a .bss counter in the heap written by entrypoint, bumped through callx, logged from another section
-    assert "Program log: relinked hello from v0" in out
+    assert "Program log: relinked hello, world!" in out
     assert "Program log: world" in out
     assert "Program log: 0x2a, 0x0, 0x0, 0x0, 0x0" in out
 
@@ -635,7 +585,7 @@ def test_relinked_program_runs_in_litesvm(e2e_obj, tmp_path, mode):
 def test_relinking_is_deterministic(e2e_obj, tmp_path):
     first = relink_to(e2e_obj, tmp_path / "one.so", bss_heap=HEAP).data
     second = relink_to(e2e_obj, tmp_path / "two.so", bss_heap=HEAP).data
-    copy = assemble(tmp_path, E2E_SRC, name="copy")
+    copy = assemble(tmp_path, E2E_PROGRAM_ASM, name="copy")
     third = relink_to(copy, tmp_path / "three.so", bss_heap=HEAP).data
     assert first == second == third
 
@@ -687,3 +637,123 @@ def test_text_alignment_padding_is_valid_code(tmp_path):
     svm = new_svm({program_id: so.data})
     # the program loads and runs: entrypoint returns aligned(1) == 2, which the runtime reports as error 2
     assert custom_error_code(send(svm, Instruction(program_id, b"", []), funded_keypair(svm))) == 2
+
+
+# --------------------------------------------------------------------------------------------------------
+# SBPF v3 output (sbpf_version=3): what solana-sbpf's strict parser and the v3 instruction set require
+# --------------------------------------------------------------------------------------------------------
+
+def relink_v3(obj: Path, out: Path | None = None, **kwargs) -> SbfV3:
+    out = out or obj.with_suffix(".v3.so")
+    relink(obj, out, log=quiet, sbpf_version=3, **kwargs)
+    return SbfV3(out)
+
+
+@pytest.mark.parametrize("name,expected", [("abort", 0xB6FC1A11), ("sol_panic_", 0x686093BB),
+                                           ("sol_log_", 0x207559BD), ("sol_memcpy_", 0x717CC4A3),
+                                           ("", 0), ("a", 0x3C2569B2), ("abcd", 0x43ED676A)])
+def test_syscall_hash_is_murmur3_32(name, expected):
+    # published syscall ids, and MurmurHash3 x86_32 reference values (seed 0) for the 0/1/4-byte tails
+    assert syscall_hash(name) == expected
+
+
+def test_v3_output_has_the_strict_layout(e2e_obj, tmp_path):
+    so = relink_v3(e2e_obj, bss_heap=HEAP)
+    elf, data = so.elf, so.data
+    assert data[:16] == b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)  # 64-bit, LE, version 1, OSABI none
+    e_flags, e_ehsize, e_phentsize, e_phnum = struct.unpack_from("<IHHH", data, 48)
+    assert (elf["e_machine"], e_flags, elf["e_phoff"], e_ehsize, e_phentsize) == ("EM_BPF", 3, 64, 64, 56)
+    assert e_phnum == 2 and elf["e_version"] == "EV_CURRENT"
+    ro, text = so.segments
+    # PF_R rodata at vaddr 0 right after the program headers, then PF_X bytecode at 1<<32, back to back
+    assert (ro["p_flags"], ro["p_vaddr"], ro["p_paddr"], ro["p_offset"]) == (4, 0, 0, 64 + 2 * 56)
+    assert (text["p_flags"], text["p_vaddr"], text["p_paddr"]) == (1, 1 << 32, 1 << 32)
+    assert text["p_offset"] == ro["p_offset"] + ro["p_filesz"]
+    for seg in (ro, text):
+        assert seg["p_filesz"] == seg["p_memsz"] and seg["p_filesz"] % 8 == 0 and seg["p_offset"] % 8 == 0
+        assert seg["p_offset"] + seg["p_filesz"] <= len(data)
+    assert elf["e_entry"] in so.text_range and elf["e_entry"] % 8 == 0
+    assert so.insn(elf["e_entry"]).opc == 0x18 and so.lddw_value(elf["e_entry"]) == so.find(b"relinked hello")
+    # nothing for a loader to patch: no dynamic section, symbols or relocations
+    assert {s.name for s in elf.iter_sections()} == {"", ".text", ".rodata", ".shstrtab"}
+    assert [s["p_type"] for s in elf.iter_segments()] == ["PT_LOAD", "PT_LOAD"]
+    assert so.data[ro["p_offset"]:ro["p_offset"] + 8] == bytes(8)  # no object at address 0 (null)
+    readelf = subprocess.run([llvm_tool("llvm-readelf"), "-a", str(so.path)], capture_output=True, text=True)
+    assert readelf.returncode == 0 and "warning" not in readelf.stderr.lower(), readelf.stderr
+
+
+def test_v3_addresses_are_final(e2e_obj, tmp_path):
+    so = relink_v3(e2e_obj, bss_heap=HEAP)
+    values = [so.lddw_value(v) for v, i in so.text_insns() if i.opc == 0x18]
+    msg, msg2 = so.find(b"relinked hello"), so.find(b"world")
+    assert msg in values and HEAP_BASE in values  # a rodata string, the .bss counter in the heap
+    assert 0 < msg < msg2 < 1 << 32
+    # `r6 = ptr ll`: the .data.rel.ro slot holds msg2's final 64-bit address (v0 left that to the loader)
+    (slot,) = [v for v in values if v in so.rodata_range and v not in (msg,)]
+    assert so.u64(slot) == msg2
+    # `r3 = helper ll`: a function's address is 1<<32 + its offset in the bytecode
+    (fn,) = [v for v in values if v in so.text_range]
+    assert so.insn(fn).opc not in (0, 0x05)
+
+
+def test_v3_syscalls_are_static_and_internal_calls_pc_relative(calls_so, tmp_path):
+    so = relink_v3(assemble(tmp_path, CALLS_SRC))
+    for marker, target in [(0x101, 0x201), (0x102, 0x202), (0x103, 0x204), (0x104, 0x205)]:
+        call = so.find(mov(9, marker), in_text=True) + 8
+        dest = so.find(mov(0, target), in_text=True)
+        insn = so.insn(call)
+        assert (insn.opc, insn.regs, insn.imm) == (0x85, 0x10, (dest - (call + 8)) // 8)  # src = 1: internal
+    src = entry_asm("\tr9 = 0x301\n\tcall sol_log_\n\tr9 = 0x302\n\tcall memcpy\n\tr9 = 0x303\n\tcall abort")
+    so = relink_v3(assemble(tmp_path, src, name="sys"))
+    for marker, name in [(0x301, "sol_log_"), (0x302, "sol_memcpy_"), (0x303, "abort")]:
+        insn = so.insn(so.find(mov(9, marker), in_text=True) + 8)
+        assert (insn.opc, insn.regs, insn.imm & 0xFFFFFFFF) == (0x85, 0, syscall_hash(name))
+
+
+@pytest.mark.parametrize("source,expected", [("\tcallx r3", 3), ("\t.byte 0x8d, 0x50, 0, 0, 0, 0, 0, 0", 5),
+                                             ("\t.byte 0x8d, 0, 0, 0, 7, 0, 0, 0", 7)],
+                         ids=["dst-reg", "src-reg", "imm"])
+def test_v3_callx_names_its_register_in_dst(tmp_path, source, expected):
+    so = relink_v3(assemble(tmp_path, entry_asm(f"\tr9 = 0x501\n{source}")))
+    insn = so.insn(so.find(mov(9, 0x501), in_text=True) + 8)
+    assert (insn.opc, insn.regs, insn.imm) == (0x8D, expected, 0)
+
+
+def test_v3_allows_jmp32_which_v0_refuses(tmp_path):
+    obj = assemble(tmp_path, entry_asm("\tr1 = 0 ll\n\tif w1 > 3 goto +0"))
+    assert "insn 2: JMP32 opcode 0x26" in relink_error(obj)
+    assert [i.opc for _, i in relink_v3(obj).text_insns()] == [0x18, 0x26, 0xB7, 0x95]
+
+
+@pytest.mark.parametrize("version", [0, 3])
+@pytest.mark.parametrize("insn,opcode", [("r10 = 1", 0xB7), ("r10 += 8", 0x07), ("r10 = *(u64 *)(r1 + 0)", 0x79)])
+def test_writing_r10_is_refused(tmp_path, version, insn, opcode):
+    msg = relink_error(assemble(tmp_path, entry_asm(f"\tr1 = 0 ll\n\t{insn}")), sbpf_version=version)
+    assert f"not supported by SBPF v{version}: insn 2: r10 as destination of opcode {opcode:#x}" in msg
+
+
+def test_v3_storing_through_r10_passes(tmp_path):
+    so = relink_v3(assemble(tmp_path, entry_asm("\t*(u64 *)(r10 - 8) = r1\n\t*(u64 *)(r10 - 16) = 3")))
+    assert [i.opc for _, i in so.text_insns()][:2] == [0x7B, 0x7A]
+
+
+def test_v3_rejects_what_v0_rejects(tmp_path):
+    assert "missing_sym" in relink_error(assemble(tmp_path, entry_asm("\tr1 = missing_sym ll")), sbpf_version=3)
+    assert "state" in relink_error(assemble(tmp_path, NONZERO_DATA, name="nz"), sbpf_version=3, bss_heap=HEAP)
+    msg = relink_error(assemble(tmp_path, entry_asm("\tcall not_a_syscall"), name="ns"), sbpf_version=3)
+    assert "not_a_syscall" in msg
+
+
+def test_unknown_sbpf_version_is_refused(e2e_obj, tmp_path):
+    with pytest.raises(RelinkError, match="SBPF version 2 is not produced here"):
+        relink(e2e_obj, tmp_path / "v2.so", log=quiet, sbpf_version=2)
+
+
+def test_v3_relinking_is_deterministic_and_differs_from_v0(e2e_obj, tmp_path):
+    one = relink_v3(e2e_obj, tmp_path / "a.so", bss_heap=HEAP).data
+    two = relink_v3(e2e_obj, tmp_path / "b.so", bss_heap=HEAP).data
+    v0 = relink_to(e2e_obj, tmp_path / "c.so", bss_heap=HEAP).data
+    assert one == two != v0
+    summary = relink(e2e_obj, tmp_path / "d.so", bss_heap=HEAP, log=quiet, sbpf_version=3)
+    assert (summary["sbpf_version"], summary["dyn_relocs"], summary["size"]) == (3, 0, len(one))
+    assert summary["syscalls"] == ["sol_log_", "sol_log_64_"]
