@@ -3,7 +3,9 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{Mint, TokenAccount, TokenInterface},
 };
-use gridtokenx_common::{require_not_paused, seeds, AuthorityState, CommonError, GovernanceConfig, BOOTSTRAP_AUTHORITY};
+use gridtokenx_common::{
+    require_not_paused, seeds, AuthorityState, CommonError, GovernanceConfig, BOOTSTRAP_AUTHORITY,
+};
 
 use crate::{
     book::book_space,
