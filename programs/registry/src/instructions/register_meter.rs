@@ -7,7 +7,7 @@
 use anchor_lang::prelude::*;
 use gridtokenx_common::{
     ed25519::{register_meter_message, INSTRUCTIONS_SYSVAR_ID},
-    ids, require_not_paused, seeds, GovernanceConfig,
+    require_not_paused, seeds, GovernanceConfig,
 };
 
 use crate::{
