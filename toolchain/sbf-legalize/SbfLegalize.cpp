@@ -14,6 +14,7 @@
 #include "llvm/Plugins/PassPlugin.h"
 #include "llvm/Transforms/Utils/IntegerDivision.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 using namespace llvm;
 
 static unsigned regsFor(Type *T) { return T->isIntegerTy(128) ? 2 : 1; }
@@ -31,10 +32,92 @@ static Value *mul64wide(IRBuilder<> &B, Value *A, Value *Bv, Value **HiOut) {
   return lo;
 }
 
+static uint64_t envLimit(const char *name, uint64_t dflt) {
+  const char *v = getenv(name);
+  return v && *v ? strtoull(v, nullptr, 10) : dflt;
+}
+
+// memcmp/bcmp with a constant length whose result is only tested against zero (`==`/`!=`, what Rust's
+// `[u8; N] == [u8; N]` becomes, e.g. every Pubkey comparison): XOR 8/4/2/1-byte chunks of both sides, OR the
+// differences together, test that. Without this the call goes to compiler-builtins' byte loop (LTO makes it an
+// internal function, ~7 instructions per byte: ~230 CU for one 32-byte key) or the sol_memcmp_ syscall.
+static unsigned expandEqualityMemcmp(Module &M, uint64_t maxLen) {
+  unsigned n = 0;
+  for (const char *name : {"memcmp", "bcmp"}) {
+    Function *F = M.getFunction(name);
+    if (!F) continue;
+    SmallVector<CallInst *, 64> calls;
+    for (User *U : F->users())
+      if (auto *CI = dyn_cast<CallInst>(U))
+        if (CI->getCalledFunction() == F && CI->arg_size() == 3) calls.push_back(CI);
+    for (CallInst *CI : calls) {
+      auto *Len = dyn_cast<ConstantInt>(CI->getArgOperand(2));
+      if (!Len || Len->getZExtValue() > maxLen) continue;
+      bool eqOnly = !CI->use_empty();
+      for (User *U : CI->users()) {
+        auto *Cmp = dyn_cast<ICmpInst>(U);
+        auto *Z = Cmp ? dyn_cast<ConstantInt>(Cmp->getOperand(1)) : nullptr;
+        if (!Cmp || !Cmp->isEquality() || Cmp->getOperand(0) != CI || !Z || !Z->isZero()) { eqOnly = false; break; }
+      }
+      if (!eqOnly) continue;
+      IRBuilder<> B(CI);
+      Type *I64 = B.getInt64Ty();
+      Value *A = CI->getArgOperand(0), *Bp = CI->getArgOperand(1);
+      Value *acc = ConstantInt::get(I64, 0);
+      uint64_t len = Len->getZExtValue(), off = 0;
+      while (off < len) {
+        uint64_t w = len - off >= 8 ? 8 : len - off >= 4 ? 4 : len - off >= 2 ? 2 : 1;
+        Type *T = B.getIntNTy(w * 8);
+        Value *pa = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), A, off);
+        Value *pb = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Bp, off);
+        Value *x = B.CreateXor(B.CreateAlignedLoad(T, pa, Align(1)), B.CreateAlignedLoad(T, pb, Align(1)));
+        acc = B.CreateOr(acc, w == 8 ? x : B.CreateZExt(x, I64));
+        off += w;
+      }
+      Value *res = B.CreateZExt(B.CreateICmpNE(acc, ConstantInt::get(I64, 0)), CI->getType());
+      CI->replaceAllUsesWith(res);
+      CI->eraseFromParent();
+      n++;
+    }
+  }
+  return n;
+}
+
+// llvm.memcpy/memmove/memset with a constant length above `maxInline` bytes: the BPF backend expands constant
+// copies of up to 128 stores inline (8-byte stores with misaligned access: up to 1 KiB, 2 instructions per 8
+// bytes); the sol_mem*_ syscalls cost max(10, n/250) CU plus the call, so past ~64 bytes a syscall is cheaper
+// and much smaller. memcpy goes to sol_memmove_ (same cost), which also tolerates LLVM's src == dst copies.
+static unsigned memIntrinsicsToSyscalls(Module &M, uint64_t maxInline) {
+  LLVMContext &C = M.getContext();
+  Type *Ptr = PointerType::get(C, 0), *I64 = Type::getInt64Ty(C), *I8 = Type::getInt8Ty(C);
+  FunctionCallee Move = M.getOrInsertFunction("sol_memmove_", Type::getVoidTy(C), Ptr, Ptr, I64);
+  FunctionCallee Set = M.getOrInsertFunction("sol_memset_", Type::getVoidTy(C), Ptr, I8, I64);
+  SmallVector<MemIntrinsic *, 64> work;
+  for (Function &F : M) for (BasicBlock &BB : F) for (Instruction &I : BB)
+    if (auto *MI = dyn_cast<MemIntrinsic>(&I))
+      if (auto *Len = dyn_cast<ConstantInt>(MI->getLength()))
+        if (Len->getZExtValue() > maxInline && !MI->isVolatile()) work.push_back(MI);
+  for (MemIntrinsic *MI : work) {
+    IRBuilder<> B(MI);
+    Value *len = B.CreateZExtOrTrunc(MI->getLength(), I64);
+    if (auto *MS = dyn_cast<MemSetInst>(MI))
+      B.CreateCall(Set, {MS->getDest(), B.CreateZExtOrTrunc(MS->getValue(), I8), len});
+    else
+      B.CreateCall(Move, {MI->getDest(), cast<MemTransferInst>(MI)->getSource(), len});
+    MI->eraseFromParent();
+  }
+  return work.size();
+}
+
 struct SbfLegalize : PassInfoMixin<SbfLegalize> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     LLVMContext &C = M.getContext();
     unsigned nArgs = 0, nSdiv = 0, nMul = 0, nDiv = 0, nSret = 0;
+    // ---- memory builtins: inline equality memcmp, syscalls for large constant copies/fills ----
+    unsigned nCmp = expandEqualityMemcmp(M, envLimit("GTX_SBF_MEMCMP_INLINE_MAX", 64));
+    unsigned nMem = memIntrinsicsToSyscalls(M, envLimit("GTX_SBF_MEM_INLINE_MAX", 64));
+    errs() << "sbf-legalize: " << nCmp << " equality memcmp(s) inlined, " << nMem
+           << " constant mem intrinsic(s) to sol_mem*_\n";
     // ---- 0. sret: rustc's bpf callconv already returns >64-bit values through a hidden pointer,
     //         but marks it `sret`, which upstream BPF rejects ("aggregate returns are not supported").
     //         On SBF the sret pointer is just an ordinary first argument -> drop the attribute. ----

@@ -19,6 +19,7 @@ use anchor_lang::prelude::*;
 pub mod authority;
 pub mod ed25519;
 pub mod ids;
+pub mod pda;
 pub mod seeds;
 
 pub use authority::AuthorityState;

@@ -3,7 +3,7 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{self, Burn, Mint, TokenAccount},
 };
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     error::EnergyTokenError,
@@ -15,13 +15,13 @@ use crate::{
 #[derive(Accounts)]
 pub struct BurnTokens<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [seeds::TOKEN_INFO], bump = token_info.bump)]
+    #[account(mut, constraint = token_info.key() == gridtokenx_common::pda::TOKEN_INFO @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub token_info: Box<Account<'info, TokenInfo>>,
     #[account(mut, address = token_info.mint)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, token::mint = mint, token::authority = owner, token::token_program = token_program)]
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub token_program: Program<'info, Token2022>,
 }

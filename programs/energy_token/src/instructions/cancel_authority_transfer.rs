@@ -1,6 +1,5 @@
 //! The current admin of the TokenInfo cancels a pending transfer. Not subject to the pause.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferCancelled, state::TokenInfo};
 
@@ -8,7 +7,7 @@ use crate::{events::AuthorityTransferCancelled, state::TokenInfo};
 pub struct CancelAuthorityTransfer<'info> {
     /// The current admin.
     pub signer: Signer<'info>,
-    #[account(mut, seeds = [seeds::TOKEN_INFO], bump = token_info.bump)]
+    #[account(mut, constraint = token_info.key() == gridtokenx_common::pda::TOKEN_INFO @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub token_info: Box<Account<'info, TokenInfo>>,
 }
 

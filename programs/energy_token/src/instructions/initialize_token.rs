@@ -24,7 +24,7 @@ pub struct InitializeToken<'info> {
     pub token_info: Box<Account<'info, TokenInfo>>,
     /// CHECK: governance's signer PDA `[seeds::GOVERNANCE_AUTHORITY]` (address checked by the seeds; it has
     /// no data and need not exist yet), made the GRX freeze authority.
-    #[account(seeds = [seeds::GOVERNANCE_AUTHORITY], bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = pause_authority.key() == gridtokenx_common::pda::GOVERNANCE_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub pause_authority: UncheckedAccount<'info>,
     #[account(
         init,

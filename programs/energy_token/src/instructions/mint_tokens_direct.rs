@@ -15,7 +15,7 @@ use crate::{
 /// Account order fixed by docs/programs.md (the registry CPIs into this).
 #[derive(Accounts)]
 pub struct MintTokensDirect<'info> {
-    #[account(mut, seeds = [seeds::TOKEN_INFO], bump = token_info.bump)]
+    #[account(mut, constraint = token_info.key() == gridtokenx_common::pda::TOKEN_INFO @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub token_info: Box<Account<'info, TokenInfo>>,
     #[account(mut, address = token_info.mint)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
@@ -23,7 +23,7 @@ pub struct MintTokensDirect<'info> {
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The registry's `[REGISTRY_AUTHORITY]` PDA (signing through CPI) or the admin (checked in the handler).
     pub authority: Signer<'info>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub token_program: Program<'info, Token2022>,
 }

@@ -1,7 +1,6 @@
 //! Propose a new admin for the TokenInfo's `admin` (48 h to accept; `gridtokenx_common::AuthorityState`).
 //! Not subject to the pause.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferProposed, state::TokenInfo};
 
@@ -9,7 +8,7 @@ use crate::{events::AuthorityTransferProposed, state::TokenInfo};
 pub struct ProposeAuthorityTransfer<'info> {
     /// The current admin.
     pub signer: Signer<'info>,
-    #[account(mut, seeds = [seeds::TOKEN_INFO], bump = token_info.bump)]
+    #[account(mut, constraint = token_info.key() == gridtokenx_common::pda::TOKEN_INFO @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub token_info: Box<Account<'info, TokenInfo>>,
 }
 

@@ -3,7 +3,7 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{self, Mint, TokenAccount, TransferChecked},
 };
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{error::EnergyTokenError, events::TokensTransferred};
 
@@ -16,9 +16,9 @@ pub struct TransferTokens<'info> {
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub to: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(seeds = [seeds::GRX_MINT], bump)]
+    #[account(constraint = mint.key() == gridtokenx_common::pda::GRX_MINT @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub token_program: Program<'info, Token2022>,
 }

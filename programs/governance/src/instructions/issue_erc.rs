@@ -14,7 +14,7 @@ pub struct IssueErc<'info> {
     /// The REC authority signs and pays for the certificate account.
     #[account(mut, address = governance_config.rec_authority @ GovernanceError::NotRecAuthority)]
     pub rec_authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(mut, constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     /// Registry meter (owner checked by `Account`, address by the seeds). Writable for the CPI; this
     /// program never writes it itself (Anchor only persists accounts the running program owns).
@@ -34,7 +34,7 @@ pub struct IssueErc<'info> {
     )]
     pub erc_certificate: Box<Account<'info, ErcCertificate>>,
     /// CHECK: signer PDA of this program for the registry CPI; holds no data, checked by its seeds.
-    #[account(seeds = [seeds::GOVERNANCE_AUTHORITY], bump)]
+    #[account(constraint = governance_authority.key() == gridtokenx_common::pda::GOVERNANCE_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_authority: UncheckedAccount<'info>,
     pub registry_program: Program<'info, Registry>,
     pub system_program: Program<'info, System>,
@@ -70,7 +70,7 @@ pub fn handler(ctx: Context<IssueErc>, certificate_id: [u8; 32], energy_amount: 
     let erc_issued =
         ctx.accounts.governance_config.erc_issued.checked_add(1).ok_or(GovernanceError::ArithmeticOverflow)?;
 
-    let bump = [ctx.bumps.governance_authority];
+    let bump = [gridtokenx_common::pda::GOVERNANCE_AUTHORITY_BUMP];
     let signer_seeds: &[&[&[u8]]] = &[&[seeds::GOVERNANCE_AUTHORITY, &bump]];
     registry::cpi::update_claimed_erc_generation(
         CpiContext::new_with_signer(

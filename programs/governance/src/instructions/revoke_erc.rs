@@ -11,7 +11,7 @@ use crate::{
 pub struct RevokeErc<'info> {
     #[account(address = governance_config.rec_authority @ GovernanceError::NotRecAuthority)]
     pub rec_authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(mut, constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Account<'info, GovernanceConfig>,
     #[account(
         mut,

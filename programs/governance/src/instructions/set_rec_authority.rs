@@ -1,12 +1,12 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{seeds, GovernanceConfig};
+use gridtokenx_common::GovernanceConfig;
 
 use crate::{error::GovernanceError, events::RecAuthorityChanged};
 
 #[derive(Accounts)]
 pub struct SetRecAuthority<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(mut, constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Account<'info, GovernanceConfig>,
 }
 

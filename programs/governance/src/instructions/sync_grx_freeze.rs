@@ -10,10 +10,10 @@ use crate::{error::GovernanceError, events::GrxFreezeSynced};
 
 #[derive(Accounts)]
 pub struct SyncGrxFreeze<'info> {
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Account<'info, GovernanceConfig>,
     /// CHECK: this program's signer PDA, the GRX mint's freeze authority; holds no data, checked by its seeds.
-    #[account(seeds = [seeds::GOVERNANCE_AUTHORITY], bump)]
+    #[account(constraint = governance_authority.key() == gridtokenx_common::pda::GOVERNANCE_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_authority: UncheckedAccount<'info>,
     /// The GRX mint (energy_token's `[GRX_MINT]` PDA, Token-2022), whose freeze authority must be
     /// `governance_authority` (energy_token's `initialize_token` sets it).
@@ -42,7 +42,7 @@ pub struct SyncGrxFreeze<'info> {
 pub fn handler<'info>(ctx: Context<'info, SyncGrxFreeze<'info>>) -> Result<()> {
     let paused = ctx.accounts.governance_config.paused;
     let mint_key = ctx.accounts.grx_mint.key();
-    let bump = [ctx.bumps.governance_authority];
+    let bump = [gridtokenx_common::pda::GOVERNANCE_AUTHORITY_BUMP];
     let signer: &[&[&[u8]]] = &[&[seeds::GOVERNANCE_AUTHORITY, &bump]];
     let authority = ctx.accounts.governance_authority.to_account_info();
     let mint = ctx.accounts.grx_mint.to_account_info();

@@ -11,7 +11,7 @@ use crate::{
 pub struct TransferErc<'info> {
     #[account(address = erc_certificate.owner @ GovernanceError::NotCertificateOwner)]
     pub owner: Signer<'info>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Account<'info, GovernanceConfig>,
     #[account(
         mut,

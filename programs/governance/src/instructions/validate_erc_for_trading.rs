@@ -11,7 +11,7 @@ use crate::{
 pub struct ValidateErcForTrading<'info> {
     #[account(address = governance_config.rec_authority @ GovernanceError::NotRecAuthority)]
     pub rec_authority: Signer<'info>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Account<'info, GovernanceConfig>,
     #[account(
         mut,

@@ -27,7 +27,7 @@ pub struct InitializeMeterState<'info> {
         bump,
     )]
     pub meter_state: Box<Account<'info, MeterState>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub system_program: Program<'info, System>,
 }

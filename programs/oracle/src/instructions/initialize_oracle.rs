@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_bootstrap, require_not_paused, seeds, AuthorityState, GovernanceConfig};
+use gridtokenx_common::{require_bootstrap, require_not_paused, seeds, AuthorityState, GovernanceConfig};
 
 use crate::{
     error::OracleError,
@@ -19,7 +19,7 @@ pub struct InitializeOracle<'info> {
     pub authority: Signer<'info>,
     #[account(init, payer = authority, space = OracleConfig::SPACE, seeds = [seeds::ORACLE_CONFIG], bump)]
     pub oracle_config: Box<Account<'info, OracleConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub system_program: Program<'info, System>,
 }

@@ -34,7 +34,7 @@ pub struct SubmitMeterReading<'info> {
     /// CHECK: the instructions sysvar (address checked), parsed by `ed25519::verify_preceding_ed25519`.
     #[account(address = INSTRUCTIONS_SYSVAR_ID)]
     pub instructions_sysvar: UncheckedAccount<'info>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub registry_program: Program<'info, Registry>,
 }

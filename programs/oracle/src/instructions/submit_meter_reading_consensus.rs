@@ -34,7 +34,7 @@ pub struct SubmitMeterReadingConsensus<'info> {
     /// CHECK: the oracle's CPI signer PDA `[ORACLE_AUTHORITY]` (address checked).
     #[account(address = ORACLE_AUTHORITY_ADDRESS)]
     pub oracle_authority: UncheckedAccount<'info>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub registry_program: Program<'info, Registry>,
 }

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     error::OracleError,
@@ -13,7 +13,7 @@ pub struct TriggerMarketClearing<'info> {
     pub authority: Signer<'info>,
     #[account(mut, address = ORACLE_CONFIG_ADDRESS)]
     pub oracle_config: Box<Account<'info, OracleConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

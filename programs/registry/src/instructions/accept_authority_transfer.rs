@@ -1,6 +1,5 @@
 //! The pending admin of the registry config accepts (before expiry). Not subject to the pause.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferAccepted, state::RegistryConfig};
 
@@ -8,7 +7,7 @@ use crate::{events::AuthorityTransferAccepted, state::RegistryConfig};
 pub struct AcceptAuthorityTransfer<'info> {
     /// The pending admin.
     pub signer: Signer<'info>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
 }
 

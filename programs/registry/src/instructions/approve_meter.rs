@@ -1,7 +1,7 @@
 //! Approve a meter (its current key) for readings: the registry admin only. Needed where the deployment
 //! requires approval (`RegistryConfig.require_meter_approval`); a re-key under that option clears it again.
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::RegistryError,
@@ -22,9 +22,9 @@ pub struct AdminMeterDecision<'info> {
         constraint = !meter.retired @ RegistryError::MeterRetired,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
-    #[account(seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

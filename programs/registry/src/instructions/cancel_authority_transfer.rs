@@ -1,6 +1,5 @@
 //! The current admin of the registry config cancels a pending transfer. Not subject to the pause.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferCancelled, state::RegistryConfig};
 
@@ -8,7 +7,7 @@ use crate::{events::AuthorityTransferCancelled, state::RegistryConfig};
 pub struct CancelAuthorityTransfer<'info> {
     /// The current admin.
     pub signer: Signer<'info>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
 }
 

@@ -1,7 +1,6 @@
 //! Propose a new admin for the registry config's `admin` (48 h to accept; `gridtokenx_common::AuthorityState`).
 //! Not subject to the pause.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferProposed, state::RegistryConfig};
 
@@ -9,7 +8,7 @@ use crate::{events::AuthorityTransferProposed, state::RegistryConfig};
 pub struct ProposeAuthorityTransfer<'info> {
     /// The current admin.
     pub signer: Signer<'info>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
 }
 

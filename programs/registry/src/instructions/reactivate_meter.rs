@@ -1,6 +1,6 @@
 //! Reactivate a meter: the meter owner or the registry admin.
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     instructions::set_meter_active,
@@ -13,9 +13,9 @@ pub struct ReactivateMeter<'info> {
     pub authority: Signer<'info>,
     #[account(mut, seeds = [seeds::METER, meter.meter_id.as_ref()], bump = meter.bump)]
     pub meter: Box<Account<'info, MeterAccount>>,
-    #[account(seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

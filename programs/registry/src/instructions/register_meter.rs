@@ -7,7 +7,7 @@
 use anchor_lang::prelude::*;
 use gridtokenx_common::{
     ed25519::{register_meter_message, INSTRUCTIONS_SYSVAR_ID},
-    ids, require_not_paused, seeds, GovernanceConfig,
+    require_not_paused, seeds, GovernanceConfig,
 };
 
 use crate::{
@@ -28,9 +28,9 @@ pub struct RegisterMeter<'info> {
     /// `init` refuses an existing account: a meter id, once registered (even retired), is never reused.
     #[account(init, payer = owner, space = MeterAccount::SPACE, seeds = [seeds::METER, meter_id.as_ref()], bump)]
     pub meter: Box<Account<'info, MeterAccount>>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub system_program: Program<'info, System>,
     /// CHECK: the instructions sysvar (address checked), parsed by `verify_preceding_ed25519`.

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::RegistryError,
@@ -13,9 +13,9 @@ pub struct RegisterUser<'info> {
     pub owner: Signer<'info>,
     #[account(init, payer = owner, space = UserAccount::SPACE, seeds = [seeds::USER, owner.key().as_ref()], bump)]
     pub user: Box<Account<'info, UserAccount>>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub system_program: Program<'info, System>,
 }

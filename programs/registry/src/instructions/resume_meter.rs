@@ -8,7 +8,7 @@
 //! Admin only (not the owner): an owner could otherwise skip the gap check whenever they liked. The meter need not
 //! be active (it can be resumed before or after `reactivate_meter`; readings still require it to be active).
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::RegistryError,
@@ -27,9 +27,9 @@ pub struct ResumeMeter<'info> {
         constraint = !meter.retired @ RegistryError::MeterRetired,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
-    #[account(seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

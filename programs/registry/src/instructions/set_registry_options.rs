@@ -4,7 +4,7 @@
 //! readings are refused (`MeterNotApproved`) until the admin runs `approve_meter`. Switching it on or off does
 //! not change meters already registered (their `approved` flag is what readings check).
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{events::RegistryOptionsSet, state::RegistryConfig};
 
@@ -12,9 +12,9 @@ use crate::{events::RegistryOptionsSet, state::RegistryConfig};
 pub struct SetRegistryOptions<'info> {
     /// The registry admin (checked in the handler → `NotAuthority`).
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::REGISTRY_CONFIG], bump = registry_config.bump)]
+    #[account(mut, constraint = registry_config.key() == gridtokenx_common::pda::REGISTRY_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_config: Box<Account<'info, RegistryConfig>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

@@ -4,7 +4,7 @@ use anchor_spl::{
     token_interface::{Mint, TokenAccount},
 };
 use energy_token::{program::EnergyToken, GRX_PER_WH};
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{error::RegistryError, events::MeterSettled, state::MeterAccount};
 
@@ -21,7 +21,7 @@ pub struct SettleAndMintTokens<'info> {
     pub meter: Box<Account<'info, MeterAccount>>,
     /// CHECK: signer-only PDA of this program (no data); its address is checked by the seeds and it signs the
     /// `mint_tokens_direct` CPI.
-    #[account(seeds = [seeds::REGISTRY_AUTHORITY], bump)]
+    #[account(constraint = registry_authority.key() == gridtokenx_common::pda::REGISTRY_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub registry_authority: UncheckedAccount<'info>,
     /// CHECK: energy_token's TokenInfo; validated by energy_token (seeds, owner) in the CPI.
     #[account(mut)]
@@ -32,7 +32,7 @@ pub struct SettleAndMintTokens<'info> {
     /// The owner's GRX token account receiving the minted tokens.
     #[account(mut, token::mint = mint, token::authority = owner, token::token_program = token_program)]
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub energy_token_program: Program<'info, EnergyToken>,
     pub token_program: Program<'info, Token2022>,
@@ -51,7 +51,7 @@ pub fn handler(ctx: Context<SettleAndMintTokens>) -> Result<()> {
     require!(unsettled > 0, RegistryError::NothingToSettle);
     let tokens = unsettled.checked_mul(GRX_PER_WH).ok_or(RegistryError::ArithmeticOverflow)?;
 
-    let bump = [ctx.bumps.registry_authority];
+    let bump = [gridtokenx_common::pda::REGISTRY_AUTHORITY_BUMP];
     let signer_seeds: &[&[&[u8]]] = &[&[seeds::REGISTRY_AUTHORITY, &bump]];
     energy_token::cpi::mint_tokens_direct(
         CpiContext::new_with_signer(

@@ -5,7 +5,7 @@
 //! is closed (the ERC mark moves up to total generation), so the new owner can neither mint nor certify
 //! energy produced before they owned the meter. Both marks stay monotonic and ≤ total generation.
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::RegistryError,
@@ -30,7 +30,7 @@ pub struct TransferMeter<'info> {
     /// The new owner must be a registered user (a missing account fails with AccountNotInitialized).
     #[account(mut, seeds = [seeds::USER, new_owner.key().as_ref()], bump = new_owner_user.bump)]
     pub new_owner_user: Box<Account<'info, UserAccount>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, seeds};
+use gridtokenx_common::seeds;
 
 use crate::{error::RegistryError, events::ErcGenerationClaimed, state::MeterAccount};
 
@@ -9,7 +9,7 @@ use crate::{error::RegistryError, events::ErcGenerationClaimed, state::MeterAcco
 /// `issue_erc`, enforces the pause itself, and the pause flag lives in governance's own config.
 #[derive(Accounts)]
 pub struct UpdateClaimedErcGeneration<'info> {
-    #[account(seeds = [seeds::GOVERNANCE_AUTHORITY], bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_authority.key() == gridtokenx_common::pda::GOVERNANCE_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_authority: Signer<'info>,
     #[account(mut, seeds = [seeds::METER, meter.meter_id.as_ref()], bump = meter.bump)]
     pub meter: Box<Account<'info, MeterAccount>>,

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::RegistryError,
@@ -11,7 +11,7 @@ use crate::{
 /// and only for a meter that is not retired, approved and active.
 #[derive(Accounts)]
 pub struct UpdateMeterReading<'info> {
-    #[account(seeds = [seeds::ORACLE_AUTHORITY], bump, seeds::program = ids::ORACLE)]
+    #[account(constraint = oracle_authority.key() == gridtokenx_common::pda::ORACLE_AUTHORITY @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub oracle_authority: Signer<'info>,
     #[account(
         mut,
@@ -22,7 +22,7 @@ pub struct UpdateMeterReading<'info> {
         constraint = meter.active @ RegistryError::MeterInactive,
     )]
     pub meter: Box<Account<'info, MeterAccount>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

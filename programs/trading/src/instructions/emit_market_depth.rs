@@ -1,5 +1,4 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{
     error::TradingError,
@@ -11,7 +10,7 @@ use crate::{
 /// Read-only: changes no account, so it is allowed while paused.
 #[derive(Accounts)]
 pub struct EmitMarketDepth<'info> {
-    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(constraint = market.key() == gridtokenx_common::pda::MARKET @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,

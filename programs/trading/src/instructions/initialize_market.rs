@@ -4,7 +4,7 @@ use anchor_spl::{
     token_interface::{Mint, TokenAccount, TokenInterface},
 };
 use gridtokenx_common::{
-    ids, require_not_paused, seeds, AuthorityState, CommonError, GovernanceConfig, BOOTSTRAP_AUTHORITY,
+    require_not_paused, seeds, AuthorityState, CommonError, GovernanceConfig, BOOTSTRAP_AUTHORITY,
 };
 
 use crate::{
@@ -38,9 +38,7 @@ pub struct InitializeMarket<'info> {
     pub escrow_authority: UncheckedAccount<'info>,
     /// The GRX mint of energy_token (Token-2022, 9 decimals).
     #[account(
-        seeds = [seeds::GRX_MINT],
-        bump,
-        seeds::program = ids::ENERGY_TOKEN,
+        constraint = grx_mint.key() == gridtokenx_common::pda::GRX_MINT @ anchor_lang::error::ErrorCode::ConstraintSeeds,
         mint::decimals = GRX_DECIMALS,
         mint::token_program = grx_token_program,
     )]
@@ -67,7 +65,7 @@ pub struct InitializeMarket<'info> {
         token::token_program = quote_token_program,
     )]
     pub quote_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub grx_token_program: Program<'info, Token2022>,
     pub quote_token_program: Interface<'info, TokenInterface>,

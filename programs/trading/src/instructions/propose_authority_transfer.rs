@@ -1,7 +1,6 @@
 //! The authority-transfer trio on the market's `admin: AuthorityState`. They do not check the pause:
 //! docs/programs.md exempts authority transfers, so an admin key can still be rotated while stopped.
 use anchor_lang::prelude::*;
-use gridtokenx_common::seeds;
 
 use crate::{events::AuthorityTransferProposed, state::MarketState};
 
@@ -9,7 +8,7 @@ use crate::{events::AuthorityTransferProposed, state::MarketState};
 #[derive(Accounts)]
 pub struct AuthorityTransfer<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(mut, constraint = market.key() == gridtokenx_common::pda::MARKET @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub market: Box<Account<'info, MarketState>>,
 }
 

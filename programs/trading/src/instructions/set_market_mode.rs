@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, GovernanceConfig};
 
 use crate::{
     error::TradingError,
@@ -11,11 +11,11 @@ use crate::{
 #[derive(Accounts)]
 pub struct SetMarketMode<'info> {
     pub admin: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(mut, constraint = market.key() == gridtokenx_common::pda::MARKET @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(address = market.book @ TradingError::InvalidBookAccount)]
     pub book: AccountLoader<'info, OrderBook>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
 }
 

@@ -3,7 +3,7 @@ use anchor_spl::{
     token_2022::Token2022,
     token_interface::{Mint, TokenAccount, TokenInterface},
 };
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{
     error::TradingError,
@@ -16,7 +16,7 @@ use crate::{
 #[derive(Accounts)]
 pub struct Swap<'info> {
     pub user: Signer<'info>,
-    #[account(seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(constraint = market.key() == gridtokenx_common::pda::MARKET @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub market: Box<Account<'info, MarketState>>,
     #[account(mut, seeds = [seeds::POOL, &pool.curve.seed()], bump = pool.bump, has_one = market)]
     pub pool: Box<Account<'info, AmmPool>>,
@@ -32,7 +32,7 @@ pub struct Swap<'info> {
     pub grx_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(address = market.quote_mint)]
     pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub grx_token_program: Program<'info, Token2022>,
     pub quote_token_program: Interface<'info, TokenInterface>,

@@ -1,13 +1,13 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
-use gridtokenx_common::{ids, require_not_paused, seeds, GovernanceConfig};
+use gridtokenx_common::{require_not_paused, seeds, GovernanceConfig};
 
 use crate::{error::TradingError, events::FeesWithdrawn, instructions::transfer, state::MarketState};
 
 #[derive(Accounts)]
 pub struct WithdrawFees<'info> {
     pub admin: Signer<'info>,
-    #[account(mut, seeds = [seeds::MARKET], bump = market.bump)]
+    #[account(mut, constraint = market.key() == gridtokenx_common::pda::MARKET @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub market: Box<Account<'info, MarketState>>,
     /// CHECK: PDA without data, signs the transfer out of the quote vault.
     #[account(seeds = [seeds::ESCROW_AUTHORITY, market.key().as_ref()], bump = market.escrow_authority_bump)]
@@ -19,7 +19,7 @@ pub struct WithdrawFees<'info> {
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = market.quote_mint)]
     pub quote_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(seeds = [seeds::GOVERNANCE_CONFIG], bump = governance_config.bump, seeds::program = ids::GOVERNANCE)]
+    #[account(constraint = governance_config.key() == gridtokenx_common::pda::GOVERNANCE_CONFIG @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub governance_config: Box<Account<'info, GovernanceConfig>>,
     pub quote_token_program: Interface<'info, TokenInterface>,
 }
