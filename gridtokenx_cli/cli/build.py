@@ -24,6 +24,8 @@ def build(
     sbpf: str = typer.Option("v3", "--sbpf", help="SBPF version of <out-dir>/<name>.so: v3 (clusters with "
                              "SIMD-0500) or v0 (clusters without SBPF v3); <out-dir>/sbpf-v0/<name>.so, what the "
                              "embedded chain runs, is always v0"),
+    sizes: int = typer.Option(0, "--sizes", metavar="N", help="after the build, print where each program's bytes go: "
+                              "per crate and its N largest symbols"),
 ) -> None:
     """Build programs/* offline into target/deploy/<name>.so (+ sbpf-v0/<name>.so) and write idl/<name>.json."""
     from gridtokenx_cli.toolchain.build import (LAMPORTS_PER_SOL, SBPF_CHOICES, BuildError, build_programs,
@@ -59,6 +61,12 @@ def build(
         table.add_row("total", "", f"{sum(r.size for r in results):,}", "",
                       f"{sum(r.rent_exempt_lamports for r in results) / LAMPORTS_PER_SOL:.4f}", "", "", "")
     console.print(table)
+    if sizes:
+        from gridtokenx_cli.toolchain.sizes import report
+
+        for r in results:
+            console.print(f"[bold]{r.name}[/bold]")
+            console.print(report(r.so_path, top=sizes), markup=False, highlight=False)
     # rent: what a deploy locks up in the program and program-data accounts (1x allocation, default rent)
     # where a cold build's time goes (std, tools, build-std, programs, IDL, clients): the CI budget's SBF part
     console.print(format_parts(timings))

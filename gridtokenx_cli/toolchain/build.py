@@ -49,6 +49,9 @@ APT_PACKAGES = ["rustc-web", "cargo-web", "rust-web-src", "llvm-22", "llvm-22-de
 BSS_HEAP = "0x300000008:248"
 OPT_PASSES = "function(lower-atomic),sbf-legalize"
 MAX_LIBCALL_ROUNDS = 4
+# thresholds the sbf-legalize pass reads (inline equality memcmp / mem intrinsics up to N bytes; default 64): part
+# of the link cache key, so an experiment never reuses a .so linked with other thresholds
+LEGALIZE_ENV = ("GTX_SBF_MEMCMP_INLINE_MAX", "GTX_SBF_MEM_INLINE_MAX")
 BOOTSTRAP_ENV = "GTX_BOOTSTRAP_AUTHORITY"
 SBPF_CHOICES = {"v3": 3, "v0": 0}
 
@@ -122,7 +125,8 @@ class Toolchain:
         llvm_version = _run([LLVM_BIN / "llvm-config", "--version"], "llvm-config").stdout.strip()
         self.std_key = _sha(self.rustc_vv, STD_PATCH.read_bytes(), TARGET_SPEC.read_bytes())
         self.tools_key = _sha(llvm_version, PASS_SRC.read_bytes(), LLC_SRC.read_bytes(), RUNTIME_SRC.read_bytes())
-        self.link_key = _sha(self.tools_key, Path(relinker.__file__).read_bytes(), BSS_HEAP, OPT_PASSES)
+        self.link_key = _sha(self.tools_key, Path(relinker.__file__).read_bytes(), BSS_HEAP, OPT_PASSES,
+                             *(f"{k}={os.environ.get(k, '')}" for k in LEGALIZE_ENV))
         #: SBPF version of target/deploy/<name>.so (the v0 copy for the embedded chain is always written)
         self.sbpf_version = 3
         self.std_dir = self.cache_root / f"std-{self.std_key}" / "library"

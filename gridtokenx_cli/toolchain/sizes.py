@@ -89,13 +89,14 @@ _PRIMITIVES = {"u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "
 
 
 def find_object(so_path: Path, cache_root: Path | None = None) -> Path | None:
-    """The program.o the build cache made `so_path` from (its work dir's program.so has the same bytes)."""
+    """The program.o the build cache made `so_path` from (its work dir's program-v3.so or program-v0.so, one per
+    SBPF version linked from that object, has the same bytes)."""
     root = Path(cache_root or os.environ.get("GTX_CACHE_DIR") or Path.home() / ".cache" / "gridtokenx")
     data = so_path.read_bytes()
     digest = hashlib.sha256(data).digest()
     stem = so_path.stem
-    candidates = sorted(root.glob(f"target-*/sbf-link/{stem}-*/program.so"), key=lambda p: -p.stat().st_mtime)
-    candidates += [p for p in sorted(root.glob("target-*/sbf-link/*/program.so"), key=lambda p: -p.stat().st_mtime)
+    candidates = sorted(root.glob(f"target-*/sbf-link/{stem}-*/program*.so"), key=lambda p: -p.stat().st_mtime)
+    candidates += [p for p in sorted(root.glob("target-*/sbf-link/*/program*.so"), key=lambda p: -p.stat().st_mtime)
                    if p not in candidates]
     for so in candidates:
         if so.stat().st_size == len(data) and hashlib.sha256(so.read_bytes()).digest() == digest:
