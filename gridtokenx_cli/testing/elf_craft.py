@@ -261,14 +261,12 @@ counter:
 """
 
 
-class SbfV3:
+class SbfV3(SbfSo):
     """Read-only view of a relinked SBPF v3 program: two segments, rodata at vaddr 0 and bytecode at 1 << 32,
     each mapped from its file range (the strict loader's layout); addresses below are virtual addresses."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.data = self.path.read_bytes()
-        self.elf = ELFFile(io.BytesIO(self.data))
+        super().__init__(path)
         self.segments = [s for s in self.elf.iter_segments() if s["p_type"] == "PT_LOAD"]
 
     def _segment(self, vaddr: int):
@@ -312,11 +310,3 @@ class SbfV3:
         o = self.offset(vaddr)
         assert self.data[o] == 0x18, f"no lddw at {vaddr:#x}"
         return struct.unpack_from("<I", self.data, o + 12)[0] << 32 | struct.unpack_from("<I", self.data, o + 4)[0]
-
-    def text_insns(self) -> list[tuple[int, Insn]]:
-        out, vaddr = [], self.text_range.start
-        while vaddr < self.text_range.stop:
-            ins = self.insn(vaddr)
-            out.append((vaddr, ins))
-            vaddr += 16 if ins.opc == 0x18 else 8
-        return out
