@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 use anchor_spl::{token_2022::Token2022, token_interface::Mint};
-use gridtokenx_common::{ids, require_bootstrap, seeds, AuthorityState};
+use gridtokenx_common::{require_bootstrap, seeds, AuthorityState};
 
 use crate::{
     events::TokenInitialized,
