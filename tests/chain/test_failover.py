@@ -55,7 +55,7 @@ class TcpFrontEnd:
         self.alive = True
         self.conns: list[socket.socket] = []
         self.server = socket.create_server(("127.0.0.1", port), reuse_port=False)
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"  # port 0: one the kernel picks
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -144,7 +144,8 @@ def black_hole():
 
 @pytest.fixture
 def front_end(localnet):
-    fe = TcpFrontEnd(FRONT_PORT, LIVE_PORT)
+    # a port of the kernel's choosing: a killed front-end's connections may still hold a fixed one
+    fe = TcpFrontEnd(0, LIVE_PORT)
     yield fe
     fe.kill()
 

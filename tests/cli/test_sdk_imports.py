@@ -29,6 +29,7 @@ ALLOWED = {
     "gridtokenx_cli.testing.oracle", "gridtokenx_cli.testing.registry", "gridtokenx_cli.testing.trading",
     "gridtokenx_cli.bench.workloads.blockbench", "gridtokenx_cli.bench.workloads.ycsb",
     "gridtokenx_cli.toolchain.build", "gridtokenx_cli.toolchain.relink", "gridtokenx_cli.meter.emulator",
+    "gridtokenx_cli.toolchain.sizes",
     "gridtokenx_cli.meter.sources.iec62056", "gridtokenx_cli.meter.sources.modbus",
 }
 
