@@ -50,6 +50,7 @@ def build(
                           "parts_seconds": {k: round(v, 2) for k, v in timings.items()}}, indent=2))
         return
     table = Table(title="gtx build")
+    # deploy rent: what a deploy locks up in the program and program-data accounts (1x allocation, default rent)
     for col, justify in [("program", "left"), ("SBPF", "right"), (".so bytes", "right"), ("instructions", "right"),
                          ("deploy rent (SOL)", "right"), ("seconds", "right"), ("cache", "left"), ("IDL", "left")]:
         table.add_column(col, justify=justify)
@@ -67,6 +68,5 @@ def build(
         for r in results:
             console.print(f"[bold]{r.name}[/bold]")
             console.print(report(r.so_path, top=sizes), markup=False, highlight=False)
-    # rent: what a deploy locks up in the program and program-data accounts (1x allocation, default rent)
     # where a cold build's time goes (std, tools, build-std, programs, IDL, clients): the CI budget's SBF part
     console.print(format_parts(timings))

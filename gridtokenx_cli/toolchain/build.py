@@ -396,14 +396,10 @@ class Toolchain:
                             rent_exempt_lamports=deploy_rent_lamports(size))
 
 
-# Rent of the accounts a deploy keeps (agave's default rent: 3,480 lamports per byte-year, 2 years exempt, plus
-# 128 bytes of account overhead): the program account (36 bytes) and its program-data account (45-byte header
-# + the .so at 1x allocation)
+# agave's default rent: 3,480 lamports per byte-year, 2 years exempt, plus 128 bytes of account overhead
 RENT_LAMPORTS_PER_BYTE_YEAR = 3_480
 RENT_EXEMPTION_YEARS = 2
 ACCOUNT_STORAGE_OVERHEAD = 128
-PROGRAM_ACCOUNT_SIZE = 36
-PROGRAMDATA_HEADER_SIZE = 45
 
 
 def rent_exempt_lamports(data_len: int) -> int:
@@ -411,8 +407,11 @@ def rent_exempt_lamports(data_len: int) -> int:
 
 
 def deploy_rent_lamports(so_size: int) -> int:
-    """Lamports a deploy of a `so_size`-byte program locks up as rent (program + program-data accounts)."""
-    return rent_exempt_lamports(PROGRAM_ACCOUNT_SIZE) + rent_exempt_lamports(PROGRAMDATA_HEADER_SIZE + so_size)
+    """Lamports a deploy of a `so_size`-byte program locks up as rent: the program account and its program-data
+    account (the loader's header + the .so at 1x allocation), with the sizes the deployer uses."""
+    from gridtokenx_cli.deploy import PROGRAM_ACCOUNT_SIZE, PROGRAMDATA_HEADER
+
+    return rent_exempt_lamports(PROGRAM_ACCOUNT_SIZE) + rent_exempt_lamports(PROGRAMDATA_HEADER + so_size)
 
 
 def workspace_programs(root: Path = REPO_ROOT) -> list[str]:

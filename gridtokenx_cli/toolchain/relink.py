@@ -542,8 +542,8 @@ def _write_v3(a, text, ro, entry, undefined_calls, f):
           (sname(".text"), 1, 0x6, V3_BYTECODE_VADDR, text_off, len(text), 8),
           (sname(".rodata"), 1, 0x2, V3_RODATA_VADDR, ro_off, len(ro), 8)]
     shstr_off = text_off + len(text)
-    sh.append((sname(".shstrtab"), 3, 0, 0, shstr_off, 0, 1))
-    sh[-1] = sh[-1][:5] + (len(shstr), 1)
+    shstrtab_name = sname(".shstrtab")  # its own name is in it: named before its size is taken
+    sh.append((shstrtab_name, 3, 0, 0, shstr_off, len(shstr), 1))
     shoff = align(shstr_off + len(shstr), 8)
     out = bytearray(shoff + 64 * len(sh))
     out[0:16] = b"\x7fELF" + bytes([2, 1, 1, 0]) + b"\0" * 8
